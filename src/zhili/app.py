@@ -1,0 +1,77 @@
+"""create_app(settings): the one FastAPI application, with its API, web pages and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from zhili import __version__, handlers
+from zhili.csrf import csrf_protect
+from zhili.db import Database
+from zhili.settings import Settings, get_settings
+from zhili.web.assets import STATIC_DIR
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    owns_database = database is None
+    db = database or Database(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            db.dispose()
+
+    app = FastAPI(
+        title="zhili 治理",
+        version=__version__,
+        description="城市社会治理平台：接诉即办、民生诉求数据库、网格化、社区治理、规划监测",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="zhili_session",
+        max_age=int(timedelta(hours=settings.session_max_age_hours).total_seconds()),
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    handlers.install(app)
+    _mount_routes(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    return app
+
+
+def _mount_routes(app: FastAPI) -> None:
+    from zhili.audit import web as audit_web
+    from zhili.auth import admin_web
+    from zhili.auth import api as auth_api
+    from zhili.auth import web as auth_web
+    from zhili.divisions import api as divisions_api
+    from zhili.health import router as health_router
+    from zhili.units import api as units_api
+    from zhili.units import web as units_web
+    from zhili.web import pages
+
+    pages.install(app)
+    for router in (
+        health_router,
+        auth_api.router,
+        divisions_api.router,
+        units_api.router,
+        auth_web.router,
+        admin_web.router,
+        units_web.router,
+        audit_web.router,
+        pages.router,
+    ):
+        app.include_router(router)

@@ -1,0 +1,135 @@
+"""JSON routes for signing in and for administering users and API keys."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from zhili.auth import repository, service
+from zhili.auth.models import Role, User
+from zhili.auth.schemas import (
+    ApiKeyIn,
+    ApiKeyIssued,
+    ApiKeyOut,
+    LoginIn,
+    LoginOut,
+    PasswordChangeIn,
+    UserCreateIn,
+    UserCreateOut,
+    UserOut,
+    UserUpdateIn,
+)
+from zhili.csrf import csrf_token
+from zhili.deps import AdminActor, DbSession, StaffActor, client_ip, session_stamp
+from zhili.errors import NotAuthenticated, TooManyAttempts
+from zhili.settings import Settings
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+def login_policy(request: Request) -> service.LoginPolicy:
+    settings: Settings = request.app.state.settings
+    return service.LoginPolicy(settings.login_max_failures, settings.login_lock_minutes)
+
+
+def start_session(request: Request, user: User) -> str:
+    request.session.clear()
+    request.session["user_id"] = user.id
+    request.session["stamp"] = session_stamp(user)
+    return csrf_token(request)
+
+
+def sign_in(request: Request, session: DbSession, username: str, password: str) -> User:
+    """Authenticate; a failure is committed (so it counts and is audited) before the error is raised."""
+    try:
+        return service.authenticate(session, username, password, client_ip(request), login_policy(request))
+    except (NotAuthenticated, TooManyAttempts):
+        session.commit()
+        raise
+
+
+@router.post("/auth/login", response_model=LoginOut)
+def login(body: LoginIn, request: Request, session: DbSession) -> LoginOut:
+    user = sign_in(request, session, body.username, body.password)
+    token = start_session(request, user)
+    return LoginOut(user=UserOut.model_validate(user), csrf_token=token)
+
+
+@router.post("/auth/logout")
+def logout(request: Request) -> dict[str, bool]:
+    request.session.clear()
+    return {"ok": True}
+
+
+@router.get("/auth/me", response_model=UserOut)
+def me(actor: StaffActor, session: DbSession) -> UserOut:
+    return UserOut.model_validate(repository.get_user(session, actor.user_id or 0))
+
+
+@router.post("/auth/password")
+def change_password(
+    body: PasswordChangeIn, request: Request, actor: StaffActor, session: DbSession
+) -> dict[str, bool]:
+    user = repository.get_user(session, actor.user_id or 0)
+    service.change_password(session, user, body.old_password, body.new_password)
+    request.session["stamp"] = session_stamp(user)
+    return {"ok": True}
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(
+    _admin: AdminActor,
+    session: DbSession,
+    role: Role | None = None,
+    unit_id: int | None = None,
+    q: str | None = None,
+) -> list[UserOut]:
+    return [
+        UserOut.model_validate(u) for u in repository.list_users(session, role=role, unit_id=unit_id, q=q)
+    ]
+
+
+@router.post("/users", response_model=UserCreateOut, status_code=201)
+def create_user(body: UserCreateIn, admin: AdminActor, session: DbSession) -> UserCreateOut:
+    user, generated = service.create_user(
+        session,
+        username=body.username,
+        role=body.role,
+        display_name=body.display_name,
+        unit_code=body.unit_code,
+        password=body.password,
+        actor=admin.username,
+    )
+    return UserCreateOut(user=UserOut.model_validate(user), one_time_password=generated)
+
+
+@router.patch("/users/{user_id}", response_model=UserCreateOut)
+def update_user(user_id: int, body: UserUpdateIn, admin: AdminActor, session: DbSession) -> UserCreateOut:
+    user = repository.get_user(session, user_id)
+    generated = service.update_user(
+        session,
+        user,
+        actor=admin.username,
+        display_name=body.display_name,
+        role=body.role,
+        unit_code=body.unit_code,
+        is_active=body.is_active,
+        reset_password=body.reset_password,
+    )
+    return UserCreateOut(user=UserOut.model_validate(user), one_time_password=generated)
+
+
+@router.get("/api-keys", response_model=list[ApiKeyOut])
+def list_api_keys(_admin: AdminActor, session: DbSession, user_id: int | None = None) -> list[ApiKeyOut]:
+    return [ApiKeyOut.model_validate(k) for k in repository.list_api_keys(session, user_id)]
+
+
+@router.post("/users/{user_id}/api-keys", response_model=ApiKeyIssued, status_code=201)
+def issue_api_key(user_id: int, body: ApiKeyIn, admin: AdminActor, session: DbSession) -> ApiKeyIssued:
+    user = repository.get_user(session, user_id)
+    api_key, clear = service.issue_api_key(session, user, body.name, actor=admin.username)
+    return ApiKeyIssued(api_key=ApiKeyOut.model_validate(api_key), key=clear)
+
+
+@router.delete("/api-keys/{key_id}", response_model=ApiKeyOut)
+def revoke_api_key(key_id: int, admin: AdminActor, session: DbSession) -> ApiKeyOut:
+    return ApiKeyOut.model_validate(service.revoke_api_key(session, key_id, actor=admin.username))

@@ -1,0 +1,276 @@
+"""Accounts: create users, authenticate with throttling, issue and check API keys, build actors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from zhili.audit import service as audit
+from zhili.auth import keys, passwords
+from zhili.auth.models import ApiKey, LoginFailure, Role, User
+from zhili.auth.scope import EVERYTHING, NOTHING, Actor, Scope
+from zhili.errors import Conflict, NotAuthenticated, NotFound, TooManyAttempts, ValidationFailed
+from zhili.kernel.clock import as_aware, utcnow
+from zhili.units.models import Unit, UnitJurisdiction
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+# An address that fails this many times more than one account may is throttled as a whole.
+ADDRESS_FACTOR = 5
+
+
+def scope_for(session: Session, user: User) -> Scope:
+    if user.role == Role.admin:
+        return EVERYTHING
+    if user.unit_id is None:
+        return NOTHING
+    codes = session.execute(
+        select(UnitJurisdiction.division_code).where(UnitJurisdiction.unit_id == user.unit_id)
+    ).scalars()
+    return Scope(division_codes=frozenset(codes), unit_id=user.unit_id)
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        unit_id=user.unit_id,
+        scope=scope_for(session, user),
+        display_name=user.display_name,
+        must_change_password=user.must_change_password,
+    )
+
+
+def system_actor(name: str = "system") -> Actor:
+    return Actor(user_id=None, username=name, role=Role.admin, unit_id=None, scope=EVERYTHING)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: Role,
+    display_name: str | None = None,
+    unit_code: str | None = None,
+    password: str | None = None,
+    actor: str = "system",
+) -> tuple[User, str | None]:
+    """Create an account. Without a password a one-time password is generated and returned."""
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed("用户名须为 3–64 位字母、数字、下划线、点或连字符", field="username")
+    if session.execute(select(User.id).where(User.username == username)).first():
+        raise Conflict(f"用户名 {username} 已存在", field="username")
+    unit_id = None
+    if unit_code:
+        unit = session.execute(select(Unit).where(Unit.code == unit_code)).scalar_one_or_none()
+        if unit is None:
+            raise ValidationFailed(f"单位编码 {unit_code} 不存在", field="unit")
+        unit_id = unit.id
+    elif role not in (Role.admin, Role.citizen, Role.api_client):
+        raise ValidationFailed("该角色的用户必须属于一个单位", field="unit")
+    generated = None
+    if password is None:
+        generated = password = passwords.one_time_password()
+    else:
+        problem = passwords.password_problem(password)
+        if problem:
+            raise ValidationFailed(problem, field="password")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        unit_id=unit_id,
+        password_hash=passwords.hash_password(password),
+        must_change_password=generated is not None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        target_type="user",
+        target_id=user.id,
+        detail={"username": username, "role": role.value, "unit": unit_code},
+    )
+    return user, generated
+
+
+def _recent_failures(session: Session, window: timedelta, **match: str) -> int:
+    since = utcnow() - window
+    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
+    for column, value in match.items():
+        query = query.where(getattr(LoginFailure, column) == value)
+    return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures: int
+    lock_minutes: int
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=self.lock_minutes)
+
+
+def check_throttle(session: Session, username: str, client_ip: str, policy: LoginPolicy) -> None:
+    if _recent_failures(session, policy.window, username=username) >= policy.max_failures:
+        raise TooManyAttempts(f"登录失败次数过多，账号已临时锁定，请 {policy.lock_minutes} 分钟后再试")
+    if _recent_failures(session, policy.window, client_ip=client_ip) >= policy.max_failures * ADDRESS_FACTOR:
+        raise TooManyAttempts(f"该地址登录失败次数过多，请 {policy.lock_minutes} 分钟后再试")
+
+
+def record_failure(session: Session, username: str, client_ip: str, reason: str) -> None:
+    session.add(LoginFailure(username=username[:64], client_ip=client_ip, at=utcnow()))
+    audit.record(
+        session,
+        actor=username[:64] or "anonymous",
+        action="auth.login_failed",
+        target_type="user",
+        detail={"reason": reason},
+        client_ip=client_ip,
+    )
+    session.flush()
+
+
+def authenticate(session: Session, username: str, password: str, client_ip: str, policy: LoginPolicy) -> User:
+    """Check a password. Failures are recorded and audited; the caller must commit them."""
+    check_throttle(session, username, client_ip, policy)
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    valid = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        reason = "unknown_user" if user is None else ("inactive" if valid else "bad_password")
+        record_failure(session, username, client_ip, reason)
+        raise NotAuthenticated("用户名或密码错误")
+    if user.password_hash and passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    user.last_login_at = utcnow()
+    audit.record(
+        session,
+        actor=username,
+        action="auth.login",
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+    )
+    return user
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    if not passwords.verify_password(user.password_hash, old):
+        raise NotAuthenticated("原密码错误", field="old_password")
+    problem = passwords.password_problem(new)
+    if problem:
+        raise ValidationFailed(problem, field="new_password")
+    if old == new:
+        raise ValidationFailed("新密码不能与原密码相同", field="new_password")
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    audit.record(
+        session, actor=user.username, action="auth.password_change", target_type="user", target_id=user.id
+    )
+    session.flush()
+
+
+def issue_api_key(session: Session, user: User, name: str, actor: str) -> tuple[ApiKey, str]:
+    """Create a key for ``user``; the clear key is returned once and never stored."""
+    if not name.strip():
+        raise ValidationFailed("请填写密钥名称", field="name")
+    clear = keys.new_api_key()
+    api_key = ApiKey(
+        name=name.strip()[:64],
+        prefix=keys.key_prefix(clear),
+        key_hash=keys.key_digest(clear),
+        user_id=user.id,
+    )
+    session.add(api_key)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="api_key.issue",
+        target_type="api_key",
+        target_id=api_key.id,
+        detail={"name": api_key.name, "user": user.username, "prefix": api_key.prefix},
+    )
+    return api_key, clear
+
+
+def revoke_api_key(session: Session, key_id: int, actor: str) -> ApiKey:
+    api_key = session.get(ApiKey, key_id)
+    if api_key is None:
+        raise NotFound("API 密钥不存在")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        audit.record(session, actor=actor, action="api_key.revoke", target_type="api_key", target_id=key_id)
+    session.flush()
+    return api_key
+
+
+def user_for_api_key(session: Session, clear: str) -> User | None:
+    """The active owner of a valid, unrevoked key; None otherwise."""
+    api_key = session.execute(
+        select(ApiKey).where(ApiKey.key_hash == keys.key_digest(clear))
+    ).scalar_one_or_none()
+    if api_key is None or api_key.revoked_at is not None:
+        return None
+    user = session.get(User, api_key.user_id)
+    if user is None or not user.is_active:
+        return None
+    last = api_key.last_used_at
+    now = utcnow()
+    # Touch at most once a minute, so reads stay reads.
+    if last is None or now - as_aware(last) > timedelta(minutes=1):
+        api_key.last_used_at = now
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    actor: str,
+    display_name: str | None = None,
+    role: Role | None = None,
+    unit_code: str | None = None,
+    is_active: bool | None = None,
+    reset_password: bool = False,
+) -> str | None:
+    """Edit an account; returns a new one-time password when a reset was asked for."""
+    changes: dict[str, object] = {}
+    if display_name is not None and display_name != user.display_name:
+        user.display_name = display_name
+        changes["display_name"] = display_name
+    if role is not None and role != user.role:
+        changes["role"] = [user.role.value, role.value]
+        user.role = role
+    if unit_code is not None:
+        unit = session.execute(select(Unit).where(Unit.code == unit_code)).scalar_one_or_none()
+        if unit is None:
+            raise ValidationFailed(f"单位编码 {unit_code} 不存在", field="unit")
+        if unit.id != user.unit_id:
+            user.unit_id = unit.id
+            changes["unit"] = unit_code
+    if user.unit_id is None and user.role not in (Role.admin, Role.citizen, Role.api_client):
+        raise ValidationFailed("该角色的用户必须属于一个单位", field="unit")
+    if is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        changes["is_active"] = is_active
+    generated = None
+    if reset_password:
+        generated = passwords.one_time_password()
+        user.password_hash = passwords.hash_password(generated)
+        user.must_change_password = True
+        changes["password"] = "reset"
+    if changes:
+        audit.record(
+            session, actor=actor, action="user.update", target_type="user", target_id=user.id, detail=changes
+        )
+    session.flush()
+    return generated

@@ -1,0 +1,80 @@
+"""The ``zhili`` command: one group per domain."""
+
+from __future__ import annotations
+
+import typer
+
+from zhili.audit.cli import app as audit_app
+from zhili.auth.cli import app as users_app
+from zhili.cli_support import console, friendly_errors, open_database
+from zhili.divisions.cli import app as divisions_app
+from zhili.settings import get_settings
+from zhili.units.cli import app as units_app
+
+app = typer.Typer(
+    help="治理 zhili：城市社会治理平台命令行。先运行 `zhili init`，再运行 `zhili serve`。",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(users_app, name="users")
+app.add_typer(divisions_app, name="divisions")
+app.add_typer(units_app, name="units")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+@friendly_errors
+def init(
+    demo: bool = typer.Option(False, "--demo", help="同时创建演示账号（坐席、派单员、街道等）。"),
+) -> None:
+    """迁移数据库到最新版本，导入北京市行政区划与单位目录，并创建管理员（可重复运行）。"""
+    from zhili.bootstrap import initialise
+
+    settings = get_settings()
+    database = open_database(settings)
+    console.print(f"数据库：{_redacted(database.url)}")
+    report = initialise(database, demo=demo)
+    database.dispose()
+    console.print(f"行政区划：{report.divisions_loaded:,} 条；新增单位：{report.units_added:,} 个")
+    if report.existing_admin:
+        console.print("管理员账号已存在（如忘记密码：zhili users reset-password admin）。")
+    for username, password in report.new_passwords.items():
+        console.print(
+            f"[bold]账号 {username} 的一次性密码：[green]{password}[/green][/bold]（首次登录后须修改）"
+        )
+    console.print("[green]初始化完成。[/green]")
+
+
+@app.command()
+@friendly_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址。"),
+    port: int = typer.Option(8000, help="监听端口。"),
+    workers: int = typer.Option(1, min=1, help="工作进程数。"),
+    reload: bool = typer.Option(False, help="代码变更时自动重启（开发用）。"),
+    access_log: bool = typer.Option(True, help="输出访问日志。"),
+) -> None:
+    """启动 Web 与 API 服务。"""
+    import uvicorn
+
+    get_settings()  # refuse unsafe production settings before binding the port
+    console.print(f"zhili 服务地址：http://{host}:{port}")
+    uvicorn.run(
+        "zhili.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        access_log=access_log,
+    )
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,53 @@
+"""What every CLI command needs: settings, the database, and a Chinese error exit."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from zhili.db import Database
+from zhili.errors import ZhiliError
+from zhili.settings import Settings, get_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def open_database(settings: Settings | None = None) -> Database:
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Database(settings.resolved_database_url)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[red]错误：[/red]{message}")
+    return typer.Exit(code)
+
+
+def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a ZhiliError into a clear message and a non-zero exit, not a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            details = "；".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
+            raise fail(f"配置无效：{details}") from None
+        except ZhiliError as exc:
+            where = f"（{exc.field}）" if exc.field else ""
+            raise fail(f"{exc.message}{where}") from None
+        except KeyboardInterrupt:
+            err_console.print("已中断，未完成的操作已回滚。")
+            sys.exit(130)
+
+    return wrapper

@@ -1,0 +1,62 @@
+"""One error base carrying its HTTP status; each surface renders it its own way."""
+
+from __future__ import annotations
+
+
+class ZhiliError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+
+    def to_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class ValidationFailed(ZhiliError):
+    status = 422
+    code = "validation_failed"
+
+
+class NotAuthenticated(ZhiliError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(ZhiliError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ZhiliError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ZhiliError):
+    status = 409
+    code = "conflict"
+
+
+class TooManyAttempts(ZhiliError):
+    status = 429
+    code = "too_many_attempts"
+
+
+class RedirectTo(ZhiliError):
+    """Web pages only: send the browser elsewhere (for example to change a one-time password)."""
+
+    status = 303
+    code = "redirect"
+
+    def __init__(self, location: str, message: str = "") -> None:
+        super().__init__(message or location)
+        self.location = location

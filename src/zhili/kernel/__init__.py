@@ -1,0 +1,1 @@
+"""Shared building blocks: time, ids, paging."""

@@ -1,0 +1,37 @@
+"""Alembic environment: the URL comes from the caller (``zhili init``) or from Settings."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from zhili.models import metadata
+from zhili.settings import get_settings
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    from zhili.db import make_engine
+
+    url = context.config.get_main_option("sqlalchemy.url") or get_settings().resolved_database_url
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+run_migrations_online()

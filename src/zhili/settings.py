@@ -1,0 +1,65 @@
+"""One typed settings object, read from ``ZHILI_*`` environment variables.
+
+Every field here must be documented in the README's configuration table; a test checks it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZHILI_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", description="Which environment this is; production refuses unsafe defaults."
+    )
+    data_dir: Path = Field(
+        default=Path("data"), description="Folder for the SQLite file, models and exports."
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file zhili.sqlite3 in the data directory.",
+    )
+    secret_key: str = Field(
+        default=DEFAULT_SECRET, description="Signs session cookies and derives the encryption key."
+    )
+    timezone: str = Field(default="Asia/Shanghai", description="Time zone for deadlines and display.")
+    h3_resolution: int = Field(default=10, ge=0, le=15, description="H3 resolution of grid cells.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per account within the window before it is locked."
+    )
+    login_lock_minutes: int = Field(
+        default=15, ge=1, description="Window and lock-out length, in minutes, for failed logins."
+    )
+    session_max_age_hours: int = Field(default=12, ge=1, description="How long a web session lasts.")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            if not self.secret_key or self.secret_key == DEFAULT_SECRET:
+                raise ValueError("ZHILI_SECRET_KEY must be set to a private value in production")
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"ZHILI_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production"
+                )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'zhili.sqlite3').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

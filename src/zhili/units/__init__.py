@@ -1,0 +1,1 @@
+"""Handling units (承办单位) and their jurisdictions."""

@@ -1,0 +1,1 @@
+"""Shared web layer: templates, macros and locally served front-end assets."""

@@ -1,0 +1,35 @@
+"""Site-wide pages: the home page with reference-data counts, and the web error renderer hook."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+
+from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
+from zhili.divisions.models import LEVEL_LABELS
+from zhili.units import repository as units
+from zhili.units.models import UNIT_KIND_LABELS
+from zhili.web.context import WebUserDep
+from zhili.web.templating import render, render_error
+
+router = APIRouter(include_in_schema=False)
+
+
+def install(app: FastAPI) -> None:
+    app.state.render_error = render_error
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: DbSession, user: WebUserDep) -> HTMLResponse:
+    level_counts = divisions.counts_by_level(session)
+    kind_counts = units.counts_by_kind(session)
+    return render(
+        request,
+        "home.html",
+        {
+            "divisions": [(label, level_counts.get(level, 0)) for level, label in LEVEL_LABELS.items()],
+            "units": [(label, kind_counts.get(kind, 0)) for kind, label in UNIT_KIND_LABELS.items()],
+            "unit_total": sum(kind_counts.values()),
+        },
+    )

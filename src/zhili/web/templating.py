@@ -1,0 +1,78 @@
+"""Jinja2 environment shared by every domain's pages, and the web error renderer."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from zhili import __version__
+from zhili.auth.models import ROLE_LABELS
+from zhili.csrf import csrf_token
+from zhili.kernel.clock import as_aware, local_zone
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+templates.env.globals.update(
+    csrf_token=csrf_token,
+    role_labels={role.value: label for role, label in ROLE_LABELS.items()},
+    version=__version__,
+)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    ctx = {"request": request, "user": getattr(request.state, "user", None)}
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def render_error(request: Request, status: int, body: dict[str, Any]) -> Response:
+    """A toast for htmx requests, a full Chinese error page otherwise."""
+    message = str(body.get("message", "请求无效"))
+    if is_htmx(request):
+        # ASCII-escaped JSON: headers are latin-1, and JSON.parse restores the Chinese text.
+        trigger = json.dumps({"zhili-toast": {"level": "error", "message": message}})
+        return Response(
+            message,
+            status_code=status,
+            media_type="text/plain; charset=utf-8",
+            headers={"HX-Trigger": trigger},
+        )
+    if status == 401:
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message": message, "field": body.get("field")},
+        status=status,
+    )
+
+
+def see_other(request: Request, location: str) -> Response:
+    """After a successful POST: a 303 for a plain form, ``HX-Redirect`` for htmx."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": location})
+    return RedirectResponse(location, status_code=303)
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored UTC time shown in the city's zone."""
+    if moment is None:
+        return ""
+    return as_aware(moment).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+templates.env.filters["local_time"] = local_time

@@ -1,0 +1,130 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+Each backend's schema is built once per run with the Alembic migrations and seeded with Beijing's
+divisions and units; every test then runs inside a transaction that is rolled back afterwards.
+Under CI (``CI=true``) an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.orm import Session
+
+from zhili import migrate
+from zhili.app import create_app
+from zhili.bootstrap import seed_reference_data
+from zhili.db import Database
+from zhili.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("ZHILI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_SCHEMA = "zhili_test"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_url() -> str:
+    return f"{PG_ADMIN_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def _reset_postgres_schema() -> None:
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    finally:
+        engine.dispose()
+
+
+def backend_url(backend: str, tmp_dir: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_dir / 'zhili-test.sqlite3'}"
+    try:
+        _reset_postgres_schema()
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable: {type(exc).__name__}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: this is a failure, not a skip)")
+        pytest.skip(message)
+    return _postgres_url()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A migrated, seeded database for one backend, shared by the whole run."""
+    url = backend_url(backend, tmp_path_factory.mktemp(backend))
+    db = Database(url)
+    migrate.upgrade(db.engine)
+    with db.session() as session:
+        seed_reference_data(session)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def database_url(database: Database) -> str:
+    return database.url
+
+
+@pytest.fixture
+def connection(database: Database) -> Iterator[Connection]:
+    with database.engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            yield conn
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
+def db(connection: Connection) -> Database:
+    """A Database whose sessions join the test's transaction."""
+    return Database.bound_to(connection)
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    s = db.open_session()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(environment="test", data_dir=tmp_path, secret_key="test-secret-" + "x" * 32)
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, database=db)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data; skipped when missing, except under CI where that is an error."""
+    if not SHARED_DATA.is_dir():
+        if IN_CI:
+            pytest.fail(f"{SHARED_DATA} is missing (CI=true)")
+        pytest.skip(f"{SHARED_DATA} is missing")
+    return SHARED_DATA

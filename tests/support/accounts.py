@@ -1,0 +1,30 @@
+"""Explicit helpers to make users and sign in over HTTP."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from zhili.auth import service
+from zhili.auth.models import Role, User
+
+PASSWORD = "Correct-horse-42"
+
+
+def make_user(
+    session: Session, username: str, role: Role, unit_code: str | None = None, password: str = PASSWORD
+) -> User:
+    user, _ = service.create_user(
+        session, username=username, role=role, unit_code=unit_code, password=password
+    )
+    session.commit()
+    return user
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the JSON API; returns the CSRF token to send on writes."""
+    response = client.post("/api/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    token = response.json()["csrf_token"]
+    client.headers["X-CSRF-Token"] = token
+    return str(token)
