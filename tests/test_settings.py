@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from zhili.kernel.crypto import new_data_key
 from zhili.settings import DEFAULT_SECRET, Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -32,7 +33,13 @@ def test_production_refuses_missing_default_or_short_secret(secret: str) -> None
 
 
 def test_production_accepts_a_real_secret() -> None:
-    assert Settings(environment="production", secret_key="s" * 40).environment == "production"
+    settings = Settings(environment="production", secret_key="s" * 40, data_key=new_data_key())
+    assert settings.environment == "production"
+
+
+def test_production_needs_a_data_key() -> None:
+    with pytest.raises(ValidationError, match="ZHILI_DATA_KEY"):
+        Settings(environment="production", secret_key="s" * 40)
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

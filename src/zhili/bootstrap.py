@@ -14,7 +14,9 @@ from zhili import migrate
 from zhili.auth import service as auth_service
 from zhili.auth.models import Role, User
 from zhili.db import Database
+from zhili.divisions.repository import counts_by_level
 from zhili.divisions.service import load_beijing
+from zhili.taxonomy.service import load_default_categories, load_default_policies
 from zhili.units.service import load_default_units
 
 ADMIN_USERNAME = "admin"
@@ -38,10 +40,15 @@ class InitReport:
 
 
 def seed_reference_data(session: Session) -> tuple[int, int]:
-    """Load Beijing divisions and the default unit directory (both idempotent)."""
-    divisions = load_beijing(session)
+    """Load Beijing divisions, the unit directory, the taxonomy and time limits (all idempotent).
+
+    Returns how many divisions the database holds and how many units were added now.
+    """
+    load_beijing(session)
     units = load_default_units(session)
-    return divisions, units
+    load_default_categories(session)
+    load_default_policies(session)
+    return sum(counts_by_level(session).values()), units
 
 
 def ensure_admin(session: Session, report: InitReport) -> None:

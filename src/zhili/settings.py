@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     secret_key: str = Field(
         default=DEFAULT_SECRET, description="Signs session cookies and derives the encryption key."
     )
+    data_key: str = Field(
+        default="",
+        description="Base64 32-byte key that encrypts personal data; derived from the secret key when empty.",
+    )
+    data_key: str = Field(
+        default="",
+        description="Base64 32-byte key that encrypts personal data; derived from the secret key when empty.",
+    )
     timezone: str = Field(default="Asia/Shanghai", description="Time zone for deadlines and display.")
     h3_resolution: int = Field(default=10, ge=0, le=15, description="H3 resolution of grid cells.")
     login_max_failures: int = Field(
@@ -41,6 +49,25 @@ class Settings(BaseSettings):
         default=15, ge=1, description="Window and lock-out length, in minutes, for failed logins."
     )
     session_max_age_hours: int = Field(default=12, ge=1, description="How long a web session lasts.")
+    city_prefix: str = Field(default="BJ", min_length=1, max_length=4, description="Tracking-code prefix.")
+    reopen_on_unresolved: bool = Field(
+        default=True,
+        description="Reopen (重办) a case automatically when its 回访 is unresolved or unsatisfied.",
+    )
+    unreachable_policy: Literal["close", "retry"] = Field(
+        default="retry",
+        description="When the citizen cannot be reached at 回访: close the case, or try again.",
+    )
+    unreachable_max_attempts: int = Field(
+        default=3, ge=1, description="回访 attempts before an unreachable citizen's case is closed anyway."
+    )
+    sweep_interval_minutes: int = Field(
+        default=5, ge=0, description="How often the server sweeps deadlines (预警/超期); 0 turns it off."
+    )
+    warning_fraction: float = Field(
+        default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
+    )
+    max_upload_mb: int = Field(default=10, ge=1, description="Largest attachment accepted, in MB.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -50,6 +77,10 @@ class Settings(BaseSettings):
             if len(self.secret_key) < MIN_SECRET_LENGTH:
                 raise ValueError(
                     f"ZHILI_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production"
+                )
+            if not self.data_key:
+                raise ValueError(
+                    "ZHILI_DATA_KEY must be set in production (generate one: zhili keys new-data-key)"
                 )
         return self
 

@@ -61,6 +61,12 @@ def test_longest_name_wins_over_a_shorter_one_inside_it(resolver: Resolver) -> N
     assert _names(resolver, "望京")[:2] == ("朝阳区", "望京街道")
 
 
+def test_names_are_split_to_cover_the_most_text(resolver: Resolver) -> None:
+    # Not 宛平城 (a community) + 北社区, but 宛平 (the street) + 城北社区.
+    assert _names(resolver, "丰台宛平城北社区") == ("丰台区", "宛平街道", "城北社区")
+    assert resolver.resolve_text("丰台宛平城北社区").matched == ("丰台", "宛平", "城北社区")
+
+
 def test_unstated_levels_lower_the_confidence(resolver: Resolver) -> None:
     full = resolver.resolve_text("北京市朝阳区望京街道望京西园三区").confidence
     community_only = resolver.resolve_text("望京西园三区").confidence

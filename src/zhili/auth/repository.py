@@ -27,7 +27,9 @@ def list_users(
     if unit_id:
         query = query.where(User.unit_id == unit_id)
     if q:
-        query = query.where(User.username.contains(q, autoescape=True) | User.display_name.contains(q, autoescape=True))
+        query = query.where(
+            User.username.contains(q, autoescape=True) | User.display_name.contains(q, autoescape=True)
+        )
     return session.execute(query).scalars().all()
 
 

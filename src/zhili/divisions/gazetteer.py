@@ -1,9 +1,9 @@
 """Find the divisions named in a Chinese address (地址文本 → 区 / 街道乡镇 / 社区村).
 
-The address is scanned left to right for the longest known name at each position (a dict lookup per
-candidate length, no automaton: addresses are short and this takes tens of microseconds). Each name
-may point at several divisions; every division it points at is a reading of the address, scored by
-the names along its chain of codes (a district named in the text supports the streets inside it).
+The address is split into known names (a dict lookup per position and candidate length, no
+automaton: addresses are short and this takes tens of microseconds). Each name may point at several
+divisions; every division it points at is a reading of the address, scored by the names along its
+chain of codes (a district named in the text supports the streets inside it).
 The best-scored reading wins; equal best readings make the address ambiguous.
 """
 
@@ -122,20 +122,31 @@ class Gazetteer:
 
     # -- scanning and scoring ---------------------------------------------------------------
     def scan(self, text: str) -> list[Match]:
-        """Leftmost-longest known names in ``text``."""
+        """Known names in ``text``: the non-overlapping set that covers the most characters, with
+        fewer (so longer) names on a tie. Plain leftmost-longest would read 宛平城北社区 as
+        宛平城 + 北社区 instead of 宛平 (street) + 城北社区 (community)."""
         text = normalize(text)[:MAX_TEXT]
-        matches: list[Match] = []
-        position, end = 0, len(text)
-        while position < end:
+        end = len(text)
+        # best[i]: (characters covered, -names used) from position i on; step[i]: name length taken.
+        best: list[tuple[int, int]] = [(0, 0)] * (end + 1)
+        step = [0] * (end + 1)
+        for position in range(end - 1, -1, -1):
+            best[position], step[position] = best[position + 1], 0
             for length in self._lengths.get(text[position], ()):
-                if position + length > end:
+                if position + length > end or text[position : position + length] not in self._entries:
                     continue
+                covered, names = best[position + length]
+                option = (covered + length, names - 1)
+                if option > best[position]:
+                    best[position], step[position] = option, length
+        matches: list[Match] = []
+        position = 0
+        while position < end:
+            length = step[position]
+            if length:
                 piece = text[position : position + length]
-                entries = self._entries.get(piece)
-                if entries:
-                    matches.append(Match(piece, entries))
-                    position += length
-                    break
+                matches.append(Match(piece, self._entries[piece]))
+                position += length
             else:
                 position += 1
         return matches

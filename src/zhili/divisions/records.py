@@ -44,4 +44,3 @@ class Boundary:
 
 def code_fits_level(code: str, level: DivisionLevel) -> bool:
     return code.isascii() and code.isdigit() and len(code) in CODE_LENGTHS[level]
-

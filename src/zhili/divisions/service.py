@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -41,7 +41,15 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
         yield items[start : start + CHUNK]
 
 
-def _existing(session: Session, codes: list[str]) -> dict[str, tuple[Any, ...]]:
+class _Stored(NamedTuple):
+    name: str
+    level: DivisionLevel
+    parent_code: str | None
+    center_lng: float | None
+    center_lat: float | None
+
+
+def _existing(session: Session, codes: list[str]) -> dict[str, _Stored]:
     columns = (
         Division.code,
         Division.name,
@@ -50,10 +58,12 @@ def _existing(session: Session, codes: list[str]) -> dict[str, tuple[Any, ...]]:
         Division.center_lng,
         Division.center_lat,
     )
-    found: dict[str, tuple[Any, ...]] = {}
+    found: dict[str, _Stored] = {}
     for chunk in _chunks(codes):
-        for row in session.execute(select(*columns).where(Division.code.in_(chunk))):
-            found[row[0]] = tuple(row)
+        for code, name, level, parent_code, lng, lat in session.execute(
+            select(*columns).where(Division.code.in_(chunk))
+        ):
+            found[code] = _Stored(name, level, parent_code, lng, lat)
     return found
 
 
@@ -79,9 +89,7 @@ def _validate(session: Session, rows: list[DivisionRow]) -> list[DivisionRow]:
         by_code[row.code] = row
 
     outside = sorted({row.parent_code for row in rows if row.parent_code and row.parent_code not in by_code})
-    levels: dict[str, DivisionLevel] = {
-        code: values[2] for code, values in _existing(session, outside).items()
-    }
+    levels = {code: DivisionLevel(stored.level) for code, stored in _existing(session, outside).items()}
     levels.update({row.code: row.level for row in rows})
     for row in rows:
         if row.level == DivisionLevel.city:
@@ -93,7 +101,7 @@ def _validate(session: Session, rows: list[DivisionRow]) -> list[DivisionRow]:
             raise ValidationFailed(f"区划 {row.code} 的上级代码 {parent!r} 无效", field="parent_code")
         if parent not in levels:
             raise ValidationFailed(f"区划 {row.code} 的上级 {parent} 不存在", field="parent_code")
-        if CHILD_LEVEL.get(DivisionLevel(levels[parent])) != row.level:
+        if CHILD_LEVEL.get(levels[parent]) != row.level:
             raise ValidationFailed(f"区划 {row.code} 与上级 {parent} 的级别不衔接", field="level")
     # Parents before children, so that the foreign key holds row by row.
     return sorted(rows, key=lambda row: (LEVEL_ORDER[row.level], row.code))
@@ -128,12 +136,12 @@ def load_divisions(
             values["boundary_geojson"] = boundary.geometry_json if boundary else None
             inserts.append(values)
             continue
-        _code, name, level, parent_code, center_lng, center_lat = existing[row.code]
-        changed = (name, level, parent_code) != (row.name, row.level, row.parent_code)
+        stored = existing[row.code]
+        changed = (stored.name, stored.level, stored.parent_code) != (row.name, row.level, row.parent_code)
         if boundary is not None:
             values["center_lng"], values["center_lat"] = boundary.center_lng, boundary.center_lat
             values["boundary_geojson"] = boundary.geometry_json
-            changed = changed or (center_lng, center_lat, old_geometry.get(row.code)) != (
+            changed = changed or (stored.center_lng, stored.center_lat, old_geometry.get(row.code)) != (
                 boundary.center_lng,
                 boundary.center_lat,
                 boundary.geometry_json,

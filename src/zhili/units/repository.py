@@ -46,7 +46,9 @@ def list_units(
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = [
         (unit, parent_code)
-        for unit, parent_code in session.execute(query.order_by(Unit.kind, Unit.code).limit(limit).offset(offset))
+        for unit, parent_code in session.execute(
+            query.order_by(Unit.kind, Unit.code).limit(limit).offset(offset)
+        )
     ]
     return rows, int(total)
 

@@ -21,23 +21,17 @@ def load_default_units(session: Session, city_code: str = "11") -> int:
     city = session.get(Division, city_code)
     if city is None or city.level != DivisionLevel.city:
         raise NotFound(f"城市 {city_code} 的行政区划尚未导入")
-    districts = (
-        session.execute(
-            select(Division.code, Division.name)
-            .where(Division.level == DivisionLevel.district, Division.parent_code == city_code)
-            .order_by(Division.code)
-        )
-        .all()
-    )
+    districts = session.execute(
+        select(Division.code, Division.name)
+        .where(Division.level == DivisionLevel.district, Division.parent_code == city_code)
+        .order_by(Division.code)
+    ).all()
     district_codes = [code for code, _ in districts]
-    streets = (
-        session.execute(
-            select(Division.code, Division.name, Division.parent_code)
-            .where(Division.level == DivisionLevel.street, Division.parent_code.in_(district_codes))
-            .order_by(Division.code)
-        )
-        .all()
-    )
+    streets = session.execute(
+        select(Division.code, Division.name, Division.parent_code)
+        .where(Division.level == DivisionLevel.street, Division.parent_code.in_(district_codes))
+        .order_by(Division.code)
+    ).all()
     specs = build_directory(city_code, city.name, list(districts), [(c, n, p or "") for c, n, p in streets])
     ids = {code: unit_id for code, unit_id in session.execute(select(Unit.code, Unit.id))}
     fresh = [spec for spec in specs if spec.code not in ids]

@@ -246,6 +246,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite checks the self-reference row by row while dropping; cut it first.
+    op.execute("UPDATE divisions SET parent_code = NULL")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_keys_user_id"))
         batch_op.drop_index(batch_op.f("ix_api_keys_prefix"))

@@ -1,0 +1,24 @@
+"""``zhili keys``: generate secrets for a production configuration."""
+
+from __future__ import annotations
+
+import secrets
+
+import typer
+
+from zhili.cli_support import console
+from zhili.kernel.crypto import new_data_key
+
+app = typer.Typer(help="密钥生成：会话密钥与个人信息加密密钥 (keys)", no_args_is_help=True)
+
+
+@app.command("new-data-key")
+def new_data_key_command() -> None:
+    """生成个人信息加密密钥（ZHILI_DATA_KEY）。请离线妥善保管，丢失后个人信息无法解密。"""
+    console.print(new_data_key())
+
+
+@app.command("new-secret")
+def new_secret() -> None:
+    """生成会话签名密钥（ZHILI_SECRET_KEY）。"""
+    console.print(secrets.token_urlsafe(48))

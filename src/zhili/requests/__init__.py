@@ -1,0 +1,1 @@
+"""诉求 (demands, "cases") and their handling lifecycle."""

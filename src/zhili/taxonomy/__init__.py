@@ -1,0 +1,1 @@
+"""Categories, demand types, urgencies, channels and time-limit policies: all data."""
