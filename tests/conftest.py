@@ -7,6 +7,7 @@ Under CI (``CI=true``) an unreachable PostgreSQL fails the run instead of skippi
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,38 +24,50 @@ from zhili.db import Database
 from zhili.settings import Settings
 
 PG_ADMIN_URL = os.environ.get("ZHILI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_SCHEMA = "zhili_test"
+# One schema per test process, so that two runs at once (or a run beside a benchmark) never collide.
+PG_SCHEMA = f"zhili_test_{os.getpid()}"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 BACKENDS = ["sqlite", "postgresql"]
+_COMMITTED = itertools.count(1)
 
 
-def _postgres_url() -> str:
-    return f"{PG_ADMIN_URL}?options=-csearch_path%3D{PG_SCHEMA}"
-
-
-def _reset_postgres_schema() -> None:
+def _run_admin(*statements: str) -> None:
     engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+            for statement in statements:
+                conn.execute(text(statement))
     finally:
         engine.dispose()
 
 
-def backend_url(backend: str, tmp_dir: Path) -> str:
+def backend_url(backend: str, tmp_dir: Path, schema: str = PG_SCHEMA) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_dir / 'zhili-test.sqlite3'}"
     try:
-        _reset_postgres_schema()
+        _run_admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}")
     except Exception as exc:  # pragma: no cover - depends on the machine
         message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable: {type(exc).__name__}"
         if IN_CI:
             pytest.fail(message + " (CI=true: this is a failure, not a skip)")
         pytest.skip(message)
-    return _postgres_url()
+    return f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+
+
+def seeded_database(backend: str, tmp_dir: Path, schema: str = PG_SCHEMA) -> Database:
+    db = Database(backend_url(backend, tmp_dir, schema))
+    migrate.upgrade(db.engine)
+    with db.session() as session:
+        seed_reference_data(session)
+    return db
+
+
+def drop_database(db: Database, backend: str, schema: str = PG_SCHEMA) -> None:
+    db.dispose()
+    if backend == "postgresql":
+        _run_admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -64,14 +77,23 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """A migrated, seeded database for one backend, shared by the whole run."""
-    url = backend_url(backend, tmp_path_factory.mktemp(backend))
-    db = Database(url)
-    migrate.upgrade(db.engine)
-    with db.session() as session:
-        seed_reference_data(session)
+    """A migrated, seeded database for one backend, shared by the whole run. Tests reach it through
+    ``connection``/``session``, whose transaction is rolled back: nothing a test does stays."""
+    db = seeded_database(backend, tmp_path_factory.mktemp(backend))
     yield db
-    db.dispose()
+    drop_database(db, backend)
+
+
+@pytest.fixture(scope="module")
+def committed_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A separate database whose writes really commit (for concurrency and real-server tests).
+
+    One per test module, dropped afterwards, so committed data never leaks into other tests.
+    """
+    schema = f"{PG_SCHEMA}_c{next(_COMMITTED)}"
+    db = seeded_database(backend, tmp_path_factory.mktemp(f"{backend}-committed"), schema)
+    yield db
+    drop_database(db, backend, schema)
 
 
 @pytest.fixture

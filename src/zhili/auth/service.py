@@ -15,11 +15,15 @@ from zhili.auth.models import ApiKey, LoginFailure, Role, User
 from zhili.auth.scope import EVERYTHING, NOTHING, Actor, Scope
 from zhili.errors import Conflict, NotAuthenticated, NotFound, TooManyAttempts, ValidationFailed
 from zhili.kernel.clock import as_aware, utcnow
-from zhili.units.models import Unit, UnitJurisdiction
+from zhili.units.models import Unit, UnitJurisdiction, UnitKind
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 # An address that fails this many times more than one account may is throttled as a whole.
 ADDRESS_FACTOR = 5
+
+
+# Departments and enterprises answer for what they are assigned, not for everything in their area.
+ASSIGNMENT_ONLY_KINDS = frozenset({UnitKind.district_dept, UnitKind.city_dept, UnitKind.enterprise})
 
 
 def scope_for(session: Session, user: User) -> Scope:
@@ -27,6 +31,9 @@ def scope_for(session: Session, user: User) -> Scope:
         return EVERYTHING
     if user.unit_id is None:
         return NOTHING
+    unit = session.get(Unit, user.unit_id)
+    if user.role == Role.unit_staff and unit is not None and unit.kind in ASSIGNMENT_ONLY_KINDS:
+        return Scope(unit_id=user.unit_id)
     codes = session.execute(
         select(UnitJurisdiction.division_code).where(UnitJurisdiction.unit_id == user.unit_id)
     ).scalars()

@@ -536,6 +536,8 @@ def merge(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: Ac
     _move(
         session, ctx, actor, case, "merge", S.merged, note=body.note, public=True, data={"into": primary.code}
     )
+    primary.version += 1
+    primary.updated_at = ctx.now()
     append_event(
         session,
         primary,
@@ -546,7 +548,6 @@ def merge(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: Ac
         note=body.note,
         data={"from": case.code},
     )
-    primary.updated_at = ctx.now()
 
 
 def link(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: ActionIn) -> None:

@@ -90,6 +90,7 @@ def create_case(
         address=body.address,
         confidential=body.confidential,
         state=CaseState.received,
+        version=1,
         received_at=received_at,
         updated_at=now,
         created_by=actor.username,

@@ -2,8 +2,9 @@
 
 1. the case must be readable by the actor (otherwise 404, exactly as a missing case);
 2. the version the client saw, if sent, must be current (409);
-3. the actor's role must be allowed (403), and so must its unit's part in the case (403);
-4. the action must be legal in the current state (409).
+3. the actor's role must be allowed (403);
+4. the action must be legal in the current state (409);
+5. the actor's unit must have the right part in the case: lead unit or called co-unit (403).
 
 The case row's version column makes two concurrent actions on one case conflict: the loser's
 UPDATE matches no row and is answered 409.
@@ -71,8 +72,9 @@ def perform(session: Session, ctx: CaseContext, actor: Actor, code: str, action:
     if body.version is not None and body.version != case.version:
         raise Conflict(f"{STALE_MESSAGE}（您看到的是第 {body.version} 版，当前为第 {case.version} 版）")
     check_role(actor, rule)
-    check_party(session, actor, rule, case)
     check_state(rule, case)
+    check_party(session, actor, rule, case)
+    case.version += 1
     try:
         handlers.HANDLERS[action](session, ctx, actor, case, body)
         case.updated_at = ctx.now()

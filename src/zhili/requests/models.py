@@ -112,7 +112,8 @@ class Case(IdMixin, Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    # zhili sets the version itself (one step per action), and SQLAlchemy checks it on every UPDATE.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
 
 class CaseEvent(IdMixin, Base):
