@@ -6,6 +6,7 @@ Stack traces never reach a user; unexpected errors are logged with the request p
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,7 +44,7 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
+def _field_of(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "cookie")]
     return ".".join(parts) or str(loc[-1] if loc else "")
 

@@ -36,10 +36,6 @@ class Settings(BaseSettings):
         default="",
         description="Base64 32-byte key that encrypts personal data; derived from the secret key when empty.",
     )
-    data_key: str = Field(
-        default="",
-        description="Base64 32-byte key that encrypts personal data; derived from the secret key when empty.",
-    )
     timezone: str = Field(default="Asia/Shanghai", description="Time zone for deadlines and display.")
     h3_resolution: int = Field(default=10, ge=0, le=15, description="H3 resolution of grid cells.")
     login_max_failures: int = Field(

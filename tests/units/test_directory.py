@@ -16,7 +16,7 @@ def test_every_street_and_district_has_its_units(session: Session) -> None:
     assert counts[UnitKind.street] == 349
     assert counts[UnitKind.district_gov] == 16
     assert counts[UnitKind.district_dept] == 16 * len(DISTRICT_DEPARTMENTS)
-    assert counts[UnitKind.center] == 17
+    assert counts[UnitKind.hotline_centre] == 17
     assert counts[UnitKind.city_dept] >= 20
     utility_types = set(
         session.execute(select(Unit.unit_type).where(Unit.kind == UnitKind.enterprise)).scalars()

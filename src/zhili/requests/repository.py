@@ -22,7 +22,7 @@ from zhili.requests.states import AssignmentStatus, CaseState
 NOT_FOUND_MESSAGE = "诉求不存在或不在您的辖区内"
 
 
-def readable_cases(actor: Actor) -> Select[tuple[Case]]:
+def readable_cases(actor: Actor) -> Select[Case]:
     scope = readable(actor)
     if scope.everything:
         return select(Case)
@@ -43,7 +43,7 @@ def get_readable(session: Session, actor: Actor, code: str, *, for_update: bool 
     statement = readable_cases(actor).where(Case.code == code)
     if for_update:
         statement = statement.with_for_update()
-    case = session.execute(statement).scalar_one_or_none()
+    case = session.scalars(statement).one_or_none()
     if case is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     return case
@@ -74,7 +74,7 @@ class CaseFilter:
     received_to: datetime | None = None
 
 
-def _filtered(statement: Select[tuple[Case]], f: CaseFilter) -> Select[tuple[Case]]:
+def _filtered(statement: Select[Case], f: CaseFilter) -> Select[Case]:
     if f.state:
         statement = statement.where(Case.state.in_(f.state))
     for column, value in (

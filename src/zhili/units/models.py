@@ -12,7 +12,7 @@ from zhili.db import Base, IdMixin, TimestampMixin
 
 
 class UnitKind(enum.StrEnum):
-    center = "center"  # 12345 市/区 热线中心
+    hotline_centre = "center"  # 12345 市/区 热线中心
     street = "street"  # 街道办事处 / 乡镇政府
     district_gov = "district_gov"  # 区政府 (兜底)
     district_dept = "district_dept"  # 区委办局
@@ -21,7 +21,7 @@ class UnitKind(enum.StrEnum):
 
 
 UNIT_KIND_LABELS = {
-    UnitKind.center: "热线中心",
+    UnitKind.hotline_centre: "热线中心",
     UnitKind.street: "街道/乡镇",
     UnitKind.district_gov: "区政府",
     UnitKind.district_dept: "区级部门",

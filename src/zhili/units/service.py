@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from zhili.audit import service as audit
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import Conflict, NotFound, ValidationFailed
-from zhili.units.directory import build_directory
+from zhili.units.directory import UnitSpec, build_directory
 from zhili.units.models import Unit, UnitJurisdiction, UnitKind
 from zhili.units.repository import get_by_code
 
@@ -67,7 +67,7 @@ def load_default_units(session: Session, city_code: str = "11") -> int:
     return len(fresh)
 
 
-def _waves(specs: list, known: dict[str, int]) -> list[list]:  # type: ignore[type-arg]
+def _waves(specs: list[UnitSpec], known: dict[str, int]) -> list[list[UnitSpec]]:
     """Group specs so that every parent is inserted in an earlier wave than its children."""
     pending = list(specs)
     placed = set(known)
