@@ -58,7 +58,9 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import web as auth_web
     from zhili.divisions import api as divisions_api
     from zhili.health import router as health_router
+    from zhili.knowledge import api as knowledge_api
     from zhili.requests import api as cases_api
+    from zhili.requests import public_api as track_api
     from zhili.units import api as units_api
     from zhili.units import web as units_web
     from zhili.web import pages
@@ -70,6 +72,8 @@ def _mount_routes(app: FastAPI) -> None:
         divisions_api.router,
         units_api.router,
         cases_api.router,
+        knowledge_api.router,
+        track_api.router,
         auth_web.router,
         admin_web.router,
         units_web.router,

@@ -16,8 +16,9 @@ from zhili.errors import Forbidden
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADER = "X-CSRF-Token"
 FIELD = "csrf_token"
-# Paths that establish a session from JSON credentials, or that authenticate by api_key themselves.
-EXEMPT_PREFIXES = ("/api/auth/login", "/open311/")
+# Paths that establish a session from JSON credentials, that authenticate by api_key themselves, or
+# that take no cookie login at all (citizen tracking and 回访, where the link's token is the proof).
+EXEMPT_PREFIXES = ("/api/auth/login", "/open311/", "/api/track/")
 
 
 def csrf_token(request: Request) -> str:

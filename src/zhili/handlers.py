@@ -84,7 +84,9 @@ def install(app: FastAPI) -> None:
             if request.headers.get("HX-Request") == "true":
                 return Response(status_code=204, headers={"HX-Redirect": exc.location})
             return RedirectResponse(exc.location, status_code=303)
-        return error_response(request, exc.status, exc.to_dict())
+        response = error_response(request, exc.status, exc.to_dict())
+        response.headers.update(getattr(exc, "headers", None) or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

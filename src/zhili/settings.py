@@ -64,6 +64,14 @@ class Settings(BaseSettings):
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
     )
     max_upload_mb: int = Field(default=10, ge=1, description="Largest attachment accepted, in MB.")
+    notifier: Literal["log", "memory"] = Field(
+        default="log",
+        description="How SMS is sent: log (written to the log only) or memory (kept in-process).",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of zhili, used in links sent to citizens.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

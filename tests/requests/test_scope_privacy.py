@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
 from support.cases import CASE_BODY, WANGJING, act, intake, staff
 
 PHONE = CASE_BODY["citizen"]["phone"]
@@ -31,7 +32,9 @@ def test_lists_are_scoped(app: Any, session: Session) -> None:
     s = staff(app, session)
     code = intake(s.operator)
     assert code in {c["code"] for c in s.street.get("/api/cases", params={"page_size": 500}).json()["items"]}
-    assert code not in {c["code"] for c in s.other_street.get("/api/cases", params={"page_size": 500}).json()["items"]}
+    assert code not in {
+        c["code"] for c in s.other_street.get("/api/cases", params={"page_size": 500}).json()["items"]
+    }
     # A department sees only what it is assigned.
     assert s.dept.get("/api/cases", params={"q": code}).json()["total"] == 0
     act(s.dispatcher, code, "dispatch", lead_unit="D110105-urban_management")

@@ -13,6 +13,7 @@ from zhili.auth.scope import Actor
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel.worktime import Duration, deadline
 from zhili.knowledge.models import KnowledgeEntry
+from zhili.notifications.service import notify_visit_link_after_commit
 from zhili.requests.context import CaseContext
 from zhili.requests.deadlines import clear_deadlines, limits_for, start_round
 from zhili.requests.events import append_event
@@ -212,6 +213,7 @@ def report(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: A
     case.reply = body.reply
     case.reported_at = ctx.now()
     _move(session, ctx, actor, case, "report", S.reported, note=body.reply, public=True)
+    notify_visit_link_after_commit(session, ctx, case)
 
 
 # -- 回访, closing and reopening -----------------------------------------------------------------------
