@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, CHAOYANG_MARKET, WANGJING, act, intake, staff
 
+from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, CHAOYANG_MARKET, WANGJING, act, intake, staff
 from zhili.knowledge.models import KnowledgeEntry
 from zhili.requests.models import Case, Supervision
 

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from support.cases import CHAOYANG_CGW, WANGJING, client_for, intake
-
 from zhili.app import create_app
 from zhili.db import Database
 from zhili.settings import Settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+
 from support.cases import WANGJING, act, intake, staff
 
 

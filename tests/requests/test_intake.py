@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
-from support.cases import CASE_BODY, staff
 
+from support.cases import CASE_BODY, staff
 from zhili.requests.models import Case, CaseEvent, TrackingCounter
 
 

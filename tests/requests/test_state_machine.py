@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from support.cases import CHAOYANG_CGW, WANGJING, act, intake, staff
 
+from support.cases import CHAOYANG_CGW, WANGJING, act, intake, staff
 from zhili.auth.models import Role
 from zhili.requests.states import CaseState
 from zhili.requests.transitions import RULES

@@ -13,8 +13,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from support.accounts import PASSWORD
 
+from support.accounts import PASSWORD
 from zhili.auth import service
 from zhili.auth.models import Role, User
 from zhili.db import Database
