@@ -22,6 +22,7 @@ from zhili.units.models import Unit
 
 EVENT_LABELS = {name: rule.label for name, rule in RULES.items()} | {
     "intake": "受理",
+    "import": "历史导入",
     "merge_in": "并入重复诉求",
     "visit_unreachable": "回访未联系上",
     "sweep_warning": "临期预警",

@@ -1,0 +1,422 @@
+"""Intake benchmark: the real server, one load tool, ``GET /healthz`` and ``POST /api/cases`` in one run.
+
+    .venv/bin/python bench/intake.py                      # SQLite in a temp dir, 10 s per endpoint
+    .venv/bin/python bench/intake.py --duration 20 --connections 16 --workers 2
+    .venv/bin/python bench/intake.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+SPEC target: intake (validate, resolve the location, persist, audit) sustains at least half of what the
+same server answers for a bare health check: ``intake / health >= 0.5``.
+
+It initialises a fresh database (``zhili init``; PostgreSQL: its own schema ``zhili_bench_intake``,
+created and dropped here), creates an operator with an API key (API-key requests skip CSRF), starts
+``zhili serve`` as a subprocess, warms both endpoints up, then drives each for ``--duration`` seconds
+with the same tool and the same number of connections. The tool is ``wrk`` when installed (the POST
+body comes from a Lua script: a new title per request, a location so resolution runs, optionally an
+Idempotency-Key), otherwise a Python asyncio generator over raw keep-alive sockets (install wrk with
+``apt-get install -y wrk`` for numbers that depend less on the client).
+
+On a 2-core machine the load tool, the server and (for PostgreSQL) the database share the cores, so
+the absolute numbers are low; the ratio is what the target is about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+
+from zhili.auth import service as auth_service
+from zhili.auth.models import Role
+from zhili.db import Database
+from zhili.requests.models import Case
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SECRET = "bench-intake-" + "x" * 40
+BODY = {
+    "demand_type": "投诉",
+    "urgency": "一般",
+    "category": "020201",
+    "channel": "电话",
+    "title": "小区楼下广场舞噪音扰民",
+    "description": "每天晚上九点后广场舞音响声音很大，影响老人孩子休息，希望有关部门管理。",
+    "citizen": {"name": "张三", "phone": "13812341234"},
+    "lat": 39.9966,
+    "lng": 116.4706,
+    "address": "北京市朝阳区望京街道望京西园三区",
+}
+
+LUA = r"""
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("thread_id", #threads + 1)
+  table.insert(threads, thread)
+end
+local body_template = [[%s]]
+request = function()
+  counter = counter + 1
+  local tag = thread_id .. "-" .. counter
+  local body = string.gsub(body_template, "__TAG__", tag)
+  local headers = {["Content-Type"] = "application/json", ["X-API-Key"] = "%s"}
+  %s
+  return wrk.format("POST", "/api/cases", headers, body)
+end
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    server_cpu: float = 0.0  # CPU seconds the server processes used during the run
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.server_cpu / self.requests if self.requests else 0.0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        latency = ""
+        if self.p50_ms is not None:
+            latency = f"  p50 {self.p50_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms"
+        counts = f"({self.requests:,} requests, {self.errors} errors)"
+        cpu = f"  server CPU {self.cpu_ms:.2f} ms/req"
+        return f"{self.name:>16}: {self.rps:9,.0f} req/s  {counts}{latency}{cpu}"
+
+
+# -- CPU accounting: robust when other work shares the machine ---------------------------------------
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of ``root`` and its descendants (uvicorn workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def measured(server: subprocess.Popen[bytes], run: Callable[[], Result]) -> Result:
+    before = process_tree_cpu(server.pid)
+    result = run()
+    result.server_cpu = process_tree_cpu(server.pid) - before
+    return result
+
+
+# -- server ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHILI_")}
+    env.update(
+        ZHILI_DATA_DIR=str(data_dir),
+        ZHILI_ENVIRONMENT="development",
+        ZHILI_SECRET_KEY=SECRET,
+        ZHILI_SWEEP_INTERVAL_MINUTES="0",
+    )
+    if database_url:
+        env["ZHILI_DATABASE_URL"] = database_url
+    return env
+
+
+def zhili(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "zhili.cli", *args], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"zhili {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def make_api_key(url: str) -> str:
+    database = Database(url)
+    try:
+        with database.session() as session:
+            user, _ = auth_service.create_user(
+                session, username="bench_operator", role=Role.operator, unit_code="C11", actor="bench"
+            )
+            _, key = auth_service.issue_api_key(session, user, "bench", actor="bench")
+    finally:
+        database.dispose()
+    return key
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the server exited during start-up")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not answer /healthz in time")
+
+
+def warm_up(base: str, key: str) -> None:
+    """The first intake builds the location resolver; keep that out of the measurement."""
+    for i in range(20):
+        body = json.dumps({**BODY, "title": f"预热 {i}"}).encode()
+        request = urllib.request.Request(
+            f"{base}/api/cases",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "X-API-Key": key},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 201, response.status
+        urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
+
+
+# -- wrk -----------------------------------------------------------------------------------------------
+
+LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url: str, args: argparse.Namespace, name: str, script: Path | None = None) -> Result:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    seconds_match = re.search(r"requests in ([\d.]+)(ms|s|m)", output)
+    assert seconds_match is not None
+    seconds = float(seconds_match.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[seconds_match.group(2)]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    latencies = {p: float(v) * UNIT_MS[u] for p, v, u in LATENCY.findall(output)}
+    return Result(name, requests, errors, seconds, latencies.get("50"), latencies.get("99"))
+
+
+def wrk_script(folder: Path, key: str, idempotency: bool) -> Path:
+    body = json.dumps({**BODY, "title": f"{BODY['title']} __TAG__"}, ensure_ascii=False)
+    extra = 'headers["Idempotency-Key"] = "bench-" .. tag' if idempotency else ""
+    path = folder / "intake.lua"
+    path.write_text(LUA % (body, key, extra), encoding="utf-8")
+    return path
+
+
+# -- Python fallback: asyncio over raw keep-alive sockets ----------------------------------------------
+
+
+async def _connection(
+    host: str, port: int, make_request: object, stop: float, latencies: list[float], errors: list[int]
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    n = 0
+    try:
+        while time.perf_counter() < stop:
+            n += 1
+            payload = make_request(n)  # type: ignore[operator]
+            started = time.perf_counter()
+            writer.write(payload)
+            status_line = await reader.readline()
+            length = 0
+            while True:
+                header = await reader.readline()
+                if header in (b"\r\n", b""):
+                    break
+                if header.lower().startswith(b"content-length:"):
+                    length = int(header.split(b":", 1)[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if not status_line.startswith((b"HTTP/1.1 2", b"HTTP/1.0 2")):
+                errors.append(1)
+    finally:
+        writer.close()
+
+
+def run_python(base: str, args: argparse.Namespace, name: str, key: str | None) -> Result:
+    host, port = base.removeprefix("http://").split(":")
+    identity = [0]
+
+    def make_post(n: int) -> bytes:
+        identity[0] += 1
+        body = json.dumps({**BODY, "title": f"{BODY['title']} {identity[0]}"}, ensure_ascii=False).encode()
+        extra = f"Idempotency-Key: bench-{identity[0]}\r\n" if args.idempotency else ""
+        head = (
+            f"POST /api/cases HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"X-API-Key: {key}\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
+        )
+        return head.encode() + body
+
+    health = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+
+    def make_get(_n: int) -> bytes:
+        return health
+
+    async def main() -> Result:
+        latencies: list[float] = []
+        errors: list[int] = []
+        started = time.perf_counter()
+        stop = started + args.duration
+        maker = make_post if key else make_get
+        await asyncio.gather(
+            *(_connection(host, int(port), maker, stop, latencies, errors) for _ in range(args.connections))
+        )
+        seconds = time.perf_counter() - started
+        latencies.sort()
+        p50 = latencies[len(latencies) // 2] * 1000 if latencies else None
+        p99 = latencies[int(len(latencies) * 0.99)] * 1000 if latencies else None
+        return Result(name, len(latencies), len(errors), seconds, p50, p99)
+
+    return asyncio.run(main())
+
+
+# -- the run -------------------------------------------------------------------------------------------
+
+
+def postgres_url(args: argparse.Namespace) -> str | None:
+    if not args.database_url:
+        return None
+    schema = args.schema
+    if schema in ("public", "zhili_test") or not schema.isidentifier():
+        raise SystemExit(f"refusing to use schema {schema!r}")
+    engine = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    return f"{args.database_url}?options=-csearch_path%3D{schema}"
+
+
+def drop_schema(args: argparse.Namespace) -> None:
+    if args.database_url and not args.keep:
+        engine = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE"))
+        engine.dispose()
+
+
+def count_cases(url: str) -> int:
+    database = Database(url)
+    try:
+        with database.session(write=False) as session:
+            return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
+    finally:
+        database.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--idempotency", action="store_true", help="send an Idempotency-Key per request")
+    parser.add_argument("--database-url", default=None, help=f"PostgreSQL admin URL, e.g. {PG_DEFAULT}")
+    parser.add_argument("--schema", default="zhili_bench_intake")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema afterwards")
+    args = parser.parse_args()
+
+    tool = args.tool
+    if tool == "auto":
+        tool = "wrk" if shutil.which("wrk") else "python"
+        if tool == "python":
+            print("wrk not found (apt-get install -y wrk); using the Python asyncio load generator")
+    with tempfile.TemporaryDirectory(prefix="zhili-intake-") as tmp:
+        folder = Path(tmp)
+        pg = postgres_url(args)
+        env = server_env(folder, pg)
+        url = pg or f"sqlite:///{folder / 'zhili.sqlite3'}"
+        try:
+            zhili(["init"], env)
+            key = make_api_key(url)
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            serve = ["serve", "--port", str(port), "--workers", str(args.workers), "--no-access-log"]
+            server = subprocess.Popen(
+                [sys.executable, "-m", "zhili.cli", *serve],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                wait_until_up(base, server)
+                warm_up(base, key)
+                before = count_cases(url)
+                if tool == "wrk":
+                    script = wrk_script(folder, key, args.idempotency)
+                    health = measured(server, lambda: run_wrk(f"{base}/healthz", args, "GET /healthz"))
+                    intake = measured(
+                        server, lambda: run_wrk(f"{base}/api/cases", args, "POST /api/cases", script)
+                    )
+                else:
+                    health = measured(server, lambda: run_python(base, args, "GET /healthz", None))
+                    intake = measured(server, lambda: run_python(base, args, "POST /api/cases", key))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            created = count_cases(url) - before
+        finally:
+            drop_schema(args)
+    backend = "postgresql" if pg else "sqlite"
+    print(
+        f"zhili intake benchmark: {backend}, {args.workers} worker(s), tool {tool}, "
+        f"{args.connections} connections, {args.duration} s per endpoint, {os.cpu_count()} CPUs"
+    )
+    print(health.line())
+    print(intake.line())
+    print(f"{'cases stored':>16}: {created:,} (POSTs answered 2xx: {intake.requests - intake.errors:,})")
+    ratio = intake.rps / health.rps if health.rps else 0.0
+    verdict = "meets" if ratio >= 0.5 else "BELOW"
+    print(f"{'intake / health':>16}: {ratio:.3f}  ({verdict} the SPEC target of 0.5)")
+    if intake.cpu_ms:
+        # Independent of other load on the machine: what one request costs the server.
+        cpu_ratio = health.cpu_ms / intake.cpu_ms
+        print(f"{'CPU ratio':>16}: {cpu_ratio:.3f}  (server CPU per health check / per intake)")
+
+
+if __name__ == "__main__":
+    main()
