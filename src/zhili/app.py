@@ -23,8 +23,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     db = database or Database(settings.resolved_database_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from zhili.requests.tasks import start_periodic_sweep, stop_periodic_sweep
+
+        # The deadline sweep runs inside the server only when it owns its database (not in tests).
+        sweeper = start_periodic_sweep(app) if owns_database else None
         yield
+        await stop_periodic_sweep(sweeper)
         if owns_database:
             db.dispose()
 

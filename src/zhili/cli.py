@@ -10,6 +10,7 @@ from zhili.cli_support import console, friendly_errors, open_database
 from zhili.divisions.cli import app as divisions_app
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.requests.cli import app as cases_app
 from zhili.settings import get_settings
 from zhili.units.cli import app as units_app
 
@@ -22,6 +23,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(divisions_app, name="divisions")
 app.add_typer(units_app, name="units")
 app.add_typer(audit_app, name="audit")
+app.add_typer(cases_app, name="cases")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(keys_app, name="keys")
 

@@ -28,7 +28,10 @@ class Duration:
         match = _PATTERN.match(text or "")
         if not match:
             raise ValueError(f"无法识别的时限“{text}”，应形如 2h、24h、7wd、15d")
-        return cls(float(match.group(1)), match.group(2))
+        amount, unit = float(match.group(1)), match.group(2)
+        if unit == "wd" and amount != int(amount):
+            raise ValueError(f"工作日时限须为整数，收到“{text}”")
+        return cls(amount, unit)
 
     def __str__(self) -> str:
         amount = int(self.amount) if self.amount == int(self.amount) else self.amount
@@ -57,7 +60,10 @@ def add_working_days(start_local: datetime, days: int) -> datetime:
     """
     moment = start_local
     if not is_workday(moment.date()):
+        # Count from the start of the next working day, so that the whole allowance is kept.
         moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        while not is_workday(moment.date()):
+            moment += timedelta(days=1)
     counted = 0
     while counted < days:
         moment = moment + timedelta(days=1)

@@ -68,7 +68,8 @@ def check_state(rule: ActionRule, case: Case) -> None:
 
 def perform(session: Session, ctx: CaseContext, actor: Actor, code: str, action: str, body: ActionIn) -> Case:
     rule = rule_for(action)
-    case = get_readable(session, actor, code)
+    # Lock the row (PostgreSQL): concurrent actions on one case queue up instead of interleaving.
+    case = get_readable(session, actor, code, for_update=True)
     if body.version is not None and body.version != case.version:
         raise Conflict(f"{STALE_MESSAGE}（您看到的是第 {body.version} 版，当前为第 {case.version} 版）")
     check_role(actor, rule)

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhili.db import Base, IdMixin
+from zhili.knowledge import models as _knowledge  # noqa: F401  (cases reference knowledge_entries)
 from zhili.requests.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
 
@@ -26,6 +27,10 @@ class Case(IdMixin, Base):
     __table_args__ = (
         Index("ix_cases_state_lead", "state", "lead_unit_id"),
         Index("ix_cases_received_at", "received_at"),
+        # The sweep looks for running deadlines per stage.
+        Index("ix_cases_state_sign_due", "state", "sign_due"),
+        Index("ix_cases_state_contact_due", "state", "contact_due"),
+        Index("ix_cases_state_feedback_due", "state", "feedback_due"),
         # Jurisdiction filters are prefix matches (LIKE '110105%'); PostgreSQL needs pattern ops for them.
         Index(
             "ix_cases_division_prefix",
@@ -140,7 +145,10 @@ class CaseAssignment(IdMixin, Base):
     """A unit's part in a case: the lead (主办) or a co-unit called in by 吹哨."""
 
     __tablename__ = "case_assignments"
-    __table_args__ = (UniqueConstraint("case_id", "unit_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "unit_id", "role"),
+        Index("ix_case_assignments_status_checkin_due", "status", "checkin_due"),
+    )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)

@@ -1,0 +1,37 @@
+"""Migrations upgrade a database that already holds data, and downgrade cleanly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import backend_url, drop_database  # type: ignore[import-not-found]
+from sqlalchemy import inspect, text
+
+from zhili import migrate
+from zhili.db import Database
+
+
+@pytest.fixture
+def empty_database(backend: str, tmp_path: Path) -> Database:
+    schema = f"zhili_migrate_{backend[:2]}"
+    db = Database(backend_url(backend, tmp_path, schema))
+    yield db  # type: ignore[misc]
+    drop_database(db, backend, schema)
+
+
+def test_upgrade_keeps_data_and_downgrade_removes_everything(empty_database: Database) -> None:
+    engine = empty_database.engine
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO divisions (code, name, level) VALUES ('11', '北京市', 'city')"))
+        conn.execute(text(
+            "INSERT INTO units (code, name, kind, division_code, active) VALUES ('C11', '热线中心', 'center', '11', true)"
+        ))
+    migrate.upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"cases", "case_events", "categories", "knowledge_entries", "time_limit_policies"} <= tables
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM units WHERE code = 'C11'")).scalar_one() == "热线中心"
+    migrate.downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
