@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import backend_url, drop_database  # type: ignore[import-not-found]
 from sqlalchemy import inspect, text
 
+from conftest import backend_url, drop_database  # type: ignore[import-not-found]
 from zhili import migrate
 from zhili.db import Database
 
@@ -25,9 +25,12 @@ def test_upgrade_keeps_data_and_downgrade_removes_everything(empty_database: Dat
     migrate.upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO divisions (code, name, level) VALUES ('11', '北京市', 'city')"))
-        conn.execute(text(
-            "INSERT INTO units (code, name, kind, division_code, active) VALUES ('C11', '热线中心', 'center', '11', true)"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO units (code, name, kind, division_code, active) "
+                "VALUES ('C11', '热线中心', 'center', '11', true)"
+            )
+        )
     migrate.upgrade(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"cases", "case_events", "categories", "knowledge_entries", "time_limit_policies"} <= tables

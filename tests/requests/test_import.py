@@ -486,9 +486,7 @@ def test_command_imports_reports_and_resumes(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "legacy.csv", [CLOSED, SIGNED, {**RECEIVED, "channel": "传真"}])
 
     def command() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*CLI, str(path)], capture_output=True, text=True, env=env, timeout=300
-        )
+        return subprocess.run([*CLI, str(path)], capture_output=True, text=True, env=env, timeout=300)
 
     first = command()
     assert first.returncode == 3, first.stdout + first.stderr  # one row refused
@@ -497,7 +495,5 @@ def test_command_imports_reports_and_resumes(tmp_path: Path) -> None:
     assert PHONE not in first.stdout + first.stderr
     second = command()
     assert "导入 0" in second.stdout and "跳过（此前已导入）2" in second.stdout, second.stdout
-    missing = subprocess.run(
-        [*CLI, str(tmp_path / "absent.csv")], capture_output=True, text=True, env=env
-    )
+    missing = subprocess.run([*CLI, str(tmp_path / "absent.csv")], capture_output=True, text=True, env=env)
     assert missing.returncode == 1 and "文件不存在" in missing.stderr
