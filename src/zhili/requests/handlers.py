@@ -54,14 +54,16 @@ def _move(
     actor: Actor,
     case: Case,
     action: str,
-    to: CaseState,
+    to: CaseState | None,
     *,
     note: str | None = None,
     public: bool = False,
     data: dict[str, object] | None = None,
 ) -> None:
+    """Append the action's event, moving the case to ``to`` first (None: the state stays)."""
     before = case.state
-    case.state = to
+    if to is not None:
+        case.state = to
     append_event(
         session,
         case,
@@ -87,17 +89,7 @@ def _record(
     data: dict[str, object] | None = None,
 ) -> None:
     """An event that leaves the state as it is."""
-    append_event(
-        session,
-        case,
-        action=action,
-        actor=actor,
-        at=ctx.now(),
-        from_state=case.state,
-        note=note,
-        public=public,
-        data=data,
-    )
+    _move(session, ctx, actor, case, action, None, note=note, public=public, data=data)
 
 
 def _assignments(session: Session, case: Case, role: AssignmentRole | None = None) -> list[CaseAssignment]:

@@ -12,6 +12,8 @@ UPDATE matches no row and is answered 409.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -66,18 +68,21 @@ def check_state(rule: ActionRule, case: Case) -> None:
         raise Conflict(f"诉求当前状态为“{STATE_LABELS[case.state]}”，不能{rule.label}")
 
 
-def perform(session: Session, ctx: CaseContext, actor: Actor, code: str, action: str, body: ActionIn) -> Case:
-    rule = rule_for(action)
-    # Lock the row (PostgreSQL): concurrent actions on one case queue up instead of interleaving.
-    case = get_readable(session, actor, code, for_update=True)
-    if body.version is not None and body.version != case.version:
-        raise Conflict(f"{STALE_MESSAGE}（您看到的是第 {body.version} 版，当前为第 {case.version} 版）")
-    check_role(actor, rule)
-    check_state(rule, case)
-    check_party(session, actor, rule, case)
+def apply_step(
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    case: Case,
+    action: str,
+    change: Callable[[], None],
+    *,
+    client_ip: str | None = None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Make ``change`` one version step of the case, answer a lost race with 409, and audit it."""
     case.version += 1
     try:
-        handlers.HANDLERS[action](session, ctx, actor, case, body)
+        change()
         case.updated_at = ctx.now()
         session.flush()
     except StaleDataError:
@@ -88,6 +93,21 @@ def perform(session: Session, ctx: CaseContext, actor: Actor, code: str, action:
         action=f"case.{action}",
         target_type="case",
         target_id=case.code,
-        detail={"state": case.state.value},
+        client_ip=client_ip,
+        detail={"state": case.state.value, **(detail or {})},
+    )
+
+
+def perform(session: Session, ctx: CaseContext, actor: Actor, code: str, action: str, body: ActionIn) -> Case:
+    rule = rule_for(action)
+    # Lock the row (PostgreSQL): concurrent actions on one case queue up instead of interleaving.
+    case = get_readable(session, actor, code, for_update=True)
+    if body.version is not None and body.version != case.version:
+        raise Conflict(f"{STALE_MESSAGE}（您看到的是第 {body.version} 版，当前为第 {case.version} 版）")
+    check_role(actor, rule)
+    check_state(rule, case)
+    check_party(session, actor, rule, case)
+    apply_step(
+        session, ctx, actor, case, action, lambda: handlers.HANDLERS[action](session, ctx, actor, case, body)
     )
     return case

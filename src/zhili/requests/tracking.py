@@ -23,9 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from zhili.audit import service as audit
 from zhili.auth.models import Role
 from zhili.auth.scope import NOTHING, Actor
 from zhili.errors import Conflict, NotFound, ValidationFailed
@@ -34,7 +32,7 @@ from zhili.kernel.crypto import normalise_phone
 from zhili.notifications.service import visit_token
 from zhili.requests import handlers
 from zhili.requests.context import CaseContext
-from zhili.requests.lifecycle import STALE_MESSAGE
+from zhili.requests.lifecycle import apply_step
 from zhili.requests.models import Case, CaseEvent
 from zhili.requests.privacy import open_contact
 from zhili.requests.schemas import ActionIn
@@ -262,27 +260,15 @@ def self_visit(
     answer = ActionIn(
         contacted=True, solved=body.solved, satisfaction=body.satisfaction, comment=body.comment
     )
-    # zhili advances the version itself, one step per action (as lifecycle.perform does).
-    case.version += 1
-    try:
-        handlers.visit(session, ctx, CITIZEN, case, answer)
-        case.updated_at = ctx.now()
-        session.flush()
-    except StaleDataError:
-        raise Conflict(STALE_MESSAGE) from None
-    audit.record(
+    apply_step(
         session,
-        actor=CITIZEN.username,
-        action="case.visit",
-        target_type="case",
-        target_id=case.code,
+        ctx,
+        CITIZEN,
+        case,
+        "visit",
+        lambda: handlers.visit(session, ctx, CITIZEN, case, answer),
         client_ip=client_ip,
-        detail={
-            "state": case.state.value,
-            "via": "self_service",
-            "solved": body.solved,
-            "satisfaction": body.satisfaction.value,
-        },
+        detail={"via": "self_service", "solved": body.solved, "satisfaction": body.satisfaction.value},
     )
     reopened = case.state == CaseState.dispatched
     if case.state == CaseState.closed:
