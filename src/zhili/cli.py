@@ -12,6 +12,7 @@ from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.requests.cli import app as cases_app
 from zhili.settings import get_settings
+from zhili.triage.cli import app as triage_app
 from zhili.units.cli import app as units_app
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(units_app, name="units")
 app.add_typer(audit_app, name="audit")
 app.add_typer(cases_app, name="cases")
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(triage_app, name="triage")
 app.add_typer(keys_app, name="keys")
 
 
