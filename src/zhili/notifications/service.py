@@ -7,7 +7,6 @@ it stays valid for every round of a case (after a 重办 the same link evaluates
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from zhili.notifications.backends import Notifier, backend_named
 from zhili.requests.context import CaseContext
 from zhili.requests.models import Case
 from zhili.requests.privacy import open_contact
+from zhili.requests.schemas import MOBILE
 from zhili.units.models import Unit
 
 log = logging.getLogger("zhili.notifications")
@@ -27,7 +27,6 @@ log = logging.getLogger("zhili.notifications")
 VISIT_TOKEN_PURPOSE = "visit"
 DEFAULT_NOTIFIER = "log"
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def visit_token(cipher: PersonalDataCipher, code: str) -> str:

@@ -24,8 +24,14 @@ def append_event(
     note: str | None = None,
     public: bool = False,
     data: dict[str, Any] | None = None,
+    first: bool = False,
 ) -> CaseEvent:
-    last = session.execute(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id)).scalar_one()
+    """``first``: the case was just created, so its history is empty (saves a query on intake)."""
+    last = (
+        0
+        if first
+        else session.execute(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id)).scalar_one()
+    )
     event = CaseEvent(
         case_id=case.id,
         seq=(last or 0) + 1,

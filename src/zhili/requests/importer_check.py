@@ -38,7 +38,7 @@ from zhili.requests.importer_values import (
     times,
 )
 from zhili.requests.schemas import ID_NUMBER, LANDLINE, MAX_TEXT, MAX_TITLE, MOBILE
-from zhili.requests.states import STATE_LABELS, CaseState
+from zhili.requests.states import MAIN_LINE, STATE_LABELS, CaseState
 from zhili.taxonomy.enums import Urgency
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit
@@ -47,15 +47,7 @@ CODE = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_ADDRESS = 300
 MAX_NAME = 50
-STATE_ORDER = [
-    CaseState.received,
-    CaseState.dispatched,
-    CaseState.signed,
-    CaseState.contacted,
-    CaseState.reported,
-    CaseState.visited,
-    CaseState.closed,
-]
+STATE_ORDER = list(MAIN_LINE)
 HANDLING = frozenset({CaseState.dispatched, CaseState.signed, CaseState.contacted, CaseState.reported})
 # The columns each state's own time lives in (received_at for 已受理).
 STATE_TIME = dict(zip(STATE_ORDER, TIME_COLUMNS, strict=True))

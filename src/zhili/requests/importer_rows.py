@@ -19,14 +19,14 @@ from zhili.requests.codes import next_codes
 from zhili.requests.context import CaseContext
 from zhili.requests.importer_values import naive_utc
 from zhili.requests.models import TrackingCounter
-from zhili.requests.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind
+from zhili.requests.states import HANDLING_STATES, AssignmentRole, AssignmentStatus, CaseState, ClosureKind
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.time_limits import CaseTraits, Limits, resolve_limits
 
 IMPORT_ACTOR = "import"
 IMPORT_ACTION = "import"
 IMPORT_NOTE = "历史数据导入"
-OPEN_HANDLING = frozenset({CaseState.dispatched.value, CaseState.signed.value, CaseState.contacted.value})
+OPEN_HANDLING = frozenset(state.value for state in HANDLING_STATES)
 ASSIGNED = OPEN_HANDLING | {CaseState.reported.value, CaseState.visited.value}
 LATEST_FIRST = ("closed_at", "visited_at", "reported_at", "contacted_at", "signed_at", "dispatched_at")
 

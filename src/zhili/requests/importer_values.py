@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from zhili.requests.states import SATISFACTION_LABELS, STATE_LABELS, CaseState, Satisfaction
+from zhili.requests.states import MAIN_LINE, SATISFACTION_LABELS, STATE_LABELS, CaseState, Satisfaction
 from zhili.taxonomy.enums import (
     CHANNEL_LABELS,
     DEMAND_TYPE_LABELS,
@@ -39,15 +39,7 @@ URGENCIES = vocabulary(URGENCY_LABELS, Urgency)
 CHANNELS = vocabulary(CHANNEL_LABELS, Channel) | {"App": Channel.app.value, "小程序": Channel.app.value}
 # A legacy system's final states: the main line of the lifecycle. 退单待审 and 已合并 need links that a
 # flat file cannot carry, so they are refused with their own reason.
-IMPORTABLE_STATES = (
-    CaseState.received,
-    CaseState.dispatched,
-    CaseState.signed,
-    CaseState.contacted,
-    CaseState.reported,
-    CaseState.visited,
-    CaseState.closed,
-)
+IMPORTABLE_STATES = MAIN_LINE
 STATES = vocabulary(STATE_LABELS, IMPORTABLE_STATES)
 OTHER_STATES = vocabulary(STATE_LABELS, set(CaseState) - set(IMPORTABLE_STATES))
 SATISFACTIONS = vocabulary(SATISFACTION_LABELS, Satisfaction)

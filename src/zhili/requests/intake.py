@@ -118,6 +118,7 @@ def create_case(
         public=True,
         note="诉求已受理",
         data={"channel": body.channel.value},
+        first=True,
     )
     audit.record(
         session,

@@ -29,6 +29,17 @@ STATE_LABELS = {
     CaseState.merged: "已合并",
 }
 
+# The main line of the lifecycle, in order (the branches 退单待审 and 已合并 sit beside it).
+MAIN_LINE = (
+    CaseState.received,
+    CaseState.dispatched,
+    CaseState.signed,
+    CaseState.contacted,
+    CaseState.reported,
+    CaseState.visited,
+    CaseState.closed,
+)
+
 FINAL_STATES = frozenset({CaseState.closed, CaseState.merged})
 OPEN_STATES = frozenset(set(CaseState) - FINAL_STATES)
 # States in which the lead unit is working on the case.
