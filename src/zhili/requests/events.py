@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,6 +12,35 @@ from sqlalchemy.orm import Session
 from zhili.auth.scope import Actor
 from zhili.requests.models import Case, CaseEvent
 from zhili.requests.states import CaseState
+
+
+def build_event(
+    case: Case,
+    seq: int,
+    *,
+    action: str,
+    actor: Actor,
+    at: Any,
+    from_state: CaseState | None,
+    note: str | None = None,
+    public: bool = False,
+    data: Mapping[str, Any] | None = None,
+) -> CaseEvent:
+    """The event row itself, numbered ``seq`` (callers that number a batch at once use this)."""
+    return CaseEvent(
+        case_id=case.id,
+        seq=seq,
+        action=action,
+        from_state=from_state.value if from_state else None,
+        to_state=case.state.value,
+        actor=actor.username,
+        actor_role=actor.role.value,
+        actor_unit_id=actor.unit_id,
+        at=at,
+        note=note,
+        public=public,
+        data=json.dumps(dict(data or {}), ensure_ascii=False, sort_keys=True, default=str),
+    )
 
 
 def append_event(
@@ -32,19 +62,16 @@ def append_event(
         if first
         else session.execute(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id)).scalar_one()
     )
-    event = CaseEvent(
-        case_id=case.id,
-        seq=(last or 0) + 1,
+    event = build_event(
+        case,
+        (last or 0) + 1,
         action=action,
-        from_state=from_state.value if from_state else None,
-        to_state=case.state.value,
-        actor=actor.username,
-        actor_role=actor.role.value,
-        actor_unit_id=actor.unit_id,
+        actor=actor,
         at=at,
+        from_state=from_state,
         note=note,
         public=public,
-        data=json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str),
+        data=data,
     )
     session.add(event)
     session.flush()

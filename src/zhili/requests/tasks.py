@@ -16,7 +16,6 @@ rule lives in one place, and a run that finds nothing to change writes nothing.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from zhili.auth.service import system_actor
 from zhili.db import Database
 from zhili.kernel.clock import as_aware
 from zhili.requests.context import CaseContext
+from zhili.requests.events import build_event
 from zhili.requests.models import Case, CaseAssignment, CaseEvent, Supervision
 from zhili.requests.states import HANDLING_STATES, OPEN_STATES, AssignmentRole, AssignmentStatus, CaseState
 from zhili.settings import Settings
@@ -251,19 +251,15 @@ class _Batch:
         seq = self.last_seq.get(case.id, 0) + 1
         self.last_seq[case.id] = seq
         self.session.add(
-            CaseEvent(
-                case_id=case.id,
-                seq=seq,
+            build_event(
+                case,
+                seq,
                 action=action,
-                from_state=case.state.value,
-                to_state=case.state.value,
-                actor=self.actor.username,
-                actor_role=self.actor.role.value,
-                actor_unit_id=self.actor.unit_id,
+                actor=self.actor,
                 at=self.now,
+                from_state=case.state,
                 note=note,
-                public=False,
-                data=json.dumps(dict(data), ensure_ascii=False, sort_keys=True, default=str),
+                data=data,
             )
         )
         self.touch(case)
