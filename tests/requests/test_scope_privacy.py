@@ -82,3 +82,20 @@ def test_confidential_contact_is_hidden_from_units(app: Any, session: Session) -
 def test_anonymous_and_citizens_cannot_read_cases(client: Any) -> None:
     assert client.get("/api/cases").status_code == 401
     assert client.post("/api/cases", json=CASE_BODY).status_code in (401, 403)
+
+
+def test_list_filters_by_category_subtree(app: Any, session: Session) -> None:
+    s = staff(app, session)
+    code = intake(s.operator)  # category 020201 (社会生活噪声)
+
+    def codes(**params: str) -> set[str]:
+        response = s.operator.get("/api/cases", params={"page_size": "500", **params})
+        assert response.status_code == 200, response.text
+        return {c["code"] for c in response.json()["items"]}
+
+    assert code in codes(category="02")
+    assert code in codes(category="0202")
+    assert code not in codes(category="03")
+    unknown = s.operator.get("/api/cases", params={"category": "999"})
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["field"] == "category"

@@ -97,9 +97,7 @@ def list_cases(
         root = taxonomy.by_code(session, category)
         if root is None:
             raise ValidationFailed(f"未知的诉求分类：{category}", field="category")
-        category_ids = [
-            c.id for c in taxonomy.all_categories(session, active_only=False) if c.code.startswith(root.code)
-        ]
+        category_ids = taxonomy.subtree_ids(session, root.code)
     filters = repository.CaseFilter(
         state=state,
         demand_type=demand_type,

@@ -34,3 +34,8 @@ def category_path(session: Session, category: Category) -> list[Category]:
     codes = [category.code[: 2 * n] for n in range(1, category.level + 1)]
     found = {c.code: c for c in session.execute(select(Category).where(Category.code.in_(codes))).scalars()}
     return [found[c] for c in codes if c in found]
+
+
+def subtree_ids(session: Session, code: str) -> list[int]:
+    """Ids of a category and everything below it (codes are hierarchical prefixes)."""
+    return list(session.scalars(select(Category.id).where(Category.code.startswith(code, autoescape=True))))
