@@ -6,6 +6,8 @@ Services only ``flush()``; the request, CLI command or job that opened the sessi
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -73,25 +75,97 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    # A writer takes the write lock up front: two read-then-write transactions on SQLite would
-    # otherwise fail with "database is locked" instead of waiting for each other.
-    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
 WRITE_OPTION = "zhili_write"
+SQLITE_BUSY_TIMEOUT_S = 10.0
+
+
+class _WriterTurn:
+    """The process's writers on one SQLite file queue on a lock before ``BEGIN IMMEDIATE``.
+
+    SQLite's own busy handler makes a waiting writer sleep with growing back-off (up to 100 ms a
+    try), so under concurrent writes the file lock sits idle between writers. Waiting on a Python
+    lock instead hands the turn to the next writer the moment the previous one commits. Writers in
+    other processes still meet SQLite's busy handler; a turn not granted within the busy timeout
+    falls back to it too, so a thread that already writes can never deadlock itself here.
+    """
+
+    HELD = "zhili_writer_turn"
+
+    def __init__(self, timeout: float = SQLITE_BUSY_TIMEOUT_S) -> None:
+        self.lock = threading.Lock()
+        self.timeout = timeout
+
+    def begin(self, conn: Any) -> None:
+        # A writer takes the write lock up front: two read-then-write transactions on SQLite would
+        # otherwise fail with "database is locked" instead of waiting for each other.
+        if not conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        held = self.lock.acquire(timeout=self.timeout)
+        conn.info[self.HELD] = held
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(conn)
+            raise
+
+    def end(self, conn: Any, finish: str = "ROLLBACK") -> None:
+        """Finish the transaction on the driver connection first, then hand over the turn.
+
+        SQLAlchemy announces a commit or rollback before it reaches the driver; releasing the turn
+        then would wake the next writer into SQLite's busy handler. The driver's own commit or
+        rollback that follows finds no open transaction and does nothing.
+        """
+        if not conn.info.pop(self.HELD, False):
+            return
+        try:
+            driver = conn.connection.dbapi_connection
+            if driver is not None and driver.in_transaction:
+                driver.execute(finish)
+        finally:
+            self.lock.release()
+
+    def commit(self, conn: Any) -> None:
+        self.end(conn, "COMMIT")
+
+    # The pool rolls back (or drops) a connection that was never committed or rolled back.
+    def _release_record(self, record: Any) -> None:
+        if record.info.pop(self.HELD, False):
+            self.lock.release()
+
+    def on_reset(self, _dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        self._release_record(record)
+
+    def on_invalidate(self, _dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        self._release_record(record)
+
+    def on_close(self, _dbapi_connection: Any, record: Any) -> None:
+        self._release_record(record)
+
+
+_TURNS: weakref.WeakKeyDictionary[Engine, _WriterTurn] = weakref.WeakKeyDictionary()
+
+
+def writer_turn(engine: Engine) -> _WriterTurn | None:
+    """The writers' queue of a SQLite engine (None on other databases)."""
+    return _TURNS.get(engine)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        turn = _TURNS[engine] = _WriterTurn()
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", turn.begin)
+        event.listen(engine, "commit", turn.commit)
+        event.listen(engine, "rollback", turn.end)
+        event.listen(engine.pool, "reset", turn.on_reset)
+        event.listen(engine.pool, "invalidate", turn.on_invalidate)
+        event.listen(engine.pool, "close", turn.on_close)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
