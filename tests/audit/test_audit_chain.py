@@ -10,10 +10,12 @@ from zhili.audit.models import AuditEntry
 
 
 def _append(session: Session, n: int) -> list[AuditEntry]:
-    return [
-        service.record(session, actor="tester", action="test.write", target_id=i, detail={"i": i})
+    seqs = [
+        service.record(session, actor="tester", action="test.write", target_id=i, detail={"i": i}).seq
         for i in range(n)
     ]
+    rows = session.execute(select(AuditEntry).where(AuditEntry.seq.in_(seqs)).order_by(AuditEntry.seq))
+    return list(rows.scalars())
 
 
 def test_chain_links_each_entry_to_the_previous(session: Session) -> None:

@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from zhili.audit.models import AuditEntry, AuditHead
@@ -43,6 +44,15 @@ def entry_hash(entry: Any) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
+@dataclass(frozen=True)
+class Appended:
+    """What ``record`` wrote: the entry's place in the chain."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+
+
 def record(
     session: Session,
     *,
@@ -53,26 +63,31 @@ def record(
     detail: dict[str, Any] | None = None,
     client_ip: str | None = None,
     at: datetime | None = None,
-) -> AuditEntry:
-    """Append one entry. The head row is locked, so concurrent writers queue up."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).scalar_one()
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=(at or utcnow()).astimezone(UTC),
-        actor=actor,
-        action=action,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        client_ip=client_ip,
-        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=head.hash,
+) -> Appended:
+    """Append one entry. The head row is locked, so concurrent writers queue up.
+
+    Plain statements rather than ORM objects: every audited write pays for this, intake included.
+    """
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).one()
+    values: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "at": (at or utcnow()).astimezone(UTC),
+        "actor": actor,
+        "action": action,
+        "target_type": target_type,
+        "target_id": None if target_id is None else str(target_id),
+        "client_ip": client_ip,
+        "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+        "prev_hash": head.hash,
+    }
+    values["hash"] = entry_hash(SimpleNamespace(**values))
+    session.execute(insert(AuditEntry).values(**values))
+    session.execute(
+        update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=values["seq"], hash=values["hash"])
     )
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    head.seq = entry.seq
-    head.hash = entry.hash
-    session.flush()
-    return entry
+    return Appended(values["seq"], values["prev_hash"], values["hash"])
 
 
 @dataclass(frozen=True)

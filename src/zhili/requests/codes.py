@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhili.requests.models import TrackingCounter
@@ -12,19 +13,31 @@ from zhili.requests.models import TrackingCounter
 SEQUENCE_DIGITS = 6
 
 
+def _bump(session: Session, day: str, count: int) -> int | None:
+    """Move the day's counter on by ``count`` in one statement (the row stays locked until commit)."""
+    last = session.execute(
+        update(TrackingCounter)
+        .where(TrackingCounter.day == day)
+        .values(last=TrackingCounter.last + count)
+        .returning(TrackingCounter.last)
+    ).scalar_one_or_none()
+    return None if last is None else int(last)
+
+
 def next_codes(session: Session, prefix: str, local_day: datetime, count: int = 1) -> list[str]:
     """Reserve ``count`` codes for a day. The counter row is locked, so concurrent intakes never clash."""
     day = local_day.strftime("%Y%m%d")
-    counter = session.execute(
-        select(TrackingCounter).where(TrackingCounter.day == day).with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        counter = TrackingCounter(day=day, last=0)
-        session.add(counter)
-    first = counter.last + 1
-    counter.last += count
-    if counter.last >= 10**SEQUENCE_DIGITS * 10:
+    last = _bump(session, day, count)
+    if last is None:
+        try:
+            with session.begin_nested():  # the day's first code: another intake may be creating it too
+                session.execute(insert(TrackingCounter).values(day=day, last=count))
+            last = count
+        except IntegrityError:
+            last = _bump(session, day, count)
+            if last is None:  # pragma: no cover - the row that made the insert fail is there
+                raise
+    if last >= 10**SEQUENCE_DIGITS * 10:
         raise OverflowError("tracking-code sequence exhausted for the day")
-    session.flush()
-    width = max(SEQUENCE_DIGITS, len(str(counter.last)))
-    return [f"{prefix}{day}{n:0{width}d}" for n in range(first, counter.last + 1)]
+    width = max(SEQUENCE_DIGITS, len(str(last)))
+    return [f"{prefix}{day}{n:0{width}d}" for n in range(last - count + 1, last + 1)]
