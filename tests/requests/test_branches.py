@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, CHAOYANG_MARKET, WANGJING, act, intake, staff
 from zhili.knowledge.models import KnowledgeEntry
-from zhili.requests.models import Case, Supervision
+from zhili.requests.models import Case, CaseLink, Supervision
 
 
 def _handling(s: Any, code: str, unit: str = WANGJING) -> None:
@@ -187,6 +188,34 @@ def test_merge_duplicate_into_primary(app: Any, session: Session) -> None:
     assert main["events"][-1]["action"] == "merge_in"
     # A merged case takes no further action, and nothing can be merged into a closed case.
     act(s.dispatcher, duplicate, "dispatch", expect=409, lead_unit=WANGJING)
+
+
+def test_merge_turns_a_suggested_repeat_link_into_the_decision(app: Any, session: Session) -> None:
+    s = staff(app, session)
+    primary = intake(s.operator)
+    duplicate = intake(s.operator)
+    ids = dict(session.execute(select(Case.code, Case.id).where(Case.code.in_([primary, duplicate]))).all())
+    pair = [(ids[duplicate], ids[primary]), (ids[primary], ids[duplicate])]
+
+    def links() -> list[tuple[int, int, str]]:
+        rows = session.execute(select(CaseLink.case_id, CaseLink.other_case_id, CaseLink.kind))
+        return sorted((a, b, kind) for a, b, kind in rows if (a, b) in pair)
+
+    if not links():  # triage may already have linked the repeat; otherwise suggest it here
+        session.add(
+            CaseLink(
+                case_id=ids[duplicate],
+                other_case_id=ids[primary],
+                kind="repeat",
+                created_by="triage",
+                created_at=datetime.now(UTC),
+            )
+        )
+        session.flush()
+    merged = act(s.operator, duplicate, "merge", target=primary)
+    assert merged["state"] == "merged"
+    assert links() == sorted((a, b, "merged") for a, b in pair)  # one row each way, no second copy
+    act(s.operator, primary, "link", expect=409, target=duplicate)
 
 
 def test_link_related_cases(app: Any, session: Session) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
@@ -501,22 +501,33 @@ def _target(session: Session, actor: Actor, case: Case, body: ActionIn) -> Case:
     return get_readable(session, actor, body.target)
 
 
+# Links triage adds on its own (a repeat from the same citizen); a dispatcher's merge or link may
+# turn them into a decision.
+SUGGESTED_LINK_KINDS = frozenset({"repeat"})
+
+
 def _link(session: Session, ctx: CaseContext, actor: Actor, a: Case, b: Case, kind: str) -> None:
-    exists = session.execute(
-        select(CaseLink.id).where(CaseLink.case_id == a.id, CaseLink.other_case_id == b.id)
-    ).first()
-    if exists:
+    existing = {
+        (link.case_id, link.other_case_id): link
+        for link in session.execute(
+            select(CaseLink).where(
+                or_(
+                    and_(CaseLink.case_id == a.id, CaseLink.other_case_id == b.id),
+                    and_(CaseLink.case_id == b.id, CaseLink.other_case_id == a.id),
+                )
+            )
+        ).scalars()
+    }
+    if any(link.kind not in SUGGESTED_LINK_KINDS for link in existing.values()):
         raise Conflict("两件诉求已经关联", field="target")
     for one, other in ((a, b), (b, a)):
-        session.add(
-            CaseLink(
-                case_id=one.id,
-                other_case_id=other.id,
-                kind=kind,
-                created_by=actor.username,
-                created_at=ctx.now(),
-            )
-        )
+        link = existing.get((one.id, other.id))
+        if link is None:
+            link = CaseLink(case_id=one.id, other_case_id=other.id)
+            session.add(link)
+        link.kind = kind
+        link.created_by = actor.username
+        link.created_at = ctx.now()
     session.flush()
 
 
