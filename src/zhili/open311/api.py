@@ -1,0 +1,214 @@
+"""GeoReport v2 routes: discovery, services, service definitions, requests and tokens.
+
+Every route exists as ``.xml`` and ``.json`` under the configured base path. Reading needs no key;
+an ``api_key`` (form field or query parameter, as the specification has it, or the ``X-API-Key``
+header) makes the reader the key's owner, and filing a request requires one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+from starlette.datastructures import FormData
+
+from zhili.auth import service as auth_service
+from zhili.auth.scope import Actor
+from zhili.deps import API_KEY_HEADER, DbSession
+from zhili.open311 import catalogue, repository, views
+from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
+from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
+from zhili.open311.params import check_jurisdiction, request_query, single
+from zhili.open311.schemas import CreatedOut, TokenOut
+from zhili.open311.service import file_request
+from zhili.requests.deps import CaseCtx
+from zhili.settings import Settings
+from zhili.taxonomy.models import Category
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+TOKEN_HEADER = "X-Open311-Token"
+
+
+async def form_data(request: Request) -> FormData:
+    return await request.form()
+
+
+Form = Annotated[FormData, Depends(form_data)]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise bad_request(f"不支持的格式 .{fmt}：请使用 .xml 或 .json")
+    return fmt
+
+
+def _api_key(request: Request, form: FormData | None = None) -> str | None:
+    sent = form.get("api_key") if form is not None else None
+    for candidate in (
+        sent if isinstance(sent, str) else None,
+        request.query_params.get("api_key"),
+        request.headers.get(API_KEY_HEADER),
+    ):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    authorization = request.headers.get("Authorization", "")
+    if authorization.lower().startswith("bearer ") and authorization[7:].strip():
+        return authorization[7:].strip()
+    return None
+
+
+def _actor(request: Request, session: DbSession, form: FormData | None = None) -> Actor | None:
+    """The key's owner; None without a key. A key that is wrong or revoked is a 403."""
+    key = _api_key(request, form)
+    if key is None:
+        return None
+    user = auth_service.user_for_api_key(session, key)
+    if user is None:
+        raise forbidden("api_key 无效或已吊销")
+    return auth_service.actor_for(session, user)
+
+
+def _jurisdiction(request: Request, session: DbSession, form: FormData | None = None) -> None:
+    sent = form.get("jurisdiction_id") if form is not None else None
+    value = (
+        sent if isinstance(sent, str) and sent.strip() else single(request.query_params, "jurisdiction_id")
+    )
+    check_jurisdiction(session, _settings(request), value)
+
+
+def discovery(fmt: str, request: Request, session: DbSession) -> Response:
+    fmt = _format(fmt)
+    settings = _settings(request)
+    changed = session.execute(select(func.max(Category.updated_at))).scalar_one_or_none()
+    changeset = views.iso(changed, ZoneInfo(settings.timezone)) or ""
+    endpoint = {
+        "specification": SPECIFICATION,
+        "url": settings.public_base_url.rstrip("/") + settings.open311_base_path,
+        "changeset": changeset,
+        "type": "production" if settings.environment == "production" else "test",
+        "formats": DISCOVERY_FORMATS,
+    }
+    data = {
+        "changeset": changeset,
+        "contact": "如需帮助，请联系本市 12345 市民服务热线平台管理员。",
+        "key_service": (
+            "提交诉求需要 API 密钥：请平台管理员用 zhili users issue-key <账号> --name <用途> 签发。"
+        ),
+        "endpoints": [endpoint],
+    }
+    return render(fmt, "discovery", data)
+
+
+def list_services(fmt: str, request: Request, session: DbSession) -> Response:
+    fmt = _format(fmt)
+    _jurisdiction(request, session)
+    data = [catalogue.service_out(s).model_dump() for s in catalogue.services(session)]
+    return render(fmt, "services", data)
+
+
+def service_definition(service_code: str, fmt: str, request: Request, session: DbSession) -> Response:
+    fmt = _format(fmt)
+    _jurisdiction(request, session)
+    definition = catalogue.definition(catalogue.find(session, service_code))
+    return render(fmt, "service_definition", definition.model_dump())
+
+
+def post_request(fmt: str, request: Request, session: DbSession, ctx: CaseCtx, form: Form) -> Response:
+    fmt = _format(fmt)
+    actor = _actor(request, session, form)
+    if actor is None:
+        raise forbidden("提交诉求须提供 api_key")
+    _jurisdiction(request, session, form)
+    filed = file_request(session, ctx, actor, form)
+    created = CreatedOut(
+        service_request_id=filed.case.code,
+        service_notice=views.service_notice(filed.service.name),
+        account_id=filed.account_id,
+    )
+    # zhili is realtime: the id comes at once, so the body carries no token (the specification
+    # forbids both); the token is still given in a header for clients that keep one.
+    return render(
+        fmt, "service_requests", [created.model_dump()], headers={TOKEN_HEADER: filed.submission.token}
+    )
+
+
+def get_requests(fmt: str, request: Request, session: DbSession, ctx: CaseCtx) -> Response:
+    fmt = _format(fmt)
+    actor = _actor(request, session)
+    _jurisdiction(request, session)
+    query = request_query(request.query_params, ctx.tz, ctx.now())
+    for code in query.service_codes:
+        catalogue.find(session, code)
+    cases = repository.find_requests(session, actor, query)
+    found = views.requests_out(session, cases, ctx.tz, query.extensions)
+    return render(fmt, "service_requests", [r.as_data() for r in found])
+
+
+def get_request(
+    service_request_id: str, fmt: str, request: Request, session: DbSession, ctx: CaseCtx
+) -> Response:
+    fmt = _format(fmt)
+    actor = _actor(request, session)
+    _jurisdiction(request, session)
+    extensions = request_query(request.query_params, ctx.tz, ctx.now()).extensions
+    case = repository.find_request(session, actor, service_request_id)
+    if case is None:
+        raise not_found(f"service_request_id {service_request_id} 不存在或无权查看")
+    found = views.requests_out(session, [case], ctx.tz, extensions)
+    return render(fmt, "service_requests", [r.as_data() for r in found])
+
+
+def get_token(token: str, fmt: str, request: Request, session: DbSession) -> Response:
+    fmt = _format(fmt)
+    _jurisdiction(request, session)
+    found = repository.submission_by_token(session, token.strip())
+    if found is None:
+        raise not_found(f"token {token} 不存在")
+    out = TokenOut(service_request_id=found[1], token=found[0].token)
+    return render(fmt, "service_requests", [out.model_dump()])
+
+
+def unknown_route(rest: str) -> Response:
+    raise not_found(f"没有这个 Open311 接口：/{rest}（见 discovery.xml）")
+
+
+def _fmt_of(request: Request) -> str:
+    return JSON if request.url.path.endswith(".json") else XML
+
+
+async def problem_response(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Open311Problem)
+    return render(_fmt_of(request), "errors", exc.errors(), status=exc.status)
+
+
+def build_router(base_path: str) -> APIRouter:
+    router = APIRouter(prefix=base_path, tags=["open311"])
+    router.add_api_route("/discovery.{fmt}", discovery, methods=["GET"], summary="Open311 服务发现")
+    router.add_api_route("/services.{fmt}", list_services, methods=["GET"], summary="服务类型列表")
+    router.add_api_route(
+        "/services/{service_code}.{fmt}", service_definition, methods=["GET"], summary="服务定义"
+    )
+    router.add_api_route(
+        "/requests.{fmt}", post_request, methods=["POST"], summary="提交诉求（需要 api_key）"
+    )
+    router.add_api_route("/requests.{fmt}", get_requests, methods=["GET"], summary="查询诉求")
+    router.add_api_route(
+        "/requests/{service_request_id}.{fmt}", get_request, methods=["GET"], summary="查询单件诉求"
+    )
+    router.add_api_route("/tokens/{token}.{fmt}", get_token, methods=["GET"], summary="由 token 查询诉求编号")
+    router.add_api_route("/{rest:path}", unknown_route, methods=["GET", "POST"], include_in_schema=False)
+    return router
+
+
+def install(app: FastAPI) -> None:
+    settings: Settings = app.state.settings
+    app.add_exception_handler(Open311Problem, problem_response)
+    app.include_router(build_router(settings.open311_base_path))
