@@ -22,6 +22,7 @@ from zhili.requests.privacy import Contact, seal
 from zhili.requests.schemas import CaseIn
 from zhili.requests.states import CaseState
 from zhili.taxonomy import repository as taxonomy
+from zhili.triage import service as triage_service
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -128,4 +129,5 @@ def create_case(
         target_id=code,
         detail={"channel": body.channel.value, "type": body.demand_type.value},
     )
+    triage_service.on_intake(session, ctx, case)
     return Intake(case, True, location)

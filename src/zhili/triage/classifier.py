@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from zhili.errors import ValidationFailed
-from zhili.triage.features import CharNgramFeatures, FeatureConfig
+from zhili.triage.features import CharNgramFeatures, FeatureConfig, decode_key
 from zhili.triage.text import normalise
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ class Classifier(Protocol):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def top_k(self, text: str, k: int = 3) -> Ranked: ...
+
+    def explain(self, text: str, label: str, n: int = 5) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,23 @@ class TextClassifier:
         scores = values @ self._weights[cols] + self._bias
         return _ranked(self.labels, _softmax(scores[None, :])[0], k)
 
+    def explain(self, text: str, label: str, n: int = 5) -> list[str]:
+        """The character n-grams that pushed ``text`` most towards ``label`` (longest reading first)."""
+        if label not in self.labels:
+            return []
+        cols, values = self.features.transform_one(self._prepare(text))
+        if not cols.size:
+            return []
+        contribution = values * self._weights[cols, self.labels.index(label)]
+        found: list[str] = []
+        for i in np.argsort(-contribution):
+            if contribution[i] <= 0 or len(found) >= n:
+                break
+            gram = decode_key(int(self.features.keys[cols[i]])).strip()
+            if len(gram) >= 2 and not any(gram in f for f in found):
+                found.append(gram)
+        return found
+
 
 class KeywordClassifier:
     """The cold start: scores labels by the taxonomy keywords found in the text.
@@ -230,6 +249,13 @@ class KeywordClassifier:
 
     def top_k(self, text: str, k: int = 3) -> Ranked:
         return _ranked(self.labels, self.predict_proba([text])[0], k)
+
+    def explain(self, text: str, label: str, n: int = 5) -> list[str]:
+        """The taxonomy keywords of ``label`` found in ``text``, longest first."""
+        if label not in self.labels:
+            return []
+        text = normalise(text)
+        return [k for k in self._keywords[self.labels.index(label)] if k in text][:n]
 
 
 # Cold-start cues for the demand type (性质); the labels are the Chinese names used in history files.

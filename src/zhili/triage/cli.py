@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from zhili.cli_support import console, friendly_errors
+from zhili.cli_support import console, friendly_errors, open_database
 from zhili.errors import ValidationFailed
 from zhili.settings import get_settings
 from zhili.triage.datasets import DEFAULT_SEED, load_labelled
@@ -67,7 +67,10 @@ def _print_metrics(metrics: Metrics) -> None:
 @app.command()
 @friendly_errors
 def train(
-    data: list[Path] = typer.Option(..., "--data", help=DATA_HELP),
+    data: list[Path] = typer.Option(None, "--data", help=DATA_HELP),
+    from_db: bool = typer.Option(
+        False, "--from-db", help="从数据库学习：已办结诉求的分类，调度员改派的分类作为更正。"
+    ),
     text_columns: str = typer.Option("title,body", "--text-columns", help=TEXT_HELP),
     label_column: str = typer.Option("label", "--label-column", help="标签列名。"),
     model_dir: Path | None = typer.Option(None, "--model-dir", help=MODEL_DIR_HELP),
@@ -78,19 +81,34 @@ def train(
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="划分数据的随机种子。"),
     no_activate: bool = typer.Option(False, "--no-activate", help="只保存新版本，不设为当前模型。"),
 ) -> None:
-    """从历史数据训练分类模型，保存为新版本并（默认）设为当前模型。"""
-    from zhili.triage.training import train_from_files
+    """从历史数据文件或数据库训练分类模型，保存为新版本并（默认）设为当前模型。"""
+    from zhili.triage.training import TrainResult, train_from_db, train_from_files
 
-    result = train_from_files(
-        data,
-        kind=kind,
-        root=_root(model_dir),
-        text_columns=_columns(text_columns),
-        label_column=label_column,
-        holdout=holdout,
-        seed=seed,
-        activate=not no_activate,
-    )
+    if bool(data) == from_db:
+        raise ValidationFailed("请指定 --data 文件或 --from-db 中的一种。", field="data")
+    result: TrainResult
+    if from_db:
+        if kind != "category":
+            raise ValidationFailed("--from-db 目前只训练诉求分类模型（--kind category）。", field="kind")
+        database = open_database()
+        try:
+            with database.session(write=False) as session:
+                result = train_from_db(
+                    session, root=_root(model_dir), holdout=holdout, seed=seed, activate=not no_activate
+                )
+        finally:
+            database.dispose()
+    else:
+        result = train_from_files(
+            data,
+            kind=kind,
+            root=_root(model_dir),
+            text_columns=_columns(text_columns),
+            label_column=label_column,
+            holdout=holdout,
+            seed=seed,
+            activate=not no_activate,
+        )
     if result.metrics is not None:
         m = result.metrics
         console.print(f"留出评估：macro-F1 {m.macro_f1:.4f}，准确率 {m.accuracy:.4f}（{m.n} 条）")

@@ -33,6 +33,7 @@ KINDS = ("category", "demand_type")
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
 POINTER = "active"
+COLD_START = "cold-start"
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ def load_active(data_dir: Path, kind: str) -> Classifier:
 class _Loaded:
     stamp: int | None
     model: Classifier
+    version: str
 
 
 class ActiveModel:
@@ -163,21 +165,47 @@ class ActiveModel:
     def __init__(self, root: Path, kind: str) -> None:
         self.root = Path(root)
         self.kind = check_kind(kind)
+        self._pointer = str(self.root / self.kind / POINTER)
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
 
     def _stamp(self) -> int | None:
         try:
-            return (self.root / self.kind / POINTER).stat().st_mtime_ns
+            return os.stat(self._pointer).st_mtime_ns
         except FileNotFoundError:
             return None
 
     def get(self) -> Classifier:
+        return self.current().model
+
+    def version(self) -> str:
+        """The active version's name, or ``cold-start`` while the taxonomy keywords classify."""
+        return self.current().version
+
+    def current(self) -> _Loaded:
         stamp = self._stamp()
         loaded = self._loaded
         if loaded is not None and loaded.stamp == stamp:
-            return loaded.model
+            return loaded
         with self._lock:
             if self._loaded is None or self._loaded.stamp != stamp:
-                self._loaded = _Loaded(stamp, load_active_from(self.root, self.kind))
-            return self._loaded.model
+                model = load_active_from(self.root, self.kind)
+                version = active_version(self.root, self.kind)
+                if getattr(model, "cold_start", False) or version is None:
+                    version = COLD_START
+                self._loaded = _Loaded(stamp, model, version)
+            return self._loaded
+
+
+_active: dict[tuple[Path, str], ActiveModel] = {}
+_active_lock = threading.Lock()
+
+
+def active_model(root: Path, kind: str) -> ActiveModel:
+    """The process-wide :class:`ActiveModel` of ``kind`` under ``root`` (one per root and kind)."""
+    key = (Path(root), check_kind(kind))
+    model = _active.get(key)
+    if model is None:
+        with _active_lock:
+            model = _active.setdefault(key, ActiveModel(*key))
+    return model

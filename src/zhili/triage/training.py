@@ -12,13 +12,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhili.errors import ValidationFailed
 from zhili.triage import model_store
 from zhili.triage.classifier import ModelConfig, TextClassifier
 from zhili.triage.datasets import DEFAULT_SEED, deduplicate, load_labelled
 from zhili.triage.evaluation import Metrics, evaluate_split
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass
@@ -90,6 +93,46 @@ def train_from_files(
         data.texts,
         data.labels,
         kind=kind,
+        root=root,
+        source=data.summary(),
+        holdout=holdout,
+        seed=seed,
+        activate=activate,
+    )
+
+
+MIN_PER_CLASS_FOR_HOLDOUT = 5
+
+
+def train_from_db(
+    session: Session,
+    *,
+    root: Path,
+    holdout: float = 0.2,
+    seed: int = DEFAULT_SEED,
+    activate: bool = True,
+) -> TrainResult:
+    """Category model from closed cases, dispatcher overrides winning (see :mod:`from_db`).
+
+    The hold-out evaluation is skipped when a class has too few rows for a stratified split.
+    """
+    from zhili.triage.from_db import history
+
+    data = history(session)
+    if not data.texts:
+        raise ValidationFailed("数据库中还没有可用于训练的已办结诉求或调度员改派记录。", field="from_db")
+    counts = Counter(data.labels)
+    if len(counts) < 2:
+        only = next(iter(counts))
+        raise ValidationFailed(
+            f"数据库中的训练数据只有一个类别（“{only}”），至少需要两个类别。", field="from_db"
+        )
+    if min(counts.values()) < MIN_PER_CLASS_FOR_HOLDOUT:
+        holdout = 0.0
+    return train_from_frames(
+        data.texts,
+        data.labels,
+        kind="category",
         root=root,
         source=data.summary(),
         holdout=holdout,

@@ -1,0 +1,228 @@
+"""Routing: which unit leads a case (主办) and which help (协办), from rules that are data.
+
+A rule matches when each of its matchers is empty or matches: the case's category code starts with
+``category_prefix``, its finest division code starts with ``division_prefix``, and its demand type
+equals ``demand_type``. The winner is the highest priority, then the most specific rule (longer
+prefixes, a demand type), then the newest. With no rule, the category's ``default_unit_type``
+decides, resolved against the case's location:
+
+- street-level types (``STREET_LEVEL_TYPES``, 街乡吹哨) → the street or town office ``S<street>`` (直派);
+- a department type → the district's department ``D<district>-<type>``;
+- a type only the city has (traffic police, utilities …) → the city department or enterprise;
+- nothing found → the district government ``G<district>`` (兜底).
+
+Rules, units and categories are read once into a :class:`Snapshot`, cached per database; a rule
+write invalidates it at once, and it is re-read every ``SNAPSHOT_TTL`` seconds for other writers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhili.taxonomy.models import Category
+from zhili.triage.models import RoutingRule
+from zhili.units.models import Unit, UnitKind
+
+STREET = "street"
+STREET_LEVEL_TYPES = frozenset({STREET, "urban_management", "law_enforcement", "civil_affairs"})
+SNAPSHOT_TTL = 10.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    name: str
+    category_prefix: str | None
+    division_prefix: str | None
+    demand_type: str | None
+    lead_unit_code: str | None
+    lead_unit_type: str | None
+    co_unit_codes: tuple[str, ...]
+    priority: int
+
+    def matches(self, category: str | None, division: str | None, demand_type: str | None) -> bool:
+        if self.category_prefix and not (category or "").startswith(self.category_prefix):
+            return False
+        if self.division_prefix and not (division or "").startswith(self.division_prefix):
+            return False
+        return not (self.demand_type and self.demand_type != demand_type)
+
+    def sort_key(self) -> tuple[int, int, int]:
+        specificity = len(self.category_prefix or "") + len(self.division_prefix or "")
+        return (self.priority, specificity + (1 if self.demand_type else 0), self.id)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "priority": self.priority}
+
+
+@dataclass
+class Snapshot:
+    rules: list[Rule] = field(default_factory=list)
+    units: dict[str, str | None] = field(default_factory=dict)  # active unit code → unit type
+    unit_types: set[str] = field(default_factory=set)
+    city_units: dict[str, str] = field(default_factory=dict)  # unit type → city dept / enterprise code
+    categories: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # code → (name, type)
+    category_codes: dict[int, str] = field(default_factory=dict)  # id → code
+    level1: dict[str, str] = field(default_factory=dict)  # level-1 name → code
+
+    def category_for_label(self, label: str) -> str | None:
+        """A classifier label (a level-1 name, or a code) as a category code."""
+        if label in self.categories:
+            return label
+        return self.level1.get(label)
+
+    def default_type(self, category: str | None) -> str | None:
+        """The category's default unit type, inherited from the nearest ancestor that has one."""
+        code = category or ""
+        while code:
+            entry = self.categories.get(code)
+            if entry and entry[1]:
+                return entry[1]
+            code = code[:-2]
+        return None
+
+
+def load_snapshot(session: Session) -> Snapshot:
+    snap = Snapshot()
+    for row in session.execute(
+        select(Unit.code, Unit.unit_type, Unit.kind).where(Unit.active.is_(True)).order_by(Unit.code)
+    ):
+        snap.units[row.code] = row.unit_type
+        if row.unit_type:
+            snap.unit_types.add(row.unit_type)
+            if row.kind in (UnitKind.city_dept, UnitKind.enterprise):
+                snap.city_units.setdefault(row.unit_type, row.code)
+    for c in session.execute(
+        select(Category.id, Category.code, Category.name, Category.level, Category.default_unit_type).where(
+            Category.active.is_(True)
+        )
+    ):
+        snap.categories[c.code] = (c.name, c.default_unit_type)
+        snap.category_codes[c.id] = c.code
+        if c.level == 1:
+            snap.level1[c.name] = c.code
+    rules = session.scalars(select(RoutingRule).where(RoutingRule.active.is_(True))).all()
+    snap.rules = [
+        Rule(
+            id=r.id,
+            name=r.name,
+            category_prefix=r.category_prefix,
+            division_prefix=r.division_prefix,
+            demand_type=r.demand_type,
+            lead_unit_code=r.lead_unit_code,
+            lead_unit_type=r.lead_unit_type,
+            co_unit_codes=tuple(c for c in r.co_unit_codes.split(",") if c),
+            priority=r.priority,
+        )
+        for r in rules
+    ]
+    snap.rules.sort(key=Rule.sort_key, reverse=True)
+    return snap
+
+
+@dataclass
+class _Slot:
+    generation: int = 0
+    snapshot: Snapshot | None = None
+    built: tuple[int, float] | None = None  # (generation, monotonic time)
+
+
+_slots: weakref.WeakKeyDictionary[Any, _Slot] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def snapshot_for(session: Session) -> Snapshot:
+    """The cached snapshot of the session's database (keyed like the knowledge index)."""
+    now = time.monotonic()
+    with _lock:
+        slot = _slots.setdefault(session.get_bind(), _Slot())
+        generation = slot.generation
+        if (
+            slot.snapshot
+            and slot.built
+            and slot.built[0] == generation
+            and now - slot.built[1] < SNAPSHOT_TTL
+        ):
+            return slot.snapshot
+    snap = load_snapshot(session)
+    with _lock:
+        if slot.generation == generation:
+            slot.snapshot, slot.built = snap, (generation, now)
+    return snap
+
+
+def invalidate(session: Session) -> None:
+    with _lock:
+        _slots.setdefault(session.get_bind(), _Slot()).generation += 1
+
+
+@dataclass
+class Route:
+    lead_unit: str | None
+    co_units: list[str]
+    mode: str  # street / department / city / direct / fallback / none
+    matched: list[Rule]
+    reason: str
+    applied: Rule | None = None
+
+
+def resolve_type(
+    snap: Snapshot, unit_type: str, district: str | None, street: str | None
+) -> tuple[str | None, str]:
+    """A unit type at the case's location → (unit code, dispatch mode)."""
+    if unit_type in STREET_LEVEL_TYPES and street and f"S{street}" in snap.units:
+        return f"S{street}", "street"
+    if unit_type == "district_government" and district and f"G{district}" in snap.units:
+        return f"G{district}", "fallback"
+    if district and f"D{district}-{unit_type}" in snap.units:
+        return f"D{district}-{unit_type}", "department"
+    if unit_type in snap.city_units:
+        return snap.city_units[unit_type], "city"
+    if district and f"G{district}" in snap.units:
+        return f"G{district}", "fallback"
+    return None, "none"
+
+
+def route(
+    snap: Snapshot,
+    *,
+    category: str | None,
+    division: str | None,
+    district: str | None,
+    street: str | None,
+    demand_type: str | None,
+) -> Route:
+    matched = [r for r in snap.rules if r.matches(category, division, demand_type)]
+    lead: str | None
+    for rule in matched:  # best first
+        if rule.lead_unit_code and rule.lead_unit_code in snap.units:
+            lead, mode = rule.lead_unit_code, "direct"
+        elif rule.lead_unit_type:
+            lead, mode = resolve_type(snap, rule.lead_unit_type, district, street)
+        else:
+            continue
+        if lead is None:
+            continue
+        co = [c for c in rule.co_unit_codes if c in snap.units and c != lead]
+        return Route(lead, co, mode, matched, f"规则“{rule.name}”（优先级 {rule.priority}）", rule)
+    unit_type = snap.default_type(category)
+    if unit_type is None:
+        if district and f"G{district}" in snap.units:
+            return Route(f"G{district}", [], "fallback", matched, "分类不明，由区政府兜底")
+        return Route(None, [], "none", matched, "分类与位置均不明，需人工派单")
+    lead, mode = resolve_type(snap, unit_type, district, street)
+    reason = {
+        "street": f"分类默认由街乡镇办理（{unit_type}），直派属地街道",
+        "department": f"分类默认承办部门类型：{unit_type}",
+        "city": f"分类默认承办单位类型：{unit_type}（市级）",
+        "fallback": "未找到对应部门，由区政府兜底",
+        "none": "位置不明，需人工派单",
+    }[mode]
+    return Route(lead, [], mode, matched, reason)

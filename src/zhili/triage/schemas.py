@@ -1,0 +1,125 @@
+"""Pydantic shapes of the triage API: routing rules, recommendations, the queue and reply checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _stripped(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+Opt = Annotated[str | None, BeforeValidator(_stripped)]
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, BeforeValidator(_stripped)] = Field(min_length=1, max_length=64)
+    category_prefix: Opt = Field(default=None, max_length=16, description="分类编码（含下级）；空为任意")
+    division_prefix: Opt = Field(default=None, max_length=12, description="区划编码（含下级）；空为任意")
+    demand_type: Opt = Field(default=None, max_length=16, description="诉求类型代码；空为任意")
+    lead_unit: Opt = Field(default=None, max_length=32, description="主办单位编码")
+    lead_unit_type: Opt = Field(default=None, max_length=32, description="或主办单位类型，按属地解析")
+    co_units: list[str] = Field(default_factory=list, max_length=10, description="协办单位编码")
+    priority: int = Field(default=0, ge=-1000, le=1000)
+    active: bool = True
+    note: Opt = Field(default=None, max_length=2000)
+
+
+class RuleOut(BaseModel):
+    id: int
+    name: str
+    category_prefix: str | None
+    division_prefix: str | None
+    demand_type: str | None
+    lead_unit: str | None
+    lead_unit_type: str | None
+    co_units: list[str]
+    priority: int
+    active: bool
+    note: str | None
+    updated_by: str
+    updated_at: datetime | None
+
+
+class RecommendationOut(BaseModel):
+    case: str
+    model_version: str
+    categories: list[dict[str, Any]]
+    category: str | None
+    demand_types: list[dict[str, Any]]
+    confidence: float
+    lead_unit: str | None
+    co_units: list[str]
+    dispatch_mode: str
+    matched_rules: list[dict[str, Any]]
+    explanation: dict[str, Any]
+    duplicates: list[dict[str, Any]]
+    knowledge: list[dict[str, Any]]
+    needs_review: bool
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class QueueItem(BaseModel):
+    case: str
+    title: str
+    received_at: datetime
+    confidence: float
+    category: str | None
+    lead_unit: str | None
+    duplicates: int
+
+
+class QueuePage(BaseModel):
+    total: int
+    items: list[QueueItem]
+
+
+class AcceptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = None
+    note: Opt = Field(default=None, max_length=2000)
+
+
+class OverrideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = None
+    category: Opt = Field(default=None, max_length=16, description="改正后的分类编码")
+    lead_unit: Annotated[str, BeforeValidator(_stripped)] = Field(min_length=1, max_length=32)
+    co_units: list[str] = Field(default_factory=list, max_length=10)
+    reason: Opt = Field(default=None, max_length=2000)
+
+
+class ReplyCheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    demand: Annotated[str, BeforeValidator(_stripped)] = Field(min_length=1, max_length=5000)
+    reply: Annotated[str, BeforeValidator(_stripped)] = Field(min_length=1, max_length=5000)
+
+
+class ReplyScoreOut(BaseModel):
+    score: int = Field(description="0–100")
+    relevance: float
+    completeness: float
+    explanation: float
+    weak: bool
+    hints: list[str]
+    matched_keywords: list[str]
+    missing_keywords: list[str]
+
+
+class KnowledgeHit(BaseModel):
+    id: int
+    question: str
+    score: float

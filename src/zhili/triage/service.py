@@ -1,0 +1,158 @@
+"""Triage at intake: classify, route, look for duplicates (and, for a 咨询, knowledge entries), and
+store it all as one recommendation.
+
+``on_intake`` runs inside the intake transaction, right after the case is flushed. Everything it
+reads often is cached: the active models (reloaded when the ``active`` pointer moves), the routing
+snapshot (rules, units, categories) and the knowledge index.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from zhili.kernel.clock import utcnow
+from zhili.requests.context import CaseContext
+from zhili.requests.models import Case, CaseLink
+from zhili.taxonomy.enums import DemandType
+from zhili.triage import duplicates, model_store, routing
+from zhili.triage.models import Recommendation
+
+TOP_K = 3
+KNOWLEDGE_LIMIT = 3
+
+
+def case_text(case: Case) -> str:
+    return f"{case.title} {case.description}"
+
+
+_models_cache: dict[str, tuple[model_store.ActiveModel, model_store.ActiveModel]] = {}
+
+
+def _models(ctx: CaseContext) -> tuple[model_store.ActiveModel, model_store.ActiveModel]:
+    key = str(ctx.settings.data_dir)
+    models = _models_cache.get(key)
+    if models is None:
+        root = model_store.models_root(ctx.settings.data_dir)
+        models = model_store.active_model(root, "category"), model_store.active_model(root, "demand_type")
+        _models_cache[key] = models
+    return models
+
+
+def knowledge_hits(session: Session, text: str, limit: int = KNOWLEDGE_LIMIT) -> list[dict[str, Any]]:
+    """The best 知识库 entries for a demand text (id, question, score), via ``zhili.knowledge``."""
+    from zhili.knowledge import search
+    from zhili.knowledge.models import KnowledgeEntry
+
+    hits = search.search(session, text, limit=limit)
+    found = []
+    for hit in hits:
+        entry = session.get(KnowledgeEntry, hit.entry_id)
+        if entry is not None:
+            found.append({"id": entry.id, "question": entry.question, "score": hit.score})
+    return found
+
+
+def _link_repeats(session: Session, case: Case, candidates: list[duplicates.Candidate]) -> None:
+    """A repeat from the same citizen about the same matter is linked at once (kind ``repeat``)."""
+    now = utcnow()
+    for candidate in candidates:
+        if candidate.same_citizen:
+            session.add(
+                CaseLink(
+                    case_id=case.id,
+                    other_case_id=candidate.case_id,
+                    kind="repeat",
+                    created_by="triage",
+                    created_at=now,
+                )
+            )
+
+
+def recommend(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
+    """The column values of the recommendation for a flushed case (not stored; see :func:`on_intake`)."""
+    text = case_text(case)
+    snap = routing.snapshot_for(session)
+    category_model, type_model = _models(ctx)
+    loaded = category_model.current()
+    ranked = loaded.model.top_k(text, TOP_K)
+    codes = [snap.category_for_label(label) for label, _ in ranked]
+    categories = [[label, code, round(p, 4)] for (label, p), code in zip(ranked, codes, strict=True)]
+    given = snap.category_codes.get(case.category_id) if case.category_id else None
+    category = given or codes[0]
+    confidence = 1.0 if given else float(ranked[0][1])
+    chosen = routing.route(
+        snap,
+        category=category,
+        division=case.division_code,
+        district=case.district_code,
+        street=case.street_code,
+        demand_type=case.demand_type.value,
+    )
+    winner = chosen.applied.id if chosen.applied else None
+    matched = [{**r.as_dict(), "applied": r.id == winner} for r in chosen.matched]
+    threshold = ctx.settings.triage_confidence_threshold
+    return dict(
+        case_id=case.id,
+        model_version=loaded.version,
+        categories=json.dumps(categories, ensure_ascii=False),
+        category_code=category,
+        demand_types=json.dumps(
+            [[label, round(p, 4)] for label, p in type_model.get().top_k(text, TOP_K)], ensure_ascii=False
+        ),
+        confidence=round(confidence, 4),
+        lead_unit_code=chosen.lead_unit,
+        co_unit_codes=",".join(chosen.co_units),
+        dispatch_mode=chosen.mode,
+        matched_rules=json.dumps(matched, ensure_ascii=False),
+        explanation=json.dumps(
+            {
+                "keywords": loaded.model.explain(text, ranked[0][0]),
+                "category_source": "intake" if given else "model",
+                "route": chosen.reason,
+            },
+            ensure_ascii=False,
+        ),
+        needs_review=confidence < threshold or chosen.lead_unit is None,
+        status="pending",
+        created_at=utcnow(),
+        duplicates="[]",
+        knowledge="[]",
+    )
+
+
+def on_intake(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
+    """Classify, route, check duplicates and store the recommendation of a newly flushed case.
+
+    Rows are written with Core inserts on the session's connection (in its transaction): the unit
+    of work would cost more than everything else here. Returns the recommendation's values.
+    """
+    rec = recommend(session, ctx, case)
+    text = case_text(case)
+    sig = duplicates.signature(text)
+    settings = ctx.settings
+    candidates = duplicates.find_candidates(
+        session,
+        case,
+        sig,
+        window=timedelta(days=settings.triage_duplicate_window_days),
+        threshold=settings.triage_duplicate_threshold,
+    )
+    if candidates:
+        rec["duplicates"] = json.dumps([c.as_dict() for c in candidates], ensure_ascii=False)
+    if case.demand_type == DemandType.consultation:
+        rec["knowledge"] = json.dumps(knowledge_hits(session, text), ensure_ascii=False)
+    connection = session.connection()
+    connection.execute(_INSERT_RECOMMENDATION, rec)
+    duplicates.store_fingerprint(connection, case, sig)
+    if any(c.same_citizen for c in candidates):
+        _link_repeats(session, case, candidates)
+        session.flush()
+    return rec
+
+
+_INSERT_RECOMMENDATION = insert(Recommendation)
