@@ -1,0 +1,178 @@
+"""JSON routes that act on analysis: 每月一题 topics and 未诉先办 proactive tasks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from zhili.analytics import proactive, topics
+from zhili.analytics.filters import Reach
+from zhili.analytics.models import Topic
+from zhili.analytics.service import engine
+from zhili.auth.models import Role
+from zhili.auth.scope import Actor
+from zhili.deps import DbSession, require_roles
+from zhili.errors import NotFound
+from zhili.kernel.clock import as_aware, local_zone, utcnow
+from zhili.settings import Settings
+from zhili.units.models import Unit
+
+# Included by ``analytics.api.router``, which adds the /api/analytics prefix.
+router = APIRouter(tags=["analytics"])
+
+Leader = Annotated[Actor, Depends(require_roles(Role.dispatcher, Role.supervisor))]
+Staff = Annotated[
+    Actor,
+    Depends(
+        require_roles(Role.operator, Role.dispatcher, Role.supervisor, Role.unit_staff, Role.grid_worker)
+    ),
+]
+OUTCOME_DAYS = 28
+
+
+def _reach(session: DbSession, actor: Actor) -> Reach:
+    code = session.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
+    return Reach.of(actor, code)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+class TaskIn(BaseModel):
+    unit: str = Field(min_length=2, max_length=32, description="承办单位编码")
+    due: date = Field(description="期限（日期）")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class TopicIn(BaseModel):
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    category: str = Field(pattern=r"^\d{2,6}$")
+    area: str = Field(pattern=r"^\d{6}(\d{3})?$", description="区或街乡编码")
+    keyword: str = Field(default="", max_length=64)
+    title: str = Field(min_length=2, max_length=200)
+    tasks: list[TaskIn] = Field(min_length=1, max_length=50)
+
+
+class WarningTaskIn(BaseModel):
+    street: str = Field(pattern=r"^\d{9}$")
+    category: str = Field(pattern=r"^\d{2,6}$")
+    as_of: date
+    due: date
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class DoneIn(BaseModel):
+    outcome: str = Field(min_length=2, max_length=5000, description="办理情况")
+
+
+def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
+    return {
+        "id": topic.id,
+        "month": topic.month,
+        "title": topic.title,
+        "category": topic.category_code,
+        "area": topic.area_code,
+        "keyword": topic.keyword,
+        "score": topic.score,
+        "metrics": json.loads(topic.metrics),
+        "status": topic.status,
+        "chosen_by": topic.chosen_by,
+        "chosen_at": as_aware(topic.chosen_at).isoformat(),
+        "cases": topics.linked_count(session, topic.id),
+    }
+
+
+@router.get("/topics/candidates")
+def topic_candidates(
+    actor: Staff,
+    session: DbSession,
+    request: Request,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> list[dict[str, Any]]:
+    """每月一题候选：按诉求量、反复性、波及面和增长综合排序。"""
+    return topics.candidates(engine(_settings(request)), _reach(session, actor), month, limit)
+
+
+@router.post("/topics", status_code=201)
+def choose_topic(body: TopicIn, actor: Leader, session: DbSession, request: Request) -> dict[str, Any]:
+    """选定每月一题：关联本月相关诉求，并给承办单位布置有期限的任务。"""
+    settings = _settings(request)
+    topic = topics.choose(
+        session, engine(settings), actor, _reach(session, actor),
+        month=body.month, category=body.category, area=body.area, keyword=body.keyword, title=body.title,
+        tasks=[topics.TaskSpec(t.unit, t.due, t.note) for t in body.tasks],
+        tz=settings.timezone, now=utcnow(),
+    )  # fmt: skip
+    return _topic_out(session, topic)
+
+
+@router.get("/topics")
+def list_topics(
+    actor: Staff, session: DbSession, month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None
+) -> list[dict[str, Any]]:
+    statement = select(Topic).order_by(Topic.month.desc(), Topic.id)
+    if month:
+        statement = statement.where(Topic.month == month)
+    return [_topic_out(session, t) for t in session.scalars(statement.limit(200))]
+
+
+@router.get("/topics/{topic_id}/report")
+def topic_report(topic_id: int, actor: Staff, session: DbSession, request: Request) -> dict[str, Any]:
+    """每月一题成效：选题前后相同天数内的日均诉求量。"""
+    topic = session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound("每月一题不存在")
+    settings = _settings(request)
+    pivot = as_aware(topic.chosen_at).astimezone(local_zone(settings.timezone)).date()
+    change = topics.demand_change(
+        engine(settings), _reach(session, actor), category=topic.category_code, area=topic.area_code,
+        keyword=topic.keyword, pivot=pivot, days=OUTCOME_DAYS,
+    )  # fmt: skip
+    return {"topic": _topic_out(session, topic), "demand": change}
+
+
+@router.post("/warnings/tasks", status_code=201)
+def warning_task(body: WarningTaskIn, actor: Leader, session: DbSession, request: Request) -> dict[str, Any]:
+    """把预警转为街乡的主动治理任务（未诉先办）。"""
+    settings = _settings(request)
+    task = proactive.task_from_warning(
+        session, engine(settings), actor, street=body.street, category=body.category, as_of=body.as_of,
+        due=body.due, note=body.note, tz=settings.timezone, now=utcnow(),
+    )  # fmt: skip
+    return proactive.describe(session, task)
+
+
+@router.get("/tasks")
+def tasks(
+    actor: Staff, session: DbSession, status: Annotated[str | None, Query(pattern="^(open|done)$")] = None
+) -> list[dict[str, Any]]:
+    return [proactive.describe(session, t) for t in proactive.list_tasks(session, actor, status)]
+
+
+@router.get("/tasks/{task_id}")
+def task_detail(task_id: int, actor: Staff, session: DbSession, request: Request) -> dict[str, Any]:
+    """任务及其成效：预警任务按街乡 × 类别比较办结前后的诉求量。"""
+    task = proactive.readable_task(session, actor, task_id)
+    out = proactive.describe(session, task)
+    warning = out["warning"]
+    if warning is not None:
+        # Demand in the weeks up to the warning against the weeks after it: did acting early help?
+        pivot = date.fromisoformat(warning["window_end"]) + timedelta(days=1)
+        out["demand"] = topics.demand_change(
+            engine(_settings(request)), Reach(everything=True), category=warning["category"],
+            area=warning["street"], keyword="", pivot=pivot, days=OUTCOME_DAYS,
+        )  # fmt: skip
+    return out
+
+
+@router.post("/tasks/{task_id}/done")
+def task_done(task_id: int, body: DoneIn, actor: Staff, session: DbSession) -> dict[str, Any]:
+    return proactive.describe(session, proactive.complete(session, actor, task_id, body.outcome, utcnow()))

@@ -1,0 +1,185 @@
+"""JSON routes of the 民生诉求数据库 (``/api/analytics/...``): staff only, scoped by jurisdiction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from zhili.analytics import actions_api, console, views, warnings
+from zhili.analytics.engine import Engine
+from zhili.analytics.filters import Reach, ViewFilter
+from zhili.analytics.service import engine
+from zhili.auth.models import Role
+from zhili.auth.scope import Actor
+from zhili.deps import DbSession, require_roles
+from zhili.settings import Settings
+from zhili.units.models import Unit
+
+router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+
+ANALYST_ROLES = (
+    Role.operator,
+    Role.dispatcher,
+    Role.supervisor,
+    Role.unit_staff,
+    Role.community_worker,
+    Role.grid_worker,
+)
+AnalystActor = Annotated[Actor, Depends(require_roles(*ANALYST_ROLES))]
+
+
+def reach(actor: AnalystActor, session: DbSession) -> Reach:
+    code = session.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
+    return Reach.of(actor, code)
+
+
+Analyst = Annotated[Reach, Depends(reach)]
+Code = Annotated[str | None, Query(max_length=12, pattern=r"^\d+$")]
+
+
+def view_filter(
+    date_from: Annotated[date | None, Query(description="开始日期（含）")] = None,
+    date_to: Annotated[date | None, Query(description="结束日期（含）")] = None,
+    district: Code = None,
+    street: Code = None,
+    community: Code = None,
+    category: Annotated[
+        str | None, Query(max_length=16, pattern=r"^\d+$", description="分类编码前缀")
+    ] = None,
+    channel: Annotated[str | None, Query(max_length=16)] = None,
+    demand_type: Annotated[str | None, Query(max_length=16)] = None,
+) -> ViewFilter:
+    return ViewFilter(date_from, date_to, district, street, community, category, channel, demand_type)
+
+
+Filter = Annotated[ViewFilter, Depends(view_filter)]
+
+
+def _engine(request: Request) -> Engine:
+    settings: Settings = request.app.state.settings
+    return engine(settings)
+
+
+Store = Annotated[Engine, Depends(_engine)]
+By = Annotated[str, Query(max_length=16, description="分组维度")]
+Limit = Annotated[int, Query(ge=1, le=views.MAX_LIMIT)]
+
+
+@router.get("/volume")
+def volume(actor: Analyst, f: Filter, e: Store, by: By = "month", limit: Limit = 500) -> list[dict[str, Any]]:
+    """诉求量：按时间、区、街乡、社区、类别、类型或渠道分组。"""
+    return views.volume(e, actor, f, by, limit)
+
+
+@router.get("/handling")
+def handling(
+    actor: Analyst, f: Filter, e: Store, by: By = "district", limit: Limit = 500
+) -> list[dict[str, Any]]:
+    """办理时长、超期率、解决率与满意率。"""
+    return views.handling(e, actor, f, by, limit)
+
+
+@router.get("/hotspots/districts")
+def districts(actor: Analyst, f: Filter, e: Store) -> list[dict[str, Any]]:
+    """分区热力（面积填色图数据）：诉求量与每万人诉求量。"""
+    return views.district_choropleth(e, actor, f)
+
+
+@router.get("/hotspots/cells")
+def cells(
+    actor: Analyst,
+    f: Filter,
+    e: Store,
+    resolution: Annotated[int, Query(ge=0, le=10)] = 7,
+    limit: Limit = 2000,
+) -> list[dict[str, Any]]:
+    """H3 六边形热力：任意分辨率（由存储的格网单元上卷）。"""
+    return views.hex_cells(e, actor, f, resolution, limit)
+
+
+@router.get("/top-problems")
+def top_problems(
+    actor: Analyst, f: Filter, e: Store, limit: Annotated[int, Query(ge=1, le=200)] = 20
+) -> list[dict[str, Any]]:
+    """高频问题及其关键词。"""
+    return views.top_problems(e, actor, f, limit)
+
+
+@router.get("/repeats/addresses")
+def repeat_addresses(
+    actor: Analyst, f: Filter, e: Store, minimum: Annotated[int, Query(ge=2, le=1000)] = 3, limit: Limit = 100
+) -> list[dict[str, Any]]:
+    """重复诉求地址（以匿名标识呈现，仅到社区）。"""
+    return views.repeat_addresses(e, actor, f, minimum, limit)
+
+
+@router.get("/repeats/callers")
+def repeat_callers(
+    actor: Analyst, f: Filter, e: Store, minimum: Annotated[int, Query(ge=2, le=1000)] = 3, limit: Limit = 50
+) -> dict[str, Any]:
+    """重复来电人（匿名标识，不含任何个人信息）。"""
+    return views.repeat_callers(e, actor, f, minimum, limit)
+
+
+@router.get("/sentiment")
+def sentiment(actor: Analyst, f: Filter, e: Store, by: By = "week") -> list[dict[str, Any]]:
+    """社会心态：诉求文本情绪得分随时间的变化。"""
+    return views.sentiment(e, actor, f, by)
+
+
+@router.get("/warnings")
+def early_warnings(
+    actor: Analyst, e: Store, as_of: Annotated[date, Query(description="预警日")]
+) -> list[dict[str, Any]]:
+    """未诉先办：截至某日的街乡 × 类别异常升高（负二项检验 + BH 错误发现率控制）。"""
+    return warnings.early_warnings(e, actor, as_of)
+
+
+@router.get("/forecast")
+def weekly_forecast(
+    actor: Analyst, f: Filter, e: Store, horizon: Annotated[int, Query(ge=1, le=12)] = 4
+) -> list[dict[str, Any]]:
+    """各大类未来数周诉求量预测。"""
+    return warnings.weekly_forecasts(e, actor, f, horizon)
+
+
+@router.get("/recurring")
+def recurring(
+    actor: Analyst, f: Filter, e: Store, min_weeks: Annotated[int, Query(ge=2, le=53)] = 4
+) -> list[dict[str, Any]]:
+    """同一社区同一类问题反复出现。"""
+    return warnings.recurring_communities(e, actor, f, min_weeks)
+
+
+class SqlIn(BaseModel):
+    sql: str = Field(
+        min_length=1, max_length=20_000, description="只读 SQL（SELECT / WITH），表：cases、events"
+    )
+
+
+@router.post("/sql")
+def sql_console(body: SqlIn, actor: AnalystActor, request: Request, e: Store) -> dict[str, Any]:
+    """只读 SQL 控制台：仅限分析库，限时、限行；只对全市范围的用户开放。"""
+    settings: Settings = request.app.state.settings
+    return console.run(e, actor, body.sql, settings.analytics_query_seconds, settings.analytics_row_cap)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Like the deadline sweep: only a server that owns its database syncs (not tests on a bound one).
+    from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
+
+    db = app.state.db
+    task = None if getattr(db, "_bound", False) else start_periodic_sync(app)
+    yield
+    await stop_periodic_sync(task)
+
+
+router.lifespan_context = _lifespan
+router.include_router(actions_api.router)

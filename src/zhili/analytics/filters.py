@@ -1,0 +1,92 @@
+"""The filter every view takes (dates, area, category, channel, type) and the actor's scope, as SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from zhili.auth.scope import Actor
+from zhili.errors import ValidationFailed
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What part of the store an actor's views cover: the actor's jurisdiction (division prefixes),
+    or, for a department that only sees the cases assigned to it, its unit as lead unit."""
+
+    everything: bool = False
+    division_codes: frozenset[str] = frozenset()
+    unit_code: str | None = None
+
+    @classmethod
+    def of(cls, actor: Actor, unit_code: str | None) -> Reach:
+        scope = actor.scope
+        return cls(scope.everything, scope.division_codes, unit_code)
+
+
+CITY = Reach(everything=True)
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    district: str | None = None
+    street: str | None = None
+    community: str | None = None
+    category: str | None = None  # a code prefix: "12" covers 1201, 120501 …
+    channel: str | None = None
+    demand_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValidationFailed("开始日期不能晚于结束日期", field="date_from")
+        for name in ("district", "street", "community", "category"):
+            value = getattr(self, name)
+            if value is not None and not (value.isascii() and value.isdigit()):
+                raise ValidationFailed(f"{name} 须为数字编码", field=name)
+
+
+@dataclass
+class Where:
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.clauses) if self.clauses else "TRUE"
+
+
+def where_for(reach: Reach, f: ViewFilter) -> Where:
+    where = Where()
+    if not reach.everything:
+        codes = sorted(reach.division_codes)
+        if codes:
+            where.add("(" + " OR ".join("starts_with(division_code, ?)" for _ in codes) + ")", *codes)
+        elif reach.unit_code:
+            where.add("lead_unit = ?", reach.unit_code)
+        else:
+            where.add("FALSE")
+    if f.date_from:
+        where.add("local_date >= ?", f.date_from)
+        where.add("month >= ?", f"{f.date_from:%Y-%m}")  # partition pruning
+    if f.date_to:
+        where.add("local_date <= ?", f.date_to)
+        where.add("month <= ?", f"{f.date_to:%Y-%m}")
+    for column, value in (
+        ("district_code", f.district),
+        ("street_code", f.street),
+        ("community_code", f.community),
+        ("channel", f.channel),
+        ("demand_type", f.demand_type),
+    ):
+        if value:
+            where.add(f"{column} = ?", value)
+    if f.category:
+        where.add("starts_with(category_code, ?)", f.category)
+    return where

@@ -1,0 +1,165 @@
+"""未诉先办 warnings from the store: the daily street × category cube, the detector, forecasts and
+recurring communities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from zhili.analytics import detect, forecast
+from zhili.analytics.engine import Engine
+from zhili.analytics.filters import Reach, ViewFilter, where_for
+from zhili.analytics.labels import label
+from zhili.analytics.views import source
+
+
+@dataclass
+class Cube:
+    """Daily counts ``y[cell, day]``; cell = (area, category)."""
+
+    areas: list[str]
+    categories: list[str]
+    cell_area: NDArray[np.int64]
+    cell_category: NDArray[np.int64]
+    first_day: date
+    y: NDArray[np.float64]
+
+    def day_index(self, day: date) -> int:
+        return (day - self.first_day).days
+
+
+def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "street_code") -> Cube:
+    src = source(engine, scope, ViewFilter(date_from=start, date_to=end), {area, "category_code"}, daily=True)
+    count = "sum(n)" if src.rollup else "count(*)"
+    cursor = engine.cursor()
+    try:
+        # DuckDB numbers the cells (dense_rank) and the days, so Python handles integers only.
+        table = cursor.execute(
+            f"""WITH t AS (
+                    SELECT {area} AS area, category_code AS category, local_date, {count}::DOUBLE AS n
+                    FROM {src.table}
+                    WHERE {src.where.sql} AND {area} IS NOT NULL AND category_code IS NOT NULL
+                    GROUP BY ALL)
+                SELECT area, category, (local_date - ?::DATE)::BIGINT AS day, n,
+                       (dense_rank() OVER (ORDER BY area, category) - 1)::BIGINT AS cell
+                FROM t""",
+            [*src.where.params, start],
+        ).to_arrow_table()
+    finally:
+        cursor.close()
+    cell_of_row = table.column("cell").to_numpy()
+    n_cells = int(cell_of_row.max()) + 1 if len(cell_of_row) else 0
+    _, first_rows = np.unique(cell_of_row, return_index=True)
+    cell_areas = table.column("area").take(first_rows).to_pylist()
+    cell_categories = table.column("category").take(first_rows).to_pylist()
+    areas = sorted(set(cell_areas))
+    categories = sorted(set(cell_categories))
+    area_index = {a: i for i, a in enumerate(areas)}
+    category_index = {c: i for i, c in enumerate(categories)}
+    y = np.zeros((n_cells, (end - start).days + 1))
+    np.add.at(y, (cell_of_row, table.column("day").to_numpy()), table.column("n").to_numpy())
+    return Cube(
+        areas,
+        categories,
+        np.array([area_index[a] for a in cell_areas], dtype=np.int64),
+        np.array([category_index[c] for c in cell_categories], dtype=np.int64),
+        start,
+        y,
+    )
+
+
+def early_warnings(
+    engine: Engine, scope: Reach, as_of: date, config: detect.DetectorConfig = detect.DetectorConfig()
+) -> list[dict[str, Any]]:
+    """The spikes of street × category on ``as_of`` (the window ending that day)."""
+    start = as_of - timedelta(days=config.window * 2 + config.history + 2)
+    c = cube(engine, scope, start, as_of)
+    if len(c.y) == 0:
+        return []
+    alarms = detect.detect_day(c.y, c.cell_category, c.day_index(as_of), config)
+    result = []
+    for a in sorted(alarms, key=lambda a: a.p_value):
+        street = c.areas[c.cell_area[a.cell]]
+        category = c.categories[c.cell_category[a.cell]]
+        result.append(
+            {
+                "street": street,
+                "street_label": label("street", street),
+                "district": street[:6],
+                "category": category,
+                "category_label": label("category", category),
+                "window_start": (as_of - timedelta(days=config.window - 1)).isoformat(),
+                "window_end": as_of.isoformat(),
+                "observed": a.observed,
+                "expected": round(a.expected, 2),
+                "p_value": a.p_value,
+                "q_value": a.q_value,
+            }
+        )
+    return result
+
+
+def weekly_forecasts(
+    engine: Engine, scope: Reach, f: ViewFilter, horizon: int = 4, level: str = "category_l1"
+) -> list[dict[str, Any]]:
+    src = source(engine, scope, f, {level}, daily=True)
+    count = "sum(n)" if src.rollup else "count(*)"
+    rows = engine.rows(
+        f"SELECT {level} AS category, date_trunc('week', local_date)::DATE AS week, {count} AS n "
+        f"FROM {src.table} WHERE {src.where.sql} AND {level} IS NOT NULL GROUP BY ALL ORDER BY 1, 2",
+        src.where.params,
+    )
+    series: dict[str, dict[date, int]] = {}
+    for r in rows:
+        series.setdefault(r["category"], {})[r["week"]] = int(r["n"])
+    if not series:
+        return []
+    weeks = sorted({w for s in series.values() for w in s})
+    # The last week is usually incomplete: forecast from the last complete one.
+    weeks = weeks[:-1] if len(weeks) > 1 else weeks
+    result = []
+    for category, counts in sorted(series.items()):
+        y = np.array([counts.get(w, 0) for w in weeks], dtype=float)
+        predicted = forecast.forecast(y, horizon)
+        result.append(
+            {
+                "category": category,
+                "label": label("category", category),
+                "history": [
+                    {"week": w.isoformat(), "count": int(v)}
+                    for w, v in zip(weeks[-12:], y[-12:], strict=True)
+                ],
+                "forecast": [
+                    {"week": (weeks[-1] + timedelta(weeks=h + 1)).isoformat(), "count": round(float(v), 1)}
+                    for h, v in enumerate(predicted)
+                ],
+            }
+        )
+    return result
+
+
+def recurring_communities(
+    engine: Engine, scope: Reach, f: ViewFilter, min_weeks: int = 4, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Communities where one category recurs week after week (in at least ``min_weeks`` weeks)."""
+    where = where_for(scope, f)
+    rows = engine.rows(
+        f"""SELECT community_code, category_code, count(*) AS count,
+                   count(DISTINCT date_trunc('week', local_date)) AS weeks
+            FROM cases WHERE {where.sql} AND community_code IS NOT NULL AND category_code IS NOT NULL
+            GROUP BY ALL HAVING count(DISTINCT date_trunc('week', local_date)) >= ?
+            ORDER BY weeks DESC, count DESC LIMIT {int(limit)}""",
+        [*where.params, min_weeks],
+    )
+    return [
+        {
+            **r,
+            "community_label": label("community", r["community_code"]),
+            "category_label": label("category", r["category_code"]),
+        }
+        for r in rows
+    ]

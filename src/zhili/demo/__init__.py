@@ -1,0 +1,1 @@
+"""Synthetic Beijing demand for demonstrations and benchmarks (``zhili demo generate``)."""

@@ -1,0 +1,34 @@
+"""Demo cases for the quick start: a slice of the synthetic year, synced and assessed, so that every
+workbench and dashboard has something to show on a fresh machine.
+
+Runs only on a database without cases, so ``zhili init --demo-cases N`` can be repeated safely.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from zhili.db import Database
+from zhili.requests.models import Case
+
+DEMO_YEAR = 2025
+# The last months of the demo year get published league tables.
+ASSESSED_MONTHS = ("2025-10", "2025-11", "2025-12")
+
+
+def has_cases(database: Database) -> bool:
+    with database.session(write=False) as session:
+        return bool(session.execute(select(func.count()).select_from(Case)).scalar_one())
+
+
+def seed_demo_cases(count: int) -> None:
+    """Generate ``count`` cases of the demo year into the database, sync the analytics store and
+    publish the last months' assessment, through the same commands an operator would run."""
+    from zhili.analytics.cli import sync_command
+    from zhili.assessment.cli import run as assess_run
+    from zhili.demo.cli import generate
+
+    generate(cases=count, year=DEMO_YEAR, seed=1, out=None, into_db=True, store=False, bursts=None)
+    sync_command(settle=0)
+    for month in ASSESSED_MONTHS:
+        assess_run(month=month, start=None, end=None, note="演示数据", top=0)
