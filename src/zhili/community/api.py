@@ -1,0 +1,150 @@
+"""JSON routes for community base data, verified residents, social organisations and street hubs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
+
+from zhili.community import repository, service
+from zhili.community.access import is_urban_community
+from zhili.community.deps import Cipher
+from zhili.community.models import (
+    HUB_KIND_LABELS,
+    MIN_SERVICE_SPACE_M2,
+    MIN_SERVICE_SPACE_NEW_ESTATE_M2,
+    ORG_TYPE_LABELS,
+    CommunityProfile,
+    SocialOrganisation,
+    StreetHub,
+)
+from zhili.community.schemas import HubIn, OrgIn, ProfileIn, ProfileOut, ResidentIn, ResidentOut
+from zhili.deps import DbSession, StaffActor
+from zhili.divisions import repository as divisions
+from zhili.kernel.masking import mask_name
+
+router = APIRouter(prefix="/api/community", tags=["community"])
+
+
+def space_compliant(profile: CommunityProfile) -> bool:
+    minimum = MIN_SERVICE_SPACE_NEW_ESTATE_M2 if profile.new_estate else MIN_SERVICE_SPACE_M2
+    return profile.service_space_m2 >= minimum
+
+
+def profile_out(session: Session, profile: CommunityProfile) -> ProfileOut:
+    division = divisions.get(session, profile.community_code)
+    return ProfileOut(
+        community_code=profile.community_code,
+        community_name=division.name if division else "",
+        street_code=profile.street_code,
+        population=profile.population,
+        households=profile.households,
+        area_km2=profile.area_km2,
+        service_space_m2=profile.service_space_m2,
+        new_estate=profile.new_estate,
+        facilities=json.loads(profile.facilities or "[]"),
+        has_owners_committee=profile.has_owners_committee,
+        property_coverage=profile.property_coverage,
+        service_space_compliant=space_compliant(profile),
+        urban=is_urban_community(profile.community_code),
+    )
+
+
+@router.put("/profiles/{community_code}", response_model=ProfileOut)
+def save_profile(community_code: str, body: ProfileIn, actor: StaffActor, session: DbSession) -> ProfileOut:
+    return profile_out(session, service.save_profile(session, actor, community_code, body))
+
+
+@router.get("/profiles/{community_code}", response_model=ProfileOut)
+def get_profile(community_code: str, actor: StaffActor, session: DbSession) -> ProfileOut:
+    return profile_out(session, repository.get_profile(session, actor, community_code))
+
+
+@router.get("/profiles", response_model=list[ProfileOut])
+def list_profiles(
+    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+) -> list[ProfileOut]:
+    return [profile_out(session, p) for p in repository.list_profiles(session, actor, division)]
+
+
+@router.post("/residents", response_model=ResidentOut, status_code=201)
+def register_resident(body: ResidentIn, actor: StaffActor, session: DbSession, cipher: Cipher) -> ResidentOut:
+    resident = service.register_resident(
+        session,
+        actor,
+        cipher,
+        community_code=body.community_code,
+        name=body.name,
+        id_number=body.id_number,
+        zone=body.zone,
+    )
+    return ResidentOut(
+        id=resident.id,
+        community_code=resident.community_code,
+        zone=resident.zone,
+        name=mask_name(body.name),
+        verified_at=resident.verified_at,
+    )
+
+
+@router.get("/residents", response_model=list[ResidentOut])
+def list_residents(
+    actor: StaffActor, session: DbSession, cipher: Cipher, community: str = Query(max_length=12)
+) -> list[ResidentOut]:
+    return [
+        ResidentOut(
+            id=r.id,
+            community_code=r.community_code,
+            zone=r.zone,
+            name=mask_name(cipher.decrypt(r.name_enc)),
+            verified_at=r.verified_at,
+        )
+        for r in repository.list_residents(session, actor, community)
+    ]
+
+
+def org_view(org: SocialOrganisation) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "name": org.name,
+        "org_type": org.org_type.value,
+        "org_type_label": ORG_TYPE_LABELS[org.org_type],
+        "street_code": org.street_code,
+        "registered_on": org.registered_on.isoformat() if org.registered_on else None,
+    }
+
+
+def hub_view(hub: StreetHub) -> dict[str, Any]:
+    return {
+        "id": hub.id,
+        "kind": hub.kind.value,
+        "kind_label": HUB_KIND_LABELS[hub.kind],
+        "street_code": hub.street_code,
+        "name": hub.name,
+    }
+
+
+@router.post("/orgs", status_code=201)
+def add_org(body: OrgIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    return org_view(service.add_organisation(session, actor, **body.model_dump()))
+
+
+@router.get("/orgs")
+def list_orgs(
+    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+) -> list[dict[str, Any]]:
+    return [org_view(o) for o in repository.list_orgs(session, actor, division)]
+
+
+@router.post("/hubs", status_code=201)
+def add_hub(body: HubIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    return hub_view(service.add_hub(session, actor, **body.model_dump()))
+
+
+@router.get("/hubs")
+def list_hubs(
+    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+) -> list[dict[str, Any]]:
+    return [hub_view(h) for h in repository.list_hubs(session, actor, division)]

@@ -1,0 +1,9 @@
+"""Every community router (API and pages), mounted by ``zhili.app`` as one."""
+
+from fastapi import APIRouter
+
+from zhili.community import api, hall_api, volunteer_api, volunteer_web, web
+
+router = APIRouter()
+for part in (api.router, hall_api.router, volunteer_api.router, web.router, volunteer_web.router):
+    router.include_router(part)

@@ -1,0 +1,115 @@
+"""Volunteer pages: statistics against the plan's 21% target, the register (masked), one volunteer's
+service record, and a printable service certificate (the one place the full name is shown; audited)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from zhili.audit import service as audit
+from zhili.community import volunteer_repository as repo
+from zhili.community import volunteer_service as service
+from zhili.community.deps import Cipher
+from zhili.community.forms import form_data, parse
+from zhili.community.schemas import HoursIn, SignIn, VolunteerIn
+from zhili.community.volunteer_api import activity_view, volunteer_view
+from zhili.community.volunteer_models import STAR_THRESHOLDS_HOURS
+from zhili.community.web import CommunityUser
+from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
+from zhili.kernel.clock import local_zone, utcnow
+from zhili.web.templating import render, see_other
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/community/volunteers", response_class=HTMLResponse)
+def volunteers_page(
+    request: Request, session: DbSession, user: CommunityUser, cipher: Cipher
+) -> HTMLResponse:
+    rows, total = repo.list_volunteers(session, user.actor, limit=100)
+    stats = repo.stats(session, user.actor)
+    context = {
+        "stats": stats,
+        "volunteers": [volunteer_view(v, cipher) for v in rows],
+        "total": total,
+        "activities": [activity_view(a) for a in repo.list_activities(session, user.actor)[:10]],
+        "thresholds": STAR_THRESHOLDS_HOURS,
+    }
+    return render(request, "community/volunteers.html", context)
+
+
+@router.post("/community/volunteers")
+async def register(request: Request, session: DbSession, user: CommunityUser, cipher: Cipher) -> Response:
+    volunteer = service.register(session, user.actor, cipher, parse(VolunteerIn, await form_data(request)))
+    return see_other(request, f"/community/volunteers/{volunteer.id}")
+
+
+@router.get("/community/volunteers/{volunteer_id}", response_class=HTMLResponse)
+def volunteer_page(
+    request: Request, volunteer_id: int, session: DbSession, user: CommunityUser, cipher: Cipher
+) -> HTMLResponse:
+    volunteer = repo.get_volunteer(session, user.actor, volunteer_id)
+    open_record = repo.open_record(session, volunteer.id)
+    context = {
+        "v": volunteer_view(volunteer, cipher),
+        "records": repo.records(session, volunteer.id),
+        "thresholds": STAR_THRESHOLDS_HOURS,
+        "activities": [
+            activity_view(a) for a in repo.list_activities(session, user.actor, volunteer.community_code)
+        ],
+        "open_activity": open_record.activity_id if open_record else None,
+    }
+    return render(request, "community/volunteer.html", context)
+
+
+@router.post("/community/volunteers/{volunteer_id}/hours")
+async def add_hours(request: Request, volunteer_id: int, session: DbSession, user: CommunityUser) -> Response:
+    service.add_hours(session, user.actor, volunteer_id, parse(HoursIn, await form_data(request)))
+    return see_other(request, f"/community/volunteers/{volunteer_id}")
+
+
+@router.get("/community/volunteers/{volunteer_id}/certificate", response_class=HTMLResponse)
+def certificate(
+    request: Request, volunteer_id: int, session: DbSession, user: CommunityUser, cipher: Cipher
+) -> HTMLResponse:
+    volunteer = repo.get_volunteer(session, user.actor, volunteer_id)
+    audit.record(
+        session,
+        actor=user.actor.username,
+        action="volunteer.certificate",
+        target_type="volunteer",
+        target_id=str(volunteer.id),
+    )
+    community = divisions.get(session, volunteer.community_code)
+    context = {
+        "name": cipher.decrypt(volunteer.name_enc),
+        "community": community.name if community else volunteer.community_code,
+        "hours": round(volunteer.service_minutes / 60, 1),
+        "stars": volunteer.stars,
+        "number": f"ZY{volunteer.community_code}{volunteer.id:06d}",
+        "issued_on": utcnow().astimezone(local_zone()).date(),
+        "registered_on": volunteer.registered_at.astimezone(local_zone()).date(),
+    }
+    return render(request, "community/certificate.html", context)
+
+
+def _sign_form(data: dict[str, str]) -> SignIn:
+    at = data.get("at", "")
+    if len(at) == 16:  # <input type=datetime-local> is the city's local time
+        data["at"] = at + ":00+08:00"
+    return parse(SignIn, data)
+
+
+@router.post("/community/volunteers/{volunteer_id}/sign-in")
+async def sign_in(request: Request, volunteer_id: int, session: DbSession, user: CommunityUser) -> Response:
+    body = _sign_form(await form_data(request))
+    service.sign_in(session, user.actor, volunteer_id, body.activity_id, body.at)
+    return see_other(request, f"/community/volunteers/{volunteer_id}")
+
+
+@router.post("/community/volunteers/{volunteer_id}/sign-out")
+async def sign_out(request: Request, volunteer_id: int, session: DbSession, user: CommunityUser) -> Response:
+    body = _sign_form(await form_data(request))
+    service.sign_out(session, user.actor, volunteer_id, body.activity_id, body.at)
+    return see_other(request, f"/community/volunteers/{volunteer_id}")

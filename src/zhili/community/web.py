@@ -1,0 +1,164 @@
+"""社区议事厅 pages: the halls and topics of the actor's jurisdiction, and one topic with its
+discussion, proposals (supports and votes), meetings and decisions. Forms act through hall_service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from zhili.auth.models import Role
+from zhili.community import hall_repository as halls
+from zhili.community import hall_service as service
+from zhili.community import repository
+from zhili.community.forms import form_data, parse
+from zhili.community.hall_models import VOTE_LABELS
+from zhili.community.hall_views import hall_view, topic_detail, topic_view
+from zhili.community.schemas import (
+    CommentIn,
+    DecisionIn,
+    FollowUpDoneIn,
+    MeetingIn,
+    ProposalIn,
+    ResidentAct,
+    TopicIn,
+    VoteIn,
+)
+from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
+from zhili.web.context import WebUser, require_web_roles
+from zhili.web.templating import render, see_other
+
+router = APIRouter(include_in_schema=False)
+COMMUNITY_PAGE_ROLES = (Role.community_worker, Role.unit_staff, Role.grid_worker, Role.supervisor)
+CommunityUser = Annotated[WebUser, Depends(require_web_roles(*COMMUNITY_PAGE_ROLES))]
+
+
+def _names(session: DbSession, codes: set[str]) -> dict[str, str]:
+    names = {}
+    for code in codes:
+        division = divisions.get(session, code)
+        names[code] = division.name if division else code
+    return names
+
+
+@router.get("/community/halls", response_class=HTMLResponse)
+def halls_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
+    hall_rows = [hall_view(h) for h in halls.list_halls(session, user.actor)]
+    topics = [topic_view(t) for t in halls.list_topics(session, user.actor)]
+    names = _names(session, {h["community_code"] for h in hall_rows})
+    return render(request, "community/halls.html", {"halls": hall_rows, "topics": topics, "names": names})
+
+
+@router.post("/community/topics")
+async def create_topic(request: Request, session: DbSession, user: CommunityUser) -> Response:
+    data = await form_data(request)
+    codes = [c for c in data.pop("case_codes", "").replace("，", " ").replace(",", " ").split() if c]
+    topic = service.open_topic(session, user.actor, parse(TopicIn, {**data, "case_codes": codes}))
+    return see_other(request, f"/community/topics/{topic.id}")
+
+
+@router.get("/community/topics/{topic_id}", response_class=HTMLResponse)
+def topic_page(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> HTMLResponse:
+    topic = halls.get_topic(session, user.actor, topic_id)
+    detail: dict[str, Any] = topic_detail(session, topic)
+    residents = repository.list_residents(session, user.actor, topic.community_code)
+    context = {
+        "topic": detail,
+        "community": _names(session, {topic.community_code})[topic.community_code],
+        "residents": [(r.id, r.zone) for r in residents],
+        "vote_labels": {choice.value: label for choice, label in VOTE_LABELS.items()},
+    }
+    return render(request, "community/topic.html", context)
+
+
+def _back(request: Request, topic_id: int) -> Response:
+    return see_other(request, f"/community/topics/{topic_id}")
+
+
+@router.post("/community/topics/{topic_id}/comments")
+async def comment(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> Response:
+    body = parse(CommentIn, await form_data(request))
+    service.add_comment(session, user.actor, topic_id, body.body)
+    return _back(request, topic_id)
+
+
+@router.post("/community/topics/{topic_id}/proposals")
+async def propose(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> Response:
+    service.propose(session, user.actor, topic_id, parse(ProposalIn, await form_data(request)))
+    return _back(request, topic_id)
+
+
+@router.post("/community/proposals/{proposal_id}/supports")
+async def support(request: Request, proposal_id: int, session: DbSession, user: CommunityUser) -> Response:
+    proposal = service.support(
+        session, user.actor, proposal_id, parse(ResidentAct, await form_data(request)).resident_id
+    )
+    return _back(request, proposal.topic_id)
+
+
+@router.post("/community/proposals/{proposal_id}/votes")
+async def vote(request: Request, proposal_id: int, session: DbSession, user: CommunityUser) -> Response:
+    body = parse(VoteIn, await form_data(request))
+    service.vote(session, user.actor, proposal_id, body.resident_id, body.choice)
+    proposal = session.get(service.Proposal, proposal_id)
+    assert proposal is not None
+    return _back(request, proposal.topic_id)
+
+
+@router.post("/community/proposals/{proposal_id}/decision")
+async def decide(request: Request, proposal_id: int, session: DbSession, user: CommunityUser) -> Response:
+    data = await form_data(request)
+    follow_ups = []
+    if data.get("follow_up_title"):
+        follow_up = {
+            "title": data["follow_up_title"],
+            "assignee": data.get("follow_up_assignee", ""),
+            "due_on": data.get("follow_up_due_on"),
+        }
+        follow_ups.append({k: v for k, v in follow_up.items() if v})
+    body = parse(DecisionIn, {"summary": data.get("summary", ""), "follow_ups": follow_ups})
+    decision = service.decide(session, user.actor, proposal_id, body)
+    return _back(request, decision.topic_id)
+
+
+@router.post("/community/topics/{topic_id}/meetings")
+async def meeting(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> Response:
+    data = await form_data(request)
+    if data.get("held_at") and len(data["held_at"]) == 16:  # <input type=datetime-local> is local time
+        data["held_at"] += ":00+08:00"
+    service.record_meeting(session, user.actor, topic_id, parse(MeetingIn, data))
+    return _back(request, topic_id)
+
+
+@router.post("/community/followups/{follow_up_id}/done")
+async def follow_up_done(
+    request: Request, follow_up_id: int, session: DbSession, user: CommunityUser
+) -> Response:
+    body = parse(FollowUpDoneIn, await form_data(request))
+    item = service.complete_follow_up(session, user.actor, follow_up_id, body.note)
+    decision = session.get(service.Decision, item.decision_id)
+    assert decision is not None
+    return _back(request, decision.topic_id)
+
+
+@router.get("/community/profiles", response_class=HTMLResponse)
+def profiles_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
+    from zhili.community.api import hub_view, org_view, profile_out
+
+    profiles = [profile_out(session, p) for p in repository.list_profiles(session, user.actor)]
+    orgs = [org_view(o) for o in repository.list_orgs(session, user.actor)]
+    by_type: dict[str, int] = {}
+    for org in orgs:
+        by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
+    hubs = [hub_view(h) for h in repository.list_hubs(session, user.actor)]
+    names = _names(session, {h["street_code"] for h in hubs})
+    context = {
+        "profiles": profiles,
+        "orgs_by_type": by_type,
+        "org_total": len(orgs),
+        "hubs": hubs,
+        "names": names,
+    }
+    return render(request, "community/profiles.html", context)

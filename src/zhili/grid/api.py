@@ -1,0 +1,227 @@
+"""JSON routes for grid management: cells, workers, patrols, field events, 核查 and figures."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from pydantic import ValidationError
+
+from zhili.deps import DbSession, StaffActor
+from zhili.errors import ValidationFailed
+from zhili.grid import repository as grid
+from zhili.grid import service
+from zhili.grid.models import RESULT_LABELS, GridCell, TaskStatus, VerificationTask
+from zhili.grid.schemas import (
+    CellCommunityIn,
+    CellWorkerIn,
+    EventIn,
+    PatrolEndIn,
+    PatrolPlanIn,
+    PatrolStartIn,
+    VerificationIn,
+    VerificationResultIn,
+)
+from zhili.requests.deps import CaseCtx
+from zhili.requests.web_attachments import check_photos
+from zhili.settings import Settings
+
+router = APIRouter(prefix="/api/grid", tags=["grid"])
+
+
+def resolution(request: Request) -> int:
+    settings: Settings = request.app.state.settings
+    return settings.grid_h3_resolution
+
+
+def cell_view(cell: GridCell, worker_id: int | None = None) -> dict[str, Any]:
+    return {
+        "cell": cell.cell,
+        "district_code": cell.district_code,
+        "community_code": cell.community_code,
+        "assigned_by": cell.assigned_by.value,
+        "lat": cell.lat,
+        "lng": cell.lng,
+        "worker_id": worker_id,
+    }
+
+
+def task_view(task: VerificationTask, code: str) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "case_code": code,
+        "cell": task.cell,
+        "assignee_id": task.assignee_id,
+        "instructions": task.instructions,
+        "status": task.status.value,
+        "result": task.result.value if task.result else None,
+        "result_label": RESULT_LABELS[task.result] if task.result else None,
+        "result_note": task.result_note,
+    }
+
+
+@router.get("/cells")
+def list_cells(
+    actor: StaffActor,
+    session: DbSession,
+    division: str | None = Query(default=None, max_length=12),
+    limit: int = Query(default=500, ge=1, le=5000),
+    offset: int = Query(default=0, ge=0),
+) -> dict[str, Any]:
+    rows, total = grid.list_cells(session, actor, division, limit, offset)
+    return {"total": total, "items": [cell_view(cell, worker) for cell, worker in rows]}
+
+
+@router.patch("/cells/{cell}")
+def assign_community(
+    cell: str, body: CellCommunityIn, actor: StaffActor, session: DbSession
+) -> dict[str, Any]:
+    return cell_view(service.assign_community(session, actor, cell, body.community_code))
+
+
+@router.put("/cells/{cell}/worker")
+def assign_worker(cell: str, body: CellWorkerIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    row = service.assign_worker(session, actor, cell, body.username)
+    return {"cell": row.cell, "worker_id": row.user_id}
+
+
+@router.post("/patrol-plans", status_code=201)
+def create_plan(body: PatrolPlanIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    plan = service.create_plan(session, actor, body)
+    return {"id": plan.id, "title": plan.title, "cells": json.loads(plan.cells), "weekdays": plan.weekdays}
+
+
+@router.get("/patrol-plans")
+def my_plans(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
+    if actor.user_id is None:
+        return []
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "cells": json.loads(p.cells),
+            "weekdays": p.weekdays,
+            "starts_on": p.starts_on.isoformat(),
+            "ends_on": p.ends_on.isoformat() if p.ends_on else None,
+        }
+        for p in grid.plans_of(session, actor.user_id)
+    ]
+
+
+@router.get("/patrols")
+def my_patrols(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
+    if actor.user_id is None:
+        return []
+    return [
+        {
+            "id": r.id,
+            "plan_id": r.plan_id,
+            "started_at": r.started_at.isoformat(),
+            "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+            "cells": json.loads(r.cells),
+            "note": r.note,
+        }
+        for r in grid.patrols_of(session, actor.user_id)
+    ]
+
+
+@router.post("/patrols", status_code=201)
+def start_patrol(body: PatrolStartIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    record = service.start_patrol(session, actor, body.plan_id)
+    return {"id": record.id, "started_at": record.started_at.isoformat()}
+
+
+@router.post("/patrols/{patrol_id}/end")
+def end_patrol(patrol_id: int, body: PatrolEndIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    record = service.end_patrol(session, actor, patrol_id, body.cells, body.note)
+    return {"id": record.id, "cells": json.loads(record.cells), "ended_at": record.ended_at}
+
+
+def _event_in(fields: dict[str, Any]) -> EventIn:
+    try:
+        return EventIn(**{k: v for k, v in fields.items() if v not in (None, "")})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or None
+        raise ValidationFailed(
+            str(first.get("msg", "格式不正确")).removeprefix("Value error, "), field=field
+        ) from None
+
+
+@router.post("/events", status_code=201)
+def report_event(
+    request: Request,
+    actor: StaffActor,
+    session: DbSession,
+    ctx: CaseCtx,
+    title: Annotated[str, Form(max_length=400)] = "",
+    description: Annotated[str, Form(max_length=10000)] = "",
+    lat: Annotated[str, Form(max_length=32)] = "",
+    lng: Annotated[str, Form(max_length=32)] = "",
+    address: Annotated[str, Form(max_length=600)] = "",
+    category: Annotated[str, Form(max_length=32)] = "",
+    demand_type: Annotated[str, Form(max_length=32)] = "",
+    urgency: Annotated[str, Form(max_length=32)] = "",
+    patrol_id: Annotated[str, Form(max_length=16)] = "",
+    photos: Annotated[list[UploadFile] | None, File()] = None,
+) -> dict[str, Any]:
+    """A field event with up to three photos (multipart); it becomes a case with channel 网格巡查."""
+    body = _event_in(
+        {
+            "title": title,
+            "description": description,
+            "lat": lat,
+            "lng": lng,
+            "address": address,
+            "category": category,
+            "demand_type": demand_type,
+            "urgency": urgency,
+            "patrol_id": patrol_id,
+        }
+    )
+    checked = check_photos(photos or [], ctx.settings)
+    event, case = service.report_event(session, ctx, actor, body, checked, resolution(request))
+    return {
+        "event_id": event.id,
+        "case_code": case.code,
+        "cell": event.cell,
+        "photos": event.photos,
+        "community_code": case.community_code,
+    }
+
+
+@router.post("/verifications", status_code=201)
+def request_verification(
+    request: Request, body: VerificationIn, actor: StaffActor, session: DbSession
+) -> dict[str, Any]:
+    task = service.request_verification(
+        session, actor, body.case_code, body.instructions, resolution(request)
+    )
+    return task_view(task, body.case_code)
+
+
+@router.get("/verifications")
+def my_tasks(actor: StaffActor, session: DbSession, status: TaskStatus | None = None) -> list[dict[str, Any]]:
+    if actor.user_id is None:
+        return []
+    return [task_view(task, code) for task, code in grid.tasks_for(session, actor.user_id, status)]
+
+
+@router.post("/verifications/{task_id}/result")
+def complete_verification(
+    task_id: int, body: VerificationResultIn, actor: StaffActor, session: DbSession
+) -> dict[str, Any]:
+    task = service.complete_verification(session, actor, task_id, body.result, body.note, body.at)
+    code = next(code for t, code in grid.tasks_for(session, task.assignee_id) if t.id == task.id)
+    return task_view(task, code)
+
+
+@router.get("/figures")
+def figures(
+    request: Request,
+    actor: StaffActor,
+    session: DbSession,
+    division: str = Query(min_length=2, max_length=12),
+) -> list[dict[str, object]]:
+    return grid.figures(session, actor, division, resolution(request))

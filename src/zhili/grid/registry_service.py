@@ -1,0 +1,161 @@
+"""Registries of 地/物/组织/人. Person-level records are opt-in (a consent note is required),
+encrypted, and every write and read is audited without the personal data itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhili.audit import service as audit
+from zhili.auth.scope import Actor, readable
+from zhili.community.access import check_writable, division_at
+from zhili.divisions.models import DivisionLevel
+from zhili.errors import ValidationFailed
+from zhili.grid.models import GridCell
+from zhili.grid.registry_models import (
+    Facility,
+    FacilityState,
+    GridOrganisation,
+    PersonRecord,
+    Place,
+    PopulationCount,
+)
+from zhili.grid.schemas_registry import FacilityIn, OrganisationIn, PersonIn, PlaceIn, PopulationIn
+from zhili.kernel.clock import utcnow
+from zhili.kernel.crypto import PersonalDataCipher
+from zhili.kernel.masking import mask_name
+
+
+def _community(session: Session, actor: Actor, code: str) -> None:
+    division_at(session, code, DivisionLevel.community, field="community_code")
+    check_writable(actor, code)
+
+
+def _cell(session: Session, cell: str | None) -> None:
+    if cell and session.get(GridCell, cell) is None:
+        raise ValidationFailed(f"未知的网格：{cell}", field="cell")
+
+
+def add_place(session: Session, actor: Actor, body: PlaceIn) -> Place:
+    _community(session, actor, body.community_code)
+    _cell(session, body.cell)
+    place = Place(**body.model_dump(), created_by=actor.username)
+    session.add(place)
+    session.flush()
+    return place
+
+
+def add_facility(session: Session, actor: Actor, body: FacilityIn) -> Facility:
+    _community(session, actor, body.community_code)
+    _cell(session, body.cell)
+    if body.place_id is not None:
+        place = session.get(Place, body.place_id)
+        if place is None or place.community_code != body.community_code:
+            raise ValidationFailed("所属建筑/场所不存在或不在该社区", field="place_id")
+    facility = Facility(**body.model_dump(), created_by=actor.username)
+    session.add(facility)
+    session.flush()
+    return facility
+
+
+def set_facility_state(session: Session, actor: Actor, facility_id: int, state: FacilityState) -> Facility:
+    facility = session.scalars(
+        select(Facility).where(Facility.id == facility_id, readable(actor).clause(Facility.community_code))
+    ).one_or_none()
+    if facility is None:
+        from zhili.errors import NotFound
+
+        raise NotFound("设施不存在或不在您的辖区内")
+    check_writable(actor, facility.community_code)
+    before = facility.state
+    facility.state = state
+    facility.checked_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="grid.facility.state",
+        target_type="facility",
+        target_id=str(facility.id),
+        detail={"from": before.value, "to": state.value},
+    )
+    return facility
+
+
+def add_organisation(session: Session, actor: Actor, body: OrganisationIn) -> GridOrganisation:
+    _community(session, actor, body.community_code)
+    _cell(session, body.cell)
+    org = GridOrganisation(**body.model_dump(), created_by=actor.username)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def set_population(session: Session, actor: Actor, body: PopulationIn) -> PopulationCount:
+    _community(session, actor, body.community_code)
+    row = session.execute(
+        select(PopulationCount).where(
+            PopulationCount.community_code == body.community_code, PopulationCount.group == body.group
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = PopulationCount(community_code=body.community_code, group=body.group)
+        session.add(row)
+    row.count = body.count
+    row.as_of = body.as_of or date.today()
+    row.updated_by = actor.username
+    session.flush()
+    return row
+
+
+def add_person(session: Session, actor: Actor, cipher: PersonalDataCipher, body: PersonIn) -> PersonRecord:
+    _community(session, actor, body.community_code)
+    person = PersonRecord(
+        community_code=body.community_code,
+        group=body.group,
+        name_enc=cipher.encrypt(body.name) or "",
+        phone_enc=cipher.encrypt(body.phone),
+        consent=body.consent,
+        created_by=actor.username,
+        created_at=utcnow(),
+    )
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="grid.person.create",
+        target_type="person",
+        target_id=str(person.id),
+        detail={"community": body.community_code, "group": body.group},
+    )
+    return person
+
+
+def read_people(
+    session: Session, actor: Actor, cipher: PersonalDataCipher, community_code: str
+) -> Sequence[dict[str, object]]:
+    """Person-level records of one community, names masked; the read itself is audited."""
+    check_writable(actor, community_code)
+    rows = session.scalars(
+        select(PersonRecord)
+        .where(
+            PersonRecord.community_code == community_code, readable(actor).clause(PersonRecord.community_code)
+        )
+        .order_by(PersonRecord.id)
+    ).all()
+    audit.record(
+        session,
+        actor=actor.username,
+        action="grid.person.read",
+        target_type="community",
+        target_id=community_code,
+        detail={"rows": len(rows)},
+    )
+    return [
+        {"id": r.id, "group": r.group, "name": mask_name(cipher.decrypt(r.name_enc)), "consent": r.consent}
+        for r in rows
+    ]

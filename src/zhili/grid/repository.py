@@ -1,0 +1,155 @@
+"""Reads of grid data, filtered by the actor's jurisdiction (a cell is readable through its
+community, or through its district for cells not yet assigned)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from zhili.auth.scope import Actor, readable
+from zhili.errors import NotFound
+from zhili.grid.cells import grid_cell_of
+from zhili.grid.models import (
+    FieldEvent,
+    GridCell,
+    GridWorkerCell,
+    PatrolPlan,
+    PatrolRecord,
+    TaskStatus,
+    VerificationTask,
+)
+from zhili.requests.models import Case
+from zhili.requests.repository import readable_cases
+from zhili.taxonomy.enums import Channel
+
+
+def readable_cells(actor: Actor) -> ColumnElement[bool]:
+    scope = readable(actor)
+    return or_(scope.clause(GridCell.community_code), scope.clause(GridCell.district_code))
+
+
+def get_cell(session: Session, actor: Actor, cell: str, *, field: str = "cell") -> GridCell:
+    row = session.scalars(select(GridCell).where(GridCell.cell == cell, readable_cells(actor))).one_or_none()
+    if row is None:
+        raise NotFound(f"网格 {cell} 不存在或不在您的辖区内", field=field)
+    return row
+
+
+def list_cells(
+    session: Session, actor: Actor, division: str | None = None, limit: int = 500, offset: int = 0
+) -> tuple[Sequence[tuple[GridCell, int | None]], int]:
+    where = [readable_cells(actor)]
+    if division:
+        where.append(
+            or_(
+                GridCell.community_code.startswith(division, autoescape=True),
+                GridCell.district_code.startswith(division, autoescape=True),
+            )
+        )
+    total = int(session.execute(select(func.count()).select_from(GridCell).where(*where)).scalar_one())
+    rows = session.execute(
+        select(GridCell, GridWorkerCell.user_id)
+        .outerjoin(GridWorkerCell, GridWorkerCell.cell == GridCell.cell)
+        .where(*where)
+        .order_by(GridCell.community_code, GridCell.cell)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(cell, worker) for cell, worker in rows], total
+
+
+def plans_of(session: Session, worker_id: int) -> Sequence[PatrolPlan]:
+    return session.scalars(
+        select(PatrolPlan).where(PatrolPlan.worker_id == worker_id).order_by(PatrolPlan.id.desc())
+    ).all()
+
+
+def patrols_of(session: Session, worker_id: int, limit: int = 100) -> Sequence[PatrolRecord]:
+    return session.scalars(
+        select(PatrolRecord)
+        .where(PatrolRecord.worker_id == worker_id)
+        .order_by(PatrolRecord.started_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def open_patrol(session: Session, worker_id: int) -> PatrolRecord | None:
+    return session.scalars(
+        select(PatrolRecord).where(PatrolRecord.worker_id == worker_id, PatrolRecord.ended_at.is_(None))
+    ).first()
+
+
+def pending_task(session: Session, case_id: int) -> VerificationTask | None:
+    return session.scalars(
+        select(VerificationTask).where(
+            VerificationTask.case_id == case_id, VerificationTask.status == TaskStatus.pending
+        )
+    ).first()
+
+
+def tasks_for(
+    session: Session, worker_id: int, status: TaskStatus | None = None
+) -> Sequence[tuple[VerificationTask, str]]:
+    statement = (
+        select(VerificationTask, Case.code)
+        .join(Case, Case.id == VerificationTask.case_id)
+        .where(VerificationTask.assignee_id == worker_id)
+        .order_by(VerificationTask.created_at.desc())
+    )
+    if status is not None:
+        statement = statement.where(VerificationTask.status == status)
+    return [(task, code) for task, code in session.execute(statement).all()]
+
+
+def figures(session: Session, actor: Actor, division: str, resolution: int) -> list[dict[str, object]]:
+    """Per grid cell: events found on patrol versus complaints received through other channels."""
+    cells = {
+        cell: community
+        for cell, community in session.execute(
+            select(GridCell.cell, GridCell.community_code).where(
+                readable_cells(actor),
+                or_(
+                    GridCell.community_code.startswith(division, autoescape=True),
+                    GridCell.district_code.startswith(division, autoescape=True),
+                ),
+            )
+        )
+    }
+    found = Counter(
+        dict(
+            session.execute(
+                select(FieldEvent.cell, func.count())
+                .where(FieldEvent.cell.in_(cells))
+                .group_by(FieldEvent.cell)
+            ).all()
+        )
+        if cells
+        else {}
+    )
+    received: Counter[str] = Counter()
+    statement = (
+        readable_cases(actor)
+        .with_only_columns(Case.h3_cell, func.count())
+        .where(Case.channel != Channel.grid, Case.h3_cell.is_not(None))
+        .group_by(Case.h3_cell)
+    )
+    for h3_cell, n in session.execute(statement):
+        parent = grid_cell_of(h3_cell, resolution)
+        if parent in cells:
+            received[parent] += int(n)
+    rows: list[dict[str, object]] = [
+        {
+            "cell": cell,
+            "community_code": cells[cell],
+            "found": int(found[cell]),
+            "received": int(received[cell]),
+        }
+        for cell in cells
+        if found[cell] or received[cell]
+    ]
+    return sorted(
+        rows, key=lambda row: (-(found[str(row["cell"])] + received[str(row["cell"])]), str(row["cell"]))
+    )

@@ -1,0 +1,9 @@
+"""Every grid router (API and pages), mounted by ``zhili.app`` as one."""
+
+from fastapi import APIRouter
+
+from zhili.grid import api, registry_api, web
+
+router = APIRouter()
+for part in (api.router, registry_api.router, web.router):
+    router.include_router(part)

@@ -1,0 +1,82 @@
+"""Pydantic shapes for the 地/物/组织/人 registries."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from zhili.grid.registry_models import FacilityKind, FacilityState, PlaceKind
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_stripped)]
+OptText = Annotated[str | None, BeforeValidator(_stripped)]
+Community = Annotated[str, Field(pattern=r"^\d{12}$")]
+# Aggregate groups of 人 (counts only).
+POPULATION_GROUPS = (
+    "households",
+    "residents",
+    "elderly_80",
+    "living_alone_elderly",
+    "disabled",
+    "low_income",
+    "special_care",
+    "floating",
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlaceIn(Strict):
+    kind: PlaceKind
+    name: Text = Field(min_length=1, max_length=128)
+    address: OptText = Field(default=None, max_length=300)
+    community_code: Community
+    cell: OptText = Field(default=None, max_length=16)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
+
+
+class FacilityIn(Strict):
+    kind: FacilityKind
+    label: Text = Field(min_length=1, max_length=64, description="编号或名称，如 3号楼1单元电梯")
+    state: FacilityState = FacilityState.normal
+    place_id: int | None = None
+    community_code: Community
+    cell: OptText = Field(default=None, max_length=16)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
+
+
+class FacilityStateIn(Strict):
+    state: FacilityState
+
+
+class OrganisationIn(Strict):
+    name: Text = Field(min_length=1, max_length=128)
+    kind: Text = Field(min_length=1, max_length=32, description="企业、单位、社会组织、商户……")
+    community_code: Community
+    cell: OptText = Field(default=None, max_length=16)
+    address: OptText = Field(default=None, max_length=300)
+
+
+class PopulationIn(Strict):
+    community_code: Community
+    group: Text = Field(pattern="^(" + "|".join(POPULATION_GROUPS) + ")$")
+    count: int = Field(ge=0, le=1_000_000)
+    as_of: date | None = None
+
+
+class PersonIn(Strict):
+    community_code: Community
+    group: Text = Field(pattern="^(" + "|".join(POPULATION_GROUPS) + ")$")
+    name: Text = Field(min_length=1, max_length=50)
+    phone: OptText = Field(default=None, max_length=20)
+    consent: Text = Field(min_length=4, max_length=500, description="本人同意登记的记录（时间、方式）")

@@ -1,0 +1,58 @@
+"""The grid page: cells of the jurisdiction, events found versus complaints received per cell, and a
+grid worker's 核查 tasks with the result form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from zhili.auth.models import Role
+from zhili.community.forms import form_data, parse
+from zhili.deps import DbSession
+from zhili.grid import repository as grid
+from zhili.grid import service
+from zhili.grid.api import resolution
+from zhili.grid.models import RESULT_LABELS, TaskStatus
+from zhili.grid.schemas import VerificationResultIn
+from zhili.web.context import WebUser, require_web_roles
+from zhili.web.templating import render, see_other
+
+router = APIRouter(include_in_schema=False)
+GridUser = Annotated[
+    WebUser,
+    Depends(
+        require_web_roles(
+            Role.grid_worker, Role.unit_staff, Role.community_worker, Role.dispatcher, Role.supervisor
+        )
+    ),
+]
+
+
+@router.get("/grid", response_class=HTMLResponse)
+def grid_page(
+    request: Request, session: DbSession, user: GridUser, division: Annotated[str, Query(max_length=12)] = ""
+) -> HTMLResponse:
+    scope = user.actor.scope
+    default = "11" if scope.everything else min(scope.division_codes, default="")
+    chosen = division.strip() or default
+    _cells, total = grid.list_cells(session, user.actor, chosen or None, limit=1)
+    figures = grid.figures(session, user.actor, chosen, resolution(request))[:50] if chosen else []
+    tasks = grid.tasks_for(session, user.actor.user_id) if user.actor.user_id else []
+    context = {
+        "division": chosen,
+        "cells_total": total,
+        "figures": figures,
+        "tasks": tasks,
+        "result_labels": {r.value: label for r, label in RESULT_LABELS.items()},
+        "pending": TaskStatus.pending,
+    }
+    return render(request, "grid/grid.html", context)
+
+
+@router.post("/grid/verifications/{task_id}/result")
+async def verification_result(request: Request, task_id: int, session: DbSession, user: GridUser) -> Response:
+    body = parse(VerificationResultIn, await form_data(request))
+    service.complete_verification(session, user.actor, task_id, body.result, body.note)
+    return see_other(request, "/grid")

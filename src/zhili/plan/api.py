@@ -1,0 +1,66 @@
+"""JSON routes for plan indicators: progress, history, entered values and recomputation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from zhili.auth.models import Role
+from zhili.auth.scope import Actor
+from zhili.deps import DbSession, StaffActor, require_roles
+from zhili.errors import NotFound
+from zhili.kernel.clock import local_zone, utcnow
+from zhili.plan import repository, service
+from zhili.plan.schemas import RecomputeIn, ValueIn
+from zhili.plan.views import progress_view
+
+router = APIRouter(prefix="/api/plan", tags=["plan"])
+PlanEditor = Depends(require_roles(Role.supervisor))
+
+
+def today() -> date:
+    return utcnow().astimezone(local_zone()).date()
+
+
+@router.get("/indicators")
+def list_indicators(
+    _actor: StaffActor, session: DbSession, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    return [progress_view(row) for row in service.progress(session, as_of or today())]
+
+
+@router.get("/indicators/{code}")
+def get_indicator(code: str, _actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    rows = {row.indicator.code: row for row in service.progress(session, today())}
+    if code not in rows:
+        raise NotFound(f"未知的规划指标：{code}")
+    history = [
+        {
+            "as_of": v.as_of.isoformat(),
+            "value": v.value,
+            "computed": v.computed,
+            "evidence": v.evidence,
+            "recorded_by": v.recorded_by,
+        }
+        for v in repository.history(session, code)
+    ]
+    return {**progress_view(rows[code]), "history": history}
+
+
+@router.post("/indicators/{code}/values", status_code=201)
+def enter_value(code: str, body: ValueIn, session: DbSession, actor: Actor = PlanEditor) -> dict[str, Any]:
+    row = service.enter_value(
+        session, actor=actor.username, code=code, as_of=body.as_of, value=body.value, evidence=body.evidence
+    )
+    return {"code": code, "as_of": row.as_of.isoformat(), "value": row.value}
+
+
+@router.post("/recompute")
+def recompute(body: RecomputeIn, session: DbSession, actor: Actor = PlanEditor) -> dict[str, Any]:
+    as_of = body.as_of or today()
+    return {
+        "as_of": as_of.isoformat(),
+        "values": service.recompute(session, actor=actor.username, as_of=as_of),
+    }

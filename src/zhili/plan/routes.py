@@ -1,0 +1,9 @@
+"""Every plan-indicator router (API and pages), mounted by ``zhili.app`` as one."""
+
+from fastapi import APIRouter
+
+from zhili.plan import api, web
+
+router = APIRouter()
+for part in (api.router, web.router):
+    router.include_router(part)

@@ -1,0 +1,182 @@
+"""Grid end to end: cells generated from the district outline, a field event with a photo becomes a
+case with channel 网格巡查, a 核查 task goes to the grid worker of the case's cell, and figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import h3
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from community.governance_accounts import client, wangjing_communities
+from support.cases import CASE_BODY, WANGJING_POINT, intake, staff
+from zhili.grid.cells import generate, serpentine, split_evenly
+from zhili.grid.models import FieldEvent, GridCell, VerificationTask
+from zhili.requests.models import Attachment, Case
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+CHAOYANG = "110105"
+
+
+def _grid_for_wangjing(app: Any, session: Session) -> tuple[str, str]:
+    dispatcher = client(app, "dispatcher")  # signs in (commits accounts) before this test writes
+    generate(session, 8, CHAOYANG)
+    cell = h3.latlng_to_cell(WANGJING_POINT["lat"], WANGJING_POINT["lng"], 8)
+    community = wangjing_communities(session, 1)[0]
+    moved = dispatcher.patch(f"/api/grid/cells/{cell}", json={"community_code": community})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["assigned_by"] == "manual"
+    assigned = dispatcher.put(f"/api/grid/cells/{cell}/worker", json={"username": "grid_wangjing"})
+    assert assigned.status_code == 200, assigned.text
+    return cell, community
+
+
+def _event(c: Any, **fields: Any) -> Any:
+    data = {
+        "title": "井盖缺失",
+        "description": "望京西园三区门口井盖缺失，存在安全隐患",
+        "address": WANGJING_POINT["address"],
+        "lat": str(WANGJING_POINT["lat"]),
+        "lng": str(WANGJING_POINT["lng"]),
+        **fields,
+    }
+    return c.post("/api/grid/events", data=data, files=[("photos", ("jinggai.png", PNG, "image/png"))])
+
+
+def test_generation_rule_is_even_and_complete(session: Session) -> None:
+    result = generate(session, 8, CHAOYANG)
+    cells = session.scalars(select(GridCell).where(GridCell.district_code == CHAOYANG)).all()
+    assert result.cells == len(cells) > 400
+    per_community: dict[str, int] = {}
+    for cell in cells:
+        assert cell.community_code and cell.community_code.startswith(CHAOYANG)
+        per_community[cell.community_code] = per_community.get(cell.community_code, 0) + 1
+    # Near-equal runs: sizes differ by at most one (only when there are more cells than communities).
+    if len(cells) >= len(per_community):
+        assert max(per_community.values()) - min(per_community.values()) <= 1
+    assert split_evenly(["a", "b", "c", "d", "e"], ["x", "y"]) == {
+        "a": "x",
+        "b": "x",
+        "c": "x",
+        "d": "y",
+        "e": "y",
+    }
+    ordered = serpentine([c.cell for c in cells], 8)
+    assert sorted(ordered) == sorted(c.cell for c in cells)
+    # Regenerating keeps a manual assignment.
+    cells[0].community_code, cells[0].assigned_by = cells[-1].community_code, cells[0].assigned_by.manual
+    again = generate(session, 8, CHAOYANG)
+    assert again.kept_manual == 1 and again.cells == 0
+
+
+def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Session) -> None:
+    cell, _community = _grid_for_wangjing(app, session)
+    worker = client(app, "grid")
+    plan = worker.post(
+        "/api/grid/patrol-plans",
+        json={"title": "望京西园日常巡查", "cells": [cell], "weekdays": [1, 3, 5], "starts_on": "2025-01-01"},
+    )
+    assert plan.status_code == 201, plan.text
+    patrol = worker.post("/api/grid/patrols", json={"plan_id": plan.json()["id"]})
+    assert patrol.status_code == 201
+    assert worker.post("/api/grid/patrols", json={}).status_code == 409  # one patrol at a time
+
+    reported = _event(worker, patrol_id=str(patrol.json()["id"]))
+    assert reported.status_code == 201, reported.text
+    code = reported.json()["case_code"]
+    assert reported.json()["cell"] == cell and reported.json()["photos"] == 1
+    case = session.execute(select(Case).where(Case.code == code)).scalar_one()
+    assert case.channel.value == "grid" and case.state.value == "received"
+    assert (
+        session.execute(
+            select(func.count()).select_from(Attachment).where(Attachment.case_id == case.id)
+        ).scalar_one()
+        == 1
+    )
+    assert (
+        worker.post(f"/api/grid/patrols/{patrol.json()['id']}/end", json={"cells": [cell]}).status_code == 200
+    )
+    assert [p["title"] for p in worker.get("/api/grid/patrol-plans").json()] == ["望京西园日常巡查"]
+    patrols = worker.get("/api/grid/patrols").json()
+    assert patrols[0]["cells"] == [cell] and patrols[0]["ended_at"] is not None
+
+    desk = staff(app)
+    seen = desk.operator.get(f"/api/cases/{code}")
+    assert seen.status_code == 200 and seen.json()["channel"] in ("grid", "网格巡查")
+
+    # A citizen's complaint at the same place: the figures set events found against complaints received.
+    intake(desk.operator)
+    figures = worker.get("/api/grid/figures", params={"division": "110105026"}).json()
+    row = next(r for r in figures if r["cell"] == cell)
+    assert row["found"] == 1 and row["received"] >= 1
+
+    dispatcher = client(app, "dispatcher")
+    task = dispatcher.post(
+        "/api/grid/verifications", json={"case_code": code, "instructions": "请核实井盖位置"}
+    )
+    assert task.status_code == 201, task.text
+    assert dispatcher.post("/api/grid/verifications", json={"case_code": code}).status_code == 409
+    mine = worker.get("/api/grid/verifications", params={"status": "pending"}).json()
+    assert [t["case_code"] for t in mine] == [code]
+    task_id = task.json()["id"]
+    assert "提交核查结果" in worker.get("/grid").text
+    stranger = client(app, "grid2").post(
+        f"/api/grid/verifications/{task_id}/result", json={"result": "confirmed", "note": "x"}
+    )
+    assert stranger.status_code == 404
+    done = worker.post(
+        f"/api/grid/verifications/{task_id}/result", json={"result": "confirmed", "note": "井盖确实缺失"}
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "done" and done.json()["result_label"] == "情况属实"
+    assert (
+        worker.post(
+            f"/api/grid/verifications/{task_id}/result", json={"result": "resolved", "note": "y"}
+        ).status_code
+        == 409
+    )
+    notes = [e.get("note") or "" for e in desk.operator.get(f"/api/cases/{code}").json()["events"]]
+    assert any(n.startswith("现场核查：情况属实") for n in notes)
+
+
+def test_bad_grid_inputs_write_nothing(app: Any, session: Session) -> None:
+    cell, _ = _grid_for_wangjing(app, session)
+    worker = client(app, "grid")
+    cases_before = session.execute(select(func.count()).select_from(Case)).scalar_one()
+    no_lat = _event(worker, lat="")
+    assert no_lat.status_code == 422 and no_lat.json()["error"]["field"] == "lat"
+    not_image = worker.post(
+        "/api/grid/events",
+        data={
+            "title": "t",
+            "description": "d",
+            "lat": str(WANGJING_POINT["lat"]),
+            "lng": str(WANGJING_POINT["lng"]),
+        },
+        files=[("photos", ("x.png", b"not an image", "image/png"))],
+    )
+    assert not_image.status_code == 422 and not_image.json()["error"]["field"] == "photos"
+    outside = _event(worker, lat="31.23", lng="121.47")  # Shanghai
+    assert outside.status_code == 422 and outside.json()["error"]["field"] == "lat"
+    assert session.execute(select(func.count()).select_from(Case)).scalar_one() == cases_before
+    assert session.execute(select(func.count()).select_from(FieldEvent)).scalar_one() == 0
+
+    desk = staff(app)
+    clerk = desk.operator.post(
+        "/api/grid/events", data={"title": "t", "description": "d", "lat": "39.99", "lng": "116.47"}
+    )
+    assert clerk.status_code == 403
+    # A case in a cell without a grid worker cannot be sent for 核查.
+    elsewhere = intake(desk.operator, lat=39.9289, lng=116.3883, address="北京市西城区西长安街")
+    dispatcher = client(app, "dispatcher")
+    refused = dispatcher.post("/api/grid/verifications", json={"case_code": elsewhere})
+    assert refused.status_code == 409 and refused.json()["error"]["field"] == "case_code"
+    no_point = intake(desk.operator, lat=None, lng=None)
+    assert dispatcher.post("/api/grid/verifications", json={"case_code": no_point}).status_code == 422
+    assert session.execute(select(func.count()).select_from(VerificationTask)).scalar_one() == 0
+    wrong = dispatcher.patch(f"/api/grid/cells/{cell}", json={"community_code": "110101001001"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "community_code"
+    not_worker = dispatcher.put(f"/api/grid/cells/{cell}/worker", json={"username": "op_gov"})
+    assert not_worker.status_code == 422 and not_worker.json()["error"]["field"] == "username"
+    assert CASE_BODY["channel"] == "电话"
