@@ -27,6 +27,11 @@ EVENT_LABELS = {name: rule.label for name, rule in RULES.items()} | {
     "visit_unreachable": "回访未联系上",
     "sweep_warning": "临期预警",
     "sweep_overdue": "超期",
+    # Other domains write into a case's history too.
+    "deliberation_topic": "提交社区议事",
+    "deliberation_decision": "议事厅决议",
+    "verification_requested": "派发网格核查",
+    "verification_result": "网格核查结果",
 }
 
 

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from zhili import __version__
 from zhili.auth.models import ROLE_LABELS
 from zhili.csrf import csrf_token
-from zhili.kernel.clock import as_aware, local_zone
+from zhili.kernel.clock import as_aware, local_zone, utcnow
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -45,11 +45,12 @@ def render_error(request: Request, status: int, body: dict[str, Any]) -> Respons
     if is_htmx(request):
         # ASCII-escaped JSON: headers are latin-1, and JSON.parse restores the Chinese text.
         trigger = json.dumps({"zhili-toast": {"level": "error", "message": message}})
+        # HX-Reswap none: the toast says it; the page under it stays as it was.
         return Response(
             message,
             status_code=status,
             media_type="text/plain; charset=utf-8",
-            headers={"HX-Trigger": trigger},
+            headers={"HX-Trigger": trigger, "HX-Reswap": "none"},
         )
     if status == 401:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
@@ -75,4 +76,44 @@ def local_time(moment: datetime | None) -> str:
     return as_aware(moment).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
-templates.env.filters["local_time"] = local_time
+def short_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return as_aware(moment).astimezone(local_zone()).strftime("%m-%d %H:%M")
+
+
+def iso_time(moment: datetime | None) -> str:
+    """For data attributes the countdown script reads."""
+    return as_aware(moment).isoformat() if moment else ""
+
+
+def countdown(due: datetime | None, now: datetime | None = None) -> str:
+    """``剩 3 小时 20 分`` or ``超期 1 天 2 小时``: what the countdown script also writes each minute."""
+    if due is None:
+        return ""
+    left = (as_aware(due) - (now or utcnow())).total_seconds()
+    minutes = int(abs(left) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        text = f"{days} 天 {hours} 小时"
+    elif hours:
+        text = f"{hours} 小时 {mins} 分"
+    else:
+        text = f"{mins} 分钟"
+    return ("超期 " if left < 0 else "剩 ") + text
+
+
+def is_past(due: datetime | None) -> bool:
+    return due is not None and as_aware(due) < utcnow()
+
+
+def toast_trigger(message: str, level: str = "ok") -> str:
+    """An ``HX-Trigger`` value showing a toast (ASCII-escaped JSON, as headers are latin-1)."""
+    return json.dumps({"zhili-toast": {"level": level, "message": message}})
+
+
+templates.env.filters.update(
+    local_time=local_time, short_time=short_time, iso_time=iso_time, countdown=countdown
+)
+templates.env.tests["past"] = is_past

@@ -21,3 +21,129 @@
   });
   document.addEventListener("htmx:sendError", function () { toast("网络连接失败，请检查网络后重试", "error"); });
 })();
+
+// htmx: a 422 carries the form again with its errors, so swap it; other errors only toast.
+(function () {
+  if (!window.htmx) return;
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+  ];
+  // Workbenches re-render whole lists after an action; keep history snapshots small and fresh.
+  htmx.config.historyCacheSize = 5;
+})();
+
+// Deadline countdowns: every [data-due] shows the time left (or overdue), refreshed each 30 s.
+(function () {
+  function label(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000);
+    var days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60), mins = minutes % 60;
+    var text = days ? days + " 天 " + hours + " 小时" : hours ? hours + " 小时 " + mins + " 分" : mins + " 分钟";
+    return (ms < 0 ? "超期 " : "剩 ") + text;
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(due)) return;
+      el.textContent = label(due - now);
+      if (due < now) el.classList.add("overdue");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+  setInterval(tick, 30000);
+})();
+
+// Live location resolution: address or coordinates → 区/街道/社区 via /api/divisions/resolve.
+(function () {
+  var timer = null;
+  function value(id) { var el = document.getElementById(id); return el ? el.value.trim() : ""; }
+  function resolve(target) {
+    var params = new URLSearchParams();
+    var address = value("f-address"), lat = value("f-lat"), lng = value("f-lng");
+    if (address) params.set("address", address);
+    if (lat && lng) { params.set("lat", lat); params.set("lng", lng); }
+    if (!params.toString()) return;
+    fetch("/api/divisions/resolve?" + params.toString(), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        var out = document.querySelector(target);
+        if (!out) return;
+        if (!res.ok) { out.textContent = (res.body.error && res.body.error.message) || "无法解析该位置"; return; }
+        var b = res.body, parts = [b.district, b.street, b.community].filter(Boolean).map(function (d) { return d.name; });
+        out.textContent = parts.length ? "定位：" + parts.join(" › ") + "（置信度 " + Math.round(b.confidence * 100) + "%）"
+          : "未能识别所属区划，请补充地址或在地图上点选";
+        out.setAttribute("data-resolved", parts.length ? "1" : "0");
+      })
+      .catch(function () {});
+  }
+  document.addEventListener("input", function (evt) {
+    var target = evt.target && evt.target.getAttribute && evt.target.getAttribute("data-resolve");
+    if (!target) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { resolve(target); }, 400);
+  });
+})();
+
+// Suggestion buttons: set a field (the category) or close the demand from a knowledge entry.
+document.addEventListener("click", function (evt) {
+  var el = evt.target.closest && evt.target.closest("[data-set], [data-direct-close]");
+  if (!el) return;
+  if (el.hasAttribute("data-set")) {
+    var field = document.querySelector(el.getAttribute("data-set"));
+    if (field) { field.value = el.getAttribute("data-value"); field.dispatchEvent(new Event("change", { bubbles: true })); }
+    return;
+  }
+  var form = document.getElementById("intake-form");
+  if (!form) return;
+  form.querySelector("[name=knowledge_entry_id]").value = el.getAttribute("data-direct-close");
+  var type = form.querySelector("[name=demand_type]");
+  if (type) type.value = "consultation"; // an answer from the knowledge base closes a consultation
+  form.requestSubmit();
+});
+
+// District maps (ECharts, local GeoJSON): a case's location, or a pin the citizen places.
+(function () {
+  var geo = null;
+  function loadGeo(url) {
+    if (!geo) geo = fetch(url).then(function (r) { return r.json(); }).then(function (json) {
+      window.echarts.registerMap("beijing", json);
+      return json;
+    });
+    return geo;
+  }
+  function draw(el) {
+    if (!window.echarts || el.getAttribute("data-drawn")) return;
+    el.setAttribute("data-drawn", "1");
+    loadGeo(el.getAttribute("data-geo")).then(function () {
+      var chart = window.echarts.init(el);
+      var lat = parseFloat(el.getAttribute("data-lat")), lng = parseFloat(el.getAttribute("data-lng"));
+      var district = el.getAttribute("data-district");
+      var point = !isNaN(lat) && !isNaN(lng) ? [[lng, lat]] : [];
+      chart.setOption({
+        geo: { map: "beijing", roam: true, label: { show: false }, selectedMode: false,
+               regions: district ? [{ name: district, itemStyle: { areaColor: "#fde68a" } }] : [],
+               itemStyle: { areaColor: "#eef2f6", borderColor: "#8a94a6" }, emphasis: { itemStyle: { areaColor: "#dbeafe" } } },
+        series: [{ type: "scatter", coordinateSystem: "geo", data: point, symbolSize: 14, itemStyle: { color: "#b42318" } }],
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      if (el.getAttribute("data-pick")) {
+        chart.getZr().on("click", function (evt) {
+          var coord = chart.convertFromPixel({ geoIndex: 0 }, [evt.offsetX, evt.offsetY]);
+          if (!coord) return;
+          var lngField = document.getElementById("f-lng"), latField = document.getElementById("f-lat");
+          lngField.value = coord[0].toFixed(6);
+          latField.value = coord[1].toFixed(6);
+          chart.setOption({ series: [{ data: [coord] }] });
+          latField.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      }
+    });
+  }
+  function drawAll(root) { (root || document).querySelectorAll(".map[data-geo]").forEach(draw); }
+  window.addEventListener("load", function () { drawAll(); });
+  document.addEventListener("htmx:afterSettle", function (evt) { drawAll(evt.target); });
+})();

@@ -1,0 +1,173 @@
+"""Suggestions the workbenches show.
+
+For a case, the dispatcher sees the recommendation ``zhili.triage`` stored at intake (categories, the
+lead and co-units, the routing rules it matched, possible duplicates, whether it needs review). A case
+without one (imported, or taken in before triage ran) gets the classifier's categories and a lead unit
+by 属地 or by the category's default unit type, each with the reason it was chosen. While the operator
+types, the intake page shows the classifier's categories and knowledge-base answers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhili.knowledge import repository as knowledge_repository
+from zhili.knowledge import search as knowledge_search
+from zhili.knowledge.models import KnowledgeEntry
+from zhili.requests.models import Case
+from zhili.taxonomy.models import Category
+from zhili.triage.model_store import ActiveModel, models_root
+from zhili.triage.models import Recommendation
+from zhili.units.models import Unit
+
+MIN_QUERY = 4
+# Below this a category guess is noise, not a suggestion.
+MIN_PROBABILITY = 0.05
+
+
+@dataclass(frozen=True)
+class CategoryGuess:
+    code: str
+    name: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class UnitGuess:
+    code: str
+    name: str
+    rule: str
+
+
+def category_model(request: Request) -> ActiveModel:
+    """One ActiveModel per app: it reloads itself when a new model version is activated."""
+    model: ActiveModel | None = getattr(request.app.state, "web_category_model", None)
+    if model is None:
+        data_dir: Path = request.app.state.settings.data_dir
+        model = request.app.state.web_category_model = ActiveModel(models_root(data_dir), "category")
+    return model
+
+
+def guess_categories(session: Session, model: ActiveModel, text: str, k: int = 3) -> list[CategoryGuess]:
+    """The classifier ranks level-1 category names; they are shown with their codes."""
+    if len(text.strip()) < MIN_QUERY:
+        return []
+    ranked = model.get().top_k(text, k)
+    names = [name for name, _ in ranked]
+    statement = select(Category.name, Category.code).where(Category.level == 1, Category.name.in_(names))
+    codes = {name: code for name, code in session.execute(statement)}
+    return [
+        CategoryGuess(codes[name], name, p) for name, p in ranked if name in codes and p >= MIN_PROBABILITY
+    ]
+
+
+def guess_lead_units(session: Session, case: Case) -> list[UnitGuess]:
+    """属地 first (the street office where the case lies), then the district department that the
+    case's category names as its default unit type."""
+    wanted: list[tuple[str, str]] = []
+    if case.street_code:
+        wanted.append((f"S{case.street_code}", "属地：诉求所在街道/乡镇"))
+    if case.category_id and case.district_code:
+        category = session.get(Category, case.category_id)
+        unit_type = category.default_unit_type if category else None
+        if unit_type:
+            wanted.append((f"D{case.district_code}-{unit_type}", "分类：该类诉求的区级主管部门"))
+    if not wanted:
+        return []
+    statement = select(Unit.code, Unit.name).where(
+        Unit.code.in_([c for c, _ in wanted]), Unit.active.is_(True)
+    )
+    found = {code: name for code, name in session.execute(statement)}
+    return [UnitGuess(code, found[code], rule) for code, rule in wanted if code in found]
+
+
+def knowledge_answers(session: Session, text: str, limit: int = 3) -> list[tuple[KnowledgeEntry, float]]:
+    if len(text.strip()) < MIN_QUERY:
+        return []
+    hits = knowledge_search.search(session, text, limit)
+    rows = knowledge_repository.rows_by_ids(session, [h.entry_id for h in hits])
+    return [
+        (rows[h.entry_id].entry, h.score)
+        for h in hits
+        if h.entry_id in rows and rows[h.entry_id].entry.active and h.score > 0
+    ]
+
+
+@dataclass
+class Suggestion:
+    """What the dispatch queue shows beside one new case."""
+
+    categories: list[CategoryGuess]
+    units: list[UnitGuess]
+    co_units: list[str] = field(default_factory=list)
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    needs_review: bool = False
+    confidence: float | None = None
+
+
+def _unit_names(session: Session, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return {
+        code: name for code, name in session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes)))
+    }
+
+
+def _from_stored(rec: Recommendation, names: dict[str, str]) -> Suggestion:
+    categories = [
+        CategoryGuess(code or "", label, float(p))
+        for label, code, p in json.loads(rec.categories or "[]")
+        if float(p) >= MIN_PROBABILITY
+    ]
+    reason = str(json.loads(rec.explanation or "{}").get("route") or "分流建议")
+    lead = rec.lead_unit_code
+    units = [UnitGuess(lead, names.get(lead, lead), reason)] if lead else []
+    return Suggestion(
+        categories=categories,
+        units=units,
+        co_units=[c for c in (rec.co_unit_codes or "").split(",") if c],
+        rules=json.loads(rec.matched_rules or "[]"),
+        duplicates=json.loads(rec.duplicates or "[]"),
+        needs_review=rec.needs_review,
+        confidence=rec.confidence,
+    )
+
+
+def suggestions_for(session: Session, model: ActiveModel, cases: Sequence[Case]) -> dict[int, Suggestion]:
+    """The stored triage recommendation of each case, or a fresh guess where there is none."""
+    ids = [c.id for c in cases]
+    stored = (
+        {
+            r.case_id: r
+            for r in session.execute(select(Recommendation).where(Recommendation.case_id.in_(ids))).scalars()
+        }
+        if ids
+        else {}
+    )
+    names = _unit_names(session, {r.lead_unit_code for r in stored.values() if r.lead_unit_code})
+    out: dict[int, Suggestion] = {}
+    for case in cases:
+        rec = stored.get(case.id)
+        if rec is not None:
+            out[case.id] = _from_stored(rec, names)
+        else:
+            text = f"{case.title}\n{case.description}"
+            out[case.id] = Suggestion(guess_categories(session, model, text), guess_lead_units(session, case))
+    return out
+
+
+def stored_duplicates(session: Session, case: Case) -> list[dict[str, Any]]:
+    """Possible duplicates triage found at intake, for the operator to see right after submitting."""
+    rec = session.execute(
+        select(Recommendation).where(Recommendation.case_id == case.id)
+    ).scalar_one_or_none()
+    return list(json.loads(rec.duplicates or "[]")) if rec else []

