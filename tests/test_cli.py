@@ -59,6 +59,21 @@ def test_init_prints_one_time_passwords_and_is_safe_twice(
     assert counts == {"city": 1, "district": 16, "street": 349, "community": 7535}
 
 
+def test_init_with_demo_cases_fills_an_empty_database_once(tmp_path: Path) -> None:
+    first = run(["init", "--demo", "--demo-cases", "300"], tmp_path)
+    assert first.returncode == 0, first.stderr + first.stdout
+    assert "账号 operator 的一次性密码" in first.stdout
+    with sqlite3.connect(tmp_path / "zhili.sqlite3") as conn:
+        assert conn.execute("select count(*) from cases").fetchone()[0] == 300
+        months = {m for (m,) in conn.execute("select distinct label from assessment_runs")}
+    assert list((tmp_path / "analytics").rglob("*.parquet"))  # the store was synced
+    assert months == {"2025-10", "2025-11", "2025-12"}
+    again = run(["init", "--demo", "--demo-cases", "300"], tmp_path)
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(tmp_path / "zhili.sqlite3") as conn:
+        assert conn.execute("select count(*) from cases").fetchone()[0] == 300  # not a second helping
+
+
 def test_audit_verify_names_the_altered_entry(
     initialised: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:

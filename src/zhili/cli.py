@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import typer
 
+from zhili.analytics.cli import app as analytics_app
+from zhili.assessment.cli import app as assess_app
 from zhili.audit.cli import app as audit_app
 from zhili.auth.cli import app as users_app
 from zhili.cli_support import console, friendly_errors, open_database
+from zhili.community.cli import app as community_app
+from zhili.demo.cli import app as demo_app
 from zhili.divisions.cli import app as divisions_app
+from zhili.grid.cli import app as grid_app
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.plan.cli import app as plan_app
 from zhili.requests.cli import app as cases_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -28,21 +34,34 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(triage_app, name="triage")
 app.add_typer(keys_app, name="keys")
+app.add_typer(analytics_app, name="analytics")
+app.add_typer(demo_app, name="demo")
+app.add_typer(assess_app, name="assess")
+app.add_typer(grid_app, name="grid")
+app.add_typer(community_app, name="community")
+app.add_typer(plan_app, name="plan")
 
 
 @app.command()
 @friendly_errors
 def init(
     demo: bool = typer.Option(False, "--demo", help="同时创建演示账号（坐席、派单员、街道等）。"),
+    demo_cases: int = typer.Option(
+        0, "--demo-cases", min=0, help="库中尚无诉求时，生成这么多条演示诉求并同步分析库、发布考核。"
+    ),
 ) -> None:
     """迁移数据库到最新版本，导入北京市行政区划与单位目录，并创建管理员（可重复运行）。"""
     from zhili.bootstrap import initialise
+    from zhili.demo.seed import has_cases, seed_demo_cases
 
     settings = get_settings()
     database = open_database(settings)
     console.print(f"数据库：{_redacted(database.url)}")
     report = initialise(database, demo=demo)
+    wants_cases = demo_cases > 0 and not has_cases(database)
     database.dispose()
+    if wants_cases:
+        seed_demo_cases(demo_cases)
     console.print(f"行政区划：{report.divisions_loaded:,} 条；新增单位：{report.units_added:,} 个")
     if report.existing_admin:
         console.print("管理员账号已存在（如忘记密码：zhili users reset-password admin）。")
