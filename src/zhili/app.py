@@ -57,20 +57,28 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _mount_routes(app: FastAPI) -> None:
+    from zhili.analytics import api as analytics_api
+    from zhili.assessment import api as assessment_api
     from zhili.audit import web as audit_web
     from zhili.auth import admin_web
     from zhili.auth import api as auth_api
     from zhili.auth import web as auth_web
+    from zhili.community.routes import router as community_router
     from zhili.divisions import api as divisions_api
+    from zhili.grid.routes import router as grid_router
     from zhili.health import router as health_router
     from zhili.knowledge import api as knowledge_api
+    from zhili.open311 import api as open311_api
+    from zhili.plan.routes import router as plan_router
     from zhili.requests import api as cases_api
     from zhili.requests import public_api as track_api
+    from zhili.triage import api as triage_api
     from zhili.units import api as units_api
     from zhili.units import web as units_web
-    from zhili.web import pages
+    from zhili.web import pages, workbenches
 
     pages.install(app)
+    open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
         auth_api.router,
@@ -78,11 +86,18 @@ def _mount_routes(app: FastAPI) -> None:
         units_api.router,
         cases_api.router,
         knowledge_api.router,
+        analytics_api.router,
+        assessment_api.router,
+        triage_api.router,
         track_api.router,
         auth_web.router,
         admin_web.router,
         units_web.router,
         audit_web.router,
+        workbenches.router,
+        community_router,
+        grid_router,
+        plan_router,
         pages.router,
     ):
         app.include_router(router)

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Asia/Shanghai", description="Time zone for deadlines and display.")
     h3_resolution: int = Field(default=10, ge=0, le=15, description="H3 resolution of grid cells.")
+    grid_h3_resolution: int = Field(
+        default=8, ge=5, le=10, description="H3 resolution of the 网格 (grid-management cells)."
+    )
     login_max_failures: int = Field(
         default=5, ge=1, description="Failed logins per account within the window before it is locked."
     )
@@ -72,6 +75,50 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Public address of zhili, used in links sent to citizens.",
     )
+    analytics_dir: Path | None = Field(
+        default=None, description="Folder of the Parquet analytical store; empty means <data dir>/analytics."
+    )
+    analytics_sync_minutes: int = Field(
+        default=15, ge=0, description="How often the server syncs the analytical store; 0 turns it off."
+    )
+    analytics_query_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="Time limit of one query in the SQL console."
+    )
+    analytics_row_cap: int = Field(
+        default=10_000, ge=1, le=1_000_000, description="Most rows the SQL console returns."
+    )
+    open311_base_path: str = Field(
+        default="/open311/v2",
+        pattern=r"^(/[A-Za-z0-9._~-]+)+$",
+        description="Path under which the Open311 GeoReport v2 endpoint is served (no trailing slash).",
+    )
+    assessment_weight_response: float = Field(
+        default=0.2, ge=0, le=1, description="Default weight of 响应率 (response) in the composite."
+    )
+    assessment_weight_resolution: float = Field(
+        default=0.4, ge=0, le=1, description="Default weight of 解决率 (resolution) in the composite."
+    )
+    assessment_weight_satisfaction: float = Field(
+        default=0.4, ge=0, le=1, description="Default weight of 满意率 (satisfaction) in the composite."
+    )
+    assessment_weight_checkin: float = Field(
+        default=0.1, ge=0, le=1, description="Default weight of co-units' 报到 timeliness in the composite."
+    )
+    assessment_partial_credit: float = Field(
+        default=0.8, ge=0, le=1, description="Default credit of a 基本满意 answer in the satisfaction rate."
+    )
+    assessment_focus_streets: int = Field(
+        default=10, ge=0, le=349, description="Bottom N streets marked 治理类重点街乡 each month (default)."
+    )
+    triage_confidence_threshold: float = Field(
+        default=0.6, ge=0, le=1, description="Suggestions less confident than this go to the manual queue."
+    )
+    triage_duplicate_window_days: int = Field(
+        default=7, ge=0, description="How far back (days) the duplicate check looks for open cases."
+    )
+    triage_duplicate_threshold: float = Field(
+        default=0.33, gt=0, le=1, description="Text similarity (sketch cosine) making a case a duplicate."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -87,6 +134,10 @@ class Settings(BaseSettings):
                     "ZHILI_DATA_KEY must be set in production (generate one: zhili keys new-data-key)"
                 )
         return self
+
+    @property
+    def resolved_analytics_dir(self) -> Path:
+        return self.analytics_dir or self.data_dir / "analytics"
 
     @property
     def resolved_database_url(self) -> str:
