@@ -18,7 +18,14 @@ from zhili.requests import intake, lifecycle
 from zhili.requests.deps import CaseCtx
 from zhili.requests.schemas import ActionIn, CaseIn
 from zhili.requests.web_common import OperatorUser, page_or_fragment, parse_model
-from zhili.requests.web_suggest import category_model, guess_categories, knowledge_answers, stored_duplicates
+from zhili.requests.web_suggest import (
+    category_model,
+    draft_duplicates,
+    draft_location,
+    guess_categories,
+    knowledge_answers,
+    stored_duplicates,
+)
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.enums import CHANNEL_LABELS, DEMAND_TYPE_LABELS, URGENCY_LABELS
 from zhili.web.templating import render
@@ -100,15 +107,23 @@ def intake_page(request: Request, session: DbSession, _user: OperatorUser) -> HT
 def intake_suggest(
     request: Request,
     session: DbSession,
-    _user: OperatorUser,
+    ctx: CaseCtx,
+    user: OperatorUser,
     title: Annotated[str, Query(max_length=400)] = "",
     description: Annotated[str, Query(max_length=6000)] = "",
+    address: Annotated[str, Query(max_length=400)] = "",
+    lat: Annotated[str, Query(max_length=40)] = "",
+    lng: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
-    """The live panel beside the form: likely categories and knowledge-base answers."""
+    """The live panel beside the form: likely categories, knowledge-base answers and earlier open
+    cases nearby that look like the same matter."""
     text = f"{title}\n{description}".strip()
+    location, point = draft_location(ctx, lat, lng, address)
     context = {
         "categories": guess_categories(session, category_model(request), text),
         "answers": knowledge_answers(session, text),
+        "duplicates": draft_duplicates(session, ctx, user.actor, text, location, point),
+        "located": location is not None,
         "typed": len(text) >= 4,
     }
     return render(request, "work/_suggest.html", context)

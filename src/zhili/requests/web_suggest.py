@@ -4,14 +4,17 @@ For a case, the dispatcher sees the recommendation ``zhili.triage`` stored at in
 lead and co-units, the routing rules it matched, possible duplicates, whether it needs review). A case
 without one (imported, or taken in before triage ran) gets the classifier's categories and a lead unit
 by 属地 or by the category's default unit type, each with the reason it was chosen. While the operator
-types, the intake page shows the classifier's categories and knowledge-base answers.
+types, the intake page shows the classifier's categories, knowledge-base answers and earlier open cases
+that look like the same matter (``zhili.triage.duplicates`` on the draft text and location).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +22,17 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhili.auth.scope import Actor
+from zhili.divisions.results import Location
+from zhili.errors import ZhiliError
 from zhili.knowledge import repository as knowledge_repository
 from zhili.knowledge import search as knowledge_search
 from zhili.knowledge.models import KnowledgeEntry
+from zhili.requests.context import CaseContext
 from zhili.requests.models import Case
+from zhili.requests.repository import readable_cases
 from zhili.taxonomy.models import Category
+from zhili.triage import duplicates
 from zhili.triage.model_store import ActiveModel, models_root
 from zhili.triage.models import Recommendation
 from zhili.units.models import Unit
@@ -171,3 +180,88 @@ def stored_duplicates(session: Session, case: Case) -> list[dict[str, Any]]:
         select(Recommendation).where(Recommendation.case_id == case.id)
     ).scalar_one_or_none()
     return list(json.loads(rec.duplicates or "[]")) if rec else []
+
+
+@dataclass(frozen=True)
+class DraftDuplicate:
+    """An earlier open case that looks like the matter being typed: no personal data."""
+
+    code: str
+    title: str
+    similarity: float
+    distance_m: float | None
+    same_community: bool
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def draft_location(
+    ctx: CaseContext, lat: str, lng: str, address: str
+) -> tuple[Location | None, tuple[float, float] | None]:
+    """Where the draft lies, as intake would resolve it, and its point; nothing when it cannot be
+    resolved yet (half-typed coordinates, an address outside the city)."""
+    y, x = _number(lat.strip()), _number(lng.strip())
+    point = (y, x) if y is not None and x is not None else None
+    if ctx.resolver is None or (point is None and not address.strip()):
+        return None, None
+    try:
+        location = ctx.resolver.locate(
+            lat=point[0] if point else None, lng=point[1] if point else None, address=address.strip() or None
+        )
+    except ZhiliError:
+        return None, None
+    return location, point
+
+
+def _metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def draft_duplicates(
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    text: str,
+    location: Location | None,
+    point: tuple[float, float] | None = None,
+    limit: int = 5,
+) -> list[DraftDuplicate]:
+    """Earlier open cases near the draft's location whose text is similar, read through the actor's
+    scope (a case the actor may not read is not shown)."""
+    if location is None or len(text.strip()) < MIN_QUERY:
+        return []
+    community = location.community.code if location.community else None
+    found = duplicates.find_similar(
+        session,
+        duplicates.signature(text),
+        cell=location.cell,
+        community=community,
+        at=ctx.now(),
+        window=timedelta(days=ctx.settings.triage_duplicate_window_days),
+        threshold=ctx.settings.triage_duplicate_threshold,
+        limit=limit,
+    )
+    if not found:
+        return []
+    statement = readable_cases(actor).where(Case.id.in_([f.case_id for f in found]))
+    rows = {c.id: c for c in session.scalars(statement)}
+    out = []
+    for candidate in found:
+        case = rows.get(candidate.case_id)
+        if case is None:
+            continue
+        distance = None
+        if point is not None and case.lat is not None and case.lng is not None:
+            distance = _metres(point[0], point[1], case.lat, case.lng)
+        same = candidate.same_community
+        out.append(DraftDuplicate(case.code, case.title, candidate.similarity, distance, same))
+    return out

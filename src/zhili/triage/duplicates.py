@@ -178,26 +178,27 @@ _CANDIDATES = (
 )
 
 
-def find_candidates(
+def find_similar(
     session: Session,
-    case: Case,
     sig: bytes | None,
     *,
+    cell: str | None,
+    community: str | None,
+    at: datetime,
     window: timedelta,
     threshold: float,
     limit: int = 5,
+    exclude_case_id: int = 0,
+    phone_digest: str | None = None,
 ) -> list[Candidate]:
-    """Earlier open cases nearby and recent whose text is at least ``threshold`` similar, best first."""
-    if sig is None or not (case.h3_cell or case.community_code):
+    """Earlier open cases near ``cell`` or in ``community``, received in ``window`` up to ``at``, whose
+    text is at least ``threshold`` similar to ``sig``, best first. Used for a new case at intake and
+    for a draft the operator is still typing (no case row yet: ``exclude_case_id`` stays 0)."""
+    if sig is None or not (cell or community):
         return []
-    cells = nearby_cells(case.h3_cell) if case.h3_cell else ()
+    cells = nearby_cells(cell) if cell else ()
     params: dict[str, object] = {f"cell{i}": cells[i] if i < len(cells) else None for i in range(DISK)}
-    params.update(
-        community=case.community_code,
-        since=case.received_at - window,
-        until=case.received_at,
-        case_id=case.id,
-    )
+    params.update(community=community, since=at - window, until=at, case_id=exclude_case_id)
     rows = session.connection().execute(_CANDIDATES, params).all()
     if not rows:
         return []
@@ -208,11 +209,34 @@ def find_candidates(
             case_id=rows[i].case_id,
             code=rows[i].code,
             similarity=float(scores[i]),
-            same_cell=bool(case.h3_cell) and rows[i].h3_cell == case.h3_cell,
-            same_community=bool(case.community_code) and rows[i].community_code == case.community_code,
-            same_citizen=bool(case.citizen_phone_digest)
-            and rows[i].citizen_phone_digest == case.citizen_phone_digest,
+            same_cell=bool(cell) and rows[i].h3_cell == cell,
+            same_community=bool(community) and rows[i].community_code == community,
+            same_citizen=bool(phone_digest) and rows[i].citizen_phone_digest == phone_digest,
             received_at=rows[i].received_at,
         )
         for i in order
     ]
+
+
+def find_candidates(
+    session: Session,
+    case: Case,
+    sig: bytes | None,
+    *,
+    window: timedelta,
+    threshold: float,
+    limit: int = 5,
+) -> list[Candidate]:
+    """Earlier open cases nearby and recent whose text is at least ``threshold`` similar, best first."""
+    return find_similar(
+        session,
+        sig,
+        cell=case.h3_cell,
+        community=case.community_code,
+        at=case.received_at,
+        window=window,
+        threshold=threshold,
+        limit=limit,
+        exclude_case_id=case.id,
+        phone_digest=case.citizen_phone_digest,
+    )

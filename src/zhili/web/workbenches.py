@@ -10,9 +10,11 @@ from zhili.divisions import shipped
 from zhili.knowledge import web as knowledge_web
 from zhili.requests import web as cases_web
 from zhili.taxonomy import web as taxonomy_web
+from zhili.triage import web as triage_web
+from zhili.web import dashboards
 
 router = APIRouter(include_in_schema=False)
-for part in (cases_web, taxonomy_web, knowledge_web):
+for part in (cases_web, taxonomy_web, knowledge_web, dashboards, triage_web):
     router.include_router(part.router)
 
 

@@ -1,0 +1,180 @@
+"""Admin pages for the routing rules (分流规则): list, create, edit and delete.
+
+The pages only turn form fields into a ``RuleIn`` and call ``zhili.triage.rules``: the service checks
+every field (units, categories, divisions) and audits every change. A refused form is shown again
+with the Chinese message next to its field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from zhili.deps import DbSession
+from zhili.errors import ZhiliError
+from zhili.taxonomy.enums import DEMAND_TYPE_LABELS
+from zhili.triage import rules
+from zhili.triage.models import RoutingRule
+from zhili.triage.schemas import RuleIn
+from zhili.web.context import AdminWebUser
+from zhili.web.templating import render, see_other
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=2000)]
+FIELDS = (
+    "name",
+    "category_prefix",
+    "division_prefix",
+    "demand_type",
+    "lead_unit",
+    "lead_unit_type",
+    "co_units",
+    "priority",
+    "active",
+    "note",
+)
+_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def _messages(exc: ValidationError) -> dict[str, str]:
+    """Pydantic's problems as Chinese messages, one per form field."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = error.get("loc", ())
+        name = str(loc[0]) if loc else "form"
+        kind = str(error.get("type", ""))
+        ctx = error.get("ctx") or {}
+        if kind in ("missing", "string_too_short") or error.get("input", "") is None:
+            message = "此项必填"
+        elif kind == "string_too_long":
+            message = f"最多 {ctx.get('max_length')} 个字"
+        elif kind == "too_long":
+            message = f"最多 {ctx.get('max_length')} 个"
+        elif kind.startswith("int") or kind in ("less_than_equal", "greater_than_equal"):
+            message = "需要填写 -1000 到 1000 之间的整数"
+        else:
+            message = "格式不正确"
+        errors.setdefault(name, message)
+    return errors
+
+
+def _body(form: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": form["name"],
+        "category_prefix": form["category_prefix"],
+        "division_prefix": form["division_prefix"],
+        "demand_type": form["demand_type"],
+        "lead_unit": form["lead_unit"],
+        "lead_unit_type": form["lead_unit_type"],
+        "co_units": [c for c in _SPLIT.split(form["co_units"]) if c],
+        "priority": form["priority"] or "0",
+        "active": form["active"] == "1",
+        "note": form["note"],
+    }
+
+
+def _form_of(rule: RoutingRule) -> dict[str, str]:
+    out = rules.to_out(rule)
+    form = {f: "" if getattr(out, f, None) is None else str(getattr(out, f)) for f in FIELDS}
+    form["co_units"] = "、".join(out.co_units)
+    form["active"] = "1" if out.active else ""
+    return form
+
+
+def _form_page(
+    request: Request,
+    form: dict[str, str],
+    errors: dict[str, str],
+    rule: RoutingRule | None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "form": form,
+        "errors": errors,
+        "rule": rule,
+        "types": [(k.value, v) for k, v in DEMAND_TYPE_LABELS.items()],
+        "saved": request.query_params.get("saved"),
+    }
+    return render(request, "admin/routing_rule_form.html", context, status=status)
+
+
+def rule_form(
+    name: Text = "",
+    category_prefix: Text = "",
+    division_prefix: Text = "",
+    demand_type: Text = "",
+    lead_unit: Text = "",
+    lead_unit_type: Text = "",
+    co_units: Text = "",
+    priority: Text = "",
+    active: Text = "",
+    note: Text = "",
+) -> dict[str, str]:
+    values = locals()
+    return {field: str(values[field]).strip() for field in FIELDS}
+
+
+RuleForm = Annotated[dict[str, str], Depends(rule_form)]
+
+
+def _save(
+    request: Request, session: Session, admin: AdminWebUser, rule: RoutingRule | None, form: dict[str, str]
+) -> Response:
+    try:
+        body = RuleIn.model_validate(_body(form))
+    except ValidationError as exc:
+        return _form_page(request, form, _messages(exc), rule, status=422)
+    try:
+        with session.begin_nested():
+            if rule is None:
+                saved = rules.create_rule(session, admin.actor, body)
+            else:
+                saved = rules.update_rule(session, admin.actor, rule.id, body)
+    except ZhiliError as exc:
+        return _form_page(request, form, {exc.field or "form": exc.message}, rule, status=exc.status)
+    return see_other(request, f"/admin/routing-rules/{saved.id}?saved=1")
+
+
+@router.get("/admin/routing-rules", response_class=HTMLResponse)
+def rules_page(request: Request, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+    context = {
+        "rows": [rules.to_out(r) for r in rules.list_rules(session)],
+        "type_labels": {k.value: v for k, v in DEMAND_TYPE_LABELS.items()},
+        "deleted": request.query_params.get("deleted"),
+    }
+    return render(request, "admin/routing_rules.html", context)
+
+
+@router.get("/admin/routing-rules/new", response_class=HTMLResponse)
+def new_rule_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
+    return _form_page(request, {"active": "1", "priority": "0"}, {}, None)
+
+
+@router.post("/admin/routing-rules", response_class=HTMLResponse)
+def create_rule(request: Request, session: DbSession, admin: AdminWebUser, form: RuleForm) -> Response:
+    return _save(request, session, admin, None, form)
+
+
+@router.get("/admin/routing-rules/{rule_id}", response_class=HTMLResponse)
+def edit_rule_page(request: Request, rule_id: int, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+    rule = rules.get_rule(session, rule_id)
+    return _form_page(request, _form_of(rule), {}, rule)
+
+
+@router.post("/admin/routing-rules/{rule_id}", response_class=HTMLResponse)
+def edit_rule(
+    request: Request, rule_id: int, session: DbSession, admin: AdminWebUser, form: RuleForm
+) -> Response:
+    return _save(request, session, admin, rules.get_rule(session, rule_id), form)
+
+
+@router.post("/admin/routing-rules/{rule_id}/delete", response_class=HTMLResponse)
+def delete_rule(request: Request, rule_id: int, session: DbSession, admin: AdminWebUser) -> Response:
+    rules.delete_rule(session, admin.actor, rule_id)
+    return see_other(request, "/admin/routing-rules?deleted=1")
