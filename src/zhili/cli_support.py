@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -15,8 +16,18 @@ from zhili.db import Database
 from zhili.errors import ZhiliError
 from zhili.settings import Settings, get_settings
 
-console = Console()
-err_console = Console(stderr=True)
+# Output piped into a file, a log or another tool is not wrapped at 80 columns (rich's default
+# without a terminal): a league table's unit names would be split across lines there.
+PIPED_WIDTH = 200
+
+
+def _width(stream: object) -> int | None:
+    is_terminal = getattr(stream, "isatty", lambda: False)()
+    return None if is_terminal or os.environ.get("COLUMNS") else PIPED_WIDTH
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 
 P = ParamSpec("P")
 R = TypeVar("R")
