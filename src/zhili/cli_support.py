@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -23,7 +22,7 @@ PIPED_WIDTH = 200
 
 def _width(stream: object) -> int | None:
     is_terminal = getattr(stream, "isatty", lambda: False)()
-    return None if is_terminal or os.environ.get("COLUMNS") else PIPED_WIDTH
+    return None if is_terminal else PIPED_WIDTH
 
 
 console = Console(width=_width(sys.stdout))
