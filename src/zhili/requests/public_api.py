@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
 
 from zhili.deps import DbSession
 from zhili.errors import NotFound
 from zhili.kernel.ratelimit import RateLimited, SlidingWindow, limiter_for, peer_address, rate_limit
 from zhili.requests import tracking
 from zhili.requests.context import CaseContext
+from zhili.requests.models import Case
 from zhili.requests.tracking import TrackOut, VisitIn, VisitOut
 
 router = APIRouter(prefix="/api/track", tags=["citizen"])
@@ -46,6 +48,14 @@ def track_case(
     phone_tail: Annotated[str | None, Query(max_length=16, description="登记电话号码的后四位")] = None,
 ) -> TrackOut:
     """查询诉求办理进度：受理编号 + 登记电话后四位。不返回任何个人信息。"""
+    return tracking.public_view(session, find_tracked(request, session, ctx, code, phone_tail))
+
+
+def find_tracked(
+    request: Request, session: Session, ctx: CaseContext, code: str, phone_tail: str | None
+) -> Case:
+    """A citizen's lookup by code and phone tail (API and portal): wrong tails count per code, and a
+    code with too many is locked for a while, so tails cannot be guessed."""
     tail = tracking.clean_tail(phone_tail)
     key = tracking.clean_code(code)
     guard = _wrong_tails(request)
@@ -53,11 +63,10 @@ def track_case(
     if wait is not None:
         raise RateLimited(wait, "该受理编号的查询错误次数过多")
     try:
-        case = tracking.find_for_citizen(session, ctx, key, tail)
+        return tracking.find_for_citizen(session, ctx, key, tail)
     except NotFound:
         guard.add(key)
         raise
-    return tracking.public_view(session, case)
 
 
 @router.get(

@@ -14,11 +14,11 @@ from pydantic import ValidationError
 from zhili.auth.models import Role
 from zhili.auth.scope import NOTHING, Actor
 from zhili.deps import DbSession
-from zhili.errors import NotFound, ZhiliError
-from zhili.kernel.ratelimit import RateLimited, limiter_for, peer_address, rate_limit
+from zhili.errors import ZhiliError
+from zhili.kernel.ratelimit import peer_address, rate_limit
 from zhili.requests import intake, tracking
 from zhili.requests.deps import CaseCtx
-from zhili.requests.public_api import TRACK_PER_MINUTE, WRONG_TAIL_WINDOW_SECONDS, WRONG_TAILS_PER_CODE
+from zhili.requests.public_api import TRACK_PER_MINUTE, find_tracked
 from zhili.requests.schemas import CaseIn
 from zhili.requests.web_attachments import MAX_PHOTOS, check_photos, store_photos
 from zhili.requests.web_common import parse_model
@@ -112,18 +112,8 @@ def portal_track(
     context: dict[str, object] = {"code": code, "phone_tail": phone_tail, "view": None, "error": None}
     if not code and not phone_tail:
         return render(request, "portal/track.html", context)
-    guard = limiter_for(request.app, "track:wrong-tail", WRONG_TAILS_PER_CODE, WRONG_TAIL_WINDOW_SECONDS)
     try:
-        tail = tracking.clean_tail(phone_tail)
-        key = tracking.clean_code(code)
-        wait = guard.retry_after(key)
-        if wait is not None:
-            raise RateLimited(wait, "该受理编号的查询错误次数过多")
-        try:
-            case = tracking.find_for_citizen(session, ctx, key, tail)
-        except NotFound:
-            guard.add(key)
-            raise
+        case = find_tracked(request, session, ctx, code, phone_tail)
     except ZhiliError as exc:
         context["error"] = exc.message
         return render(request, "portal/track.html", context, status=exc.status)
