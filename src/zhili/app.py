@@ -24,11 +24,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
         from zhili.requests.tasks import start_periodic_sweep, stop_periodic_sweep
 
-        # The deadline sweep runs inside the server only when it owns its database (not in tests).
+        # The deadline sweep and the analytics sync run inside the server only when it owns its
+        # database (not in tests, which hand the app theirs).
         sweeper = start_periodic_sweep(app) if owns_database else None
+        syncer = start_periodic_sync(app) if owns_database else None
         yield
+        await stop_periodic_sync(syncer)
         await stop_periodic_sweep(sweeper)
         if owns_database:
             db.dispose()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -170,16 +168,4 @@ def sql_console(body: SqlIn, actor: AnalystActor, request: Request, e: Store) ->
     return console.run(e, actor, body.sql, settings.analytics_query_seconds, settings.analytics_row_cap)
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Like the deadline sweep: only a server that owns its database syncs (not tests on a bound one).
-    from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
-
-    db = app.state.db
-    task = None if getattr(db, "_bound", False) else start_periodic_sync(app)
-    yield
-    await stop_periodic_sync(task)
-
-
-router.lifespan_context = _lifespan
 router.include_router(actions_api.router)

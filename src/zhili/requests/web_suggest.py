@@ -33,7 +33,7 @@ from zhili.requests.models import Case
 from zhili.requests.repository import readable_cases
 from zhili.taxonomy.models import Category
 from zhili.triage import duplicates
-from zhili.triage.model_store import ActiveModel, models_root
+from zhili.triage.model_store import ActiveModel, active_model, models_root
 from zhili.triage.models import Recommendation
 from zhili.units.models import Unit
 
@@ -57,12 +57,9 @@ class UnitGuess:
 
 
 def category_model(request: Request) -> ActiveModel:
-    """One ActiveModel per app: it reloads itself when a new model version is activated."""
-    model: ActiveModel | None = getattr(request.app.state, "web_category_model", None)
-    if model is None:
-        data_dir: Path = request.app.state.settings.data_dir
-        model = request.app.state.web_category_model = ActiveModel(models_root(data_dir), "category")
-    return model
+    """The process-wide category model intake triage uses too; it follows the ``active`` pointer."""
+    data_dir: Path = request.app.state.settings.data_dir
+    return active_model(models_root(data_dir), "category")
 
 
 def guess_categories(session: Session, model: ActiveModel, text: str, k: int = 3) -> list[CategoryGuess]:

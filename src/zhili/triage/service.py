@@ -30,17 +30,10 @@ def case_text(case: Case) -> str:
     return f"{case.title} {case.description}"
 
 
-_models_cache: dict[str, tuple[model_store.ActiveModel, model_store.ActiveModel]] = {}
-
-
 def _models(ctx: CaseContext) -> tuple[model_store.ActiveModel, model_store.ActiveModel]:
-    key = str(ctx.settings.data_dir)
-    models = _models_cache.get(key)
-    if models is None:
-        root = model_store.models_root(ctx.settings.data_dir)
-        models = model_store.active_model(root, "category"), model_store.active_model(root, "demand_type")
-        _models_cache[key] = models
-    return models
+    """The process-wide active models (``model_store`` keeps one per folder and kind)."""
+    root = model_store.models_root(ctx.settings.data_dir)
+    return model_store.active_model(root, "category"), model_store.active_model(root, "demand_type")
 
 
 def knowledge_hits(session: Session, text: str, limit: int = KNOWLEDGE_LIMIT) -> list[dict[str, Any]]:
