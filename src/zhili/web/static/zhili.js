@@ -105,16 +105,23 @@ document.addEventListener("click", function (evt) {
   form.requestSubmit();
 });
 
-// District maps (ECharts, local GeoJSON): a case's location, or a pin the citizen places.
-(function () {
+// The Beijing district outlines (local GeoJSON), fetched once and registered with ECharts as
+// "beijing"; the case map, the citizen's pin and the dashboards all draw on it.
+window.zhiliBeijingMap = (function () {
   var geo = null;
-  function loadGeo(url) {
-    if (!geo) geo = fetch(url).then(function (r) { return r.json(); }).then(function (json) {
-      window.echarts.registerMap("beijing", json);
-      return json;
-    });
+  return function (url) {
+    if (!geo) geo = fetch(url || "/geo/beijing-districts.json").then(function (r) { return r.json(); })
+      .then(function (json) {
+        window.echarts.registerMap("beijing", json);
+        return json;
+      });
     return geo;
-  }
+  };
+})();
+
+// District maps (ECharts): a case's location, or a pin the citizen places.
+(function () {
+  var loadGeo = window.zhiliBeijingMap;
   function draw(el) {
     if (!window.echarts || el.getAttribute("data-drawn")) return;
     el.setAttribute("data-drawn", "1");
