@@ -31,9 +31,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
+import copy_floor
 from zhili.bootstrap import initialise
 from zhili.db import WRITE_OPTION, Database
 from zhili.divisions.models import Division, DivisionLevel
@@ -255,6 +256,13 @@ def postgres_run(folder: Path, path_of: Any, args: argparse.Namespace) -> None:
         path = path_of(database)
         timing = run_import(database, settings, path, args.batch_size, args.initial_load)
         report("postgresql", timing, database)
+        libpq = make_url(args.database_url).set(drivername="postgresql").render_as_string(False)
+        floor = copy_floor.measure(libpq, schema, initial_load=args.initial_load)
+        print(
+            f"{'':>10}  database floor (the same rows by COPY, no Python): {floor.rows:,} rows in "
+            f"{floor.seconds:.2f} s = {floor.rows_per_second:,.0f} rows/s; "
+            f"importer / floor = {timing.accepted / timing.seconds / floor.rows_per_second:.2f}"
+        )
     finally:
         database.dispose()
         if not args.keep:

@@ -49,7 +49,7 @@ class PersonalDataCipher:
             return None
         normalised = normalise_phone(value) if purpose == "phone" else value.strip()
         message = f"{purpose}:{normalised}".encode()
-        return hmac.new(self._mac_key, message, hashlib.sha256).hexdigest()[:40]
+        return hmac.digest(self._mac_key, message, "sha256").hex()[:40]  # one-shot: no HMAC object
 
     def token(self, purpose: str, subject: str) -> str:
         """An unguessable token bound to a subject (for example a self-service link for one case)."""
