@@ -4,6 +4,7 @@ backtest command on a generated year."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,29 @@ def test_forecast_follows_level_trend_and_season() -> None:
     assert forecast.backtest_mape(y) < 0.08
 
 
+def test_working_days_follow_the_official_calendar() -> None:
+    # 2025-09-29 (Mon): Mon–Tue work, Wed 10-01 … Sun 10-05 are 国庆节 → 2 working days.
+    # 2025-10-06 (Mon): Mon–Wed still holiday, Thu–Fri work, Sat 10-11 is a 调休 working day → 3.
+    assert forecast.working_days(date(2025, 9, 29), 2).tolist() == [2, 3]
+    assert forecast.working_days(date(2025, 9, 15), 1).tolist() == [5]
+
+
+def test_the_calendar_expects_a_quiet_holiday_week_and_keeps_the_level() -> None:
+    # 20 weeks of 100 per working day and 40 per day off, through 国庆节 2025.
+    first = date(2025, 7, 7)
+    work = forecast.working_days(first, 24)
+    y = 100 * work + 40 * (7 - work)
+    history, future = y[:12], y[12:16]  # the forecast covers the weeks of 09-29 and 10-06
+    assert first + timedelta(weeks=12) == date(2025, 9, 29)
+    predicted = forecast.forecast(history, 4, first_week=first)
+    assert predicted == pytest.approx(future, rel=0.05)
+    blind = forecast.forecast(history, 4)  # without the calendar: a flat 580 a week
+    assert abs(blind[0] - future[0]) > 5 * abs(predicted[0] - future[0])
+    # After the holiday the level is where it was: the quiet weeks are not read as a fall.
+    after = forecast.forecast(y[:17], 4, first_week=first)
+    assert after == pytest.approx(y[17:21], rel=0.05)
+
+
 def test_backtest_command_reports_precision_recall_and_lead(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,3 +115,5 @@ def test_backtest_command_reports_precision_recall_and_lead(
     assert report["precision"] >= 0.5
     assert report["lead_days_mean"] is not None
     assert report["forecast"]["categories"] > 5
+    # With the official calendar the forecast beats the mean of the last 4 weeks on the generated year.
+    assert report["forecast"]["mape_holt"] < report["forecast"]["mape_last4_mean"]

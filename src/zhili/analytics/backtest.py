@@ -107,34 +107,27 @@ def synthetic(
 
 
 def forecast_backtest(engine: Engine) -> dict[str, Any]:
+    """Rolling-origin 4-week MAPE per level-1 category: ours against the mean of the last 4 weeks."""
     rows = engine.rows(
-        "SELECT category_l1 AS c, date_trunc('week', local_date) AS w, count(*) AS n FROM cases "
+        "SELECT category_l1 AS c, date_trunc('week', local_date)::DATE AS w, count(*) AS n FROM cases "
         "WHERE category_l1 IS NOT NULL GROUP BY ALL ORDER BY 1, 2"
     )
-    series: dict[str, list[float]] = {}
+    series: dict[str, list[tuple[date, float]]] = {}
     for r in rows:
-        series.setdefault(r["c"], []).append(float(r["n"]))
+        series.setdefault(r["c"], []).append((r["w"], float(r["n"])))
     ours, naive = [], []
     for values in series.values():
-        y = np.array(values[1:-1])  # drop partial first and last weeks
-        if len(y) < 20:
+        weeks = values[1:-1]  # drop partial first and last weeks
+        if len(weeks) < 20:
             continue
-        ours.append(forecast.backtest_mape(y))
-        naive.append(_naive_mape(y))
+        y = np.array([n for _, n in weeks])
+        ours.append(forecast.backtest_mape(y, first_week=weeks[0][0]))
+        naive.append(forecast.backtest_mape(y, method="last4_mean"))
     return {
         "categories": len(ours),
         "mape_holt": round(float(np.nanmean(ours)), 4) if ours else None,
         "mape_last4_mean": round(float(np.nanmean(naive)), 4) if naive else None,
     }
-
-
-def _naive_mape(y: NDArray[np.float64], horizon: int = 4, start: int = 12) -> float:
-    errors = []
-    for origin in range(start, len(y) - horizon + 1):
-        predicted = np.full(horizon, y[origin - 4 : origin].mean())
-        actual = y[origin : origin + horizon]
-        errors.append(np.mean(np.abs(predicted - actual) / np.maximum(actual, 1)))
-    return float(np.mean(errors)) if errors else float("nan")
 
 
 AREA = re.compile(r"A\d{1,2}[区县市]")

@@ -1,60 +1,120 @@
 """Weekly demand forecasts per category: additive Holt–Winters with a yearly (52-week) season when two
 years of history exist, otherwise damped Holt (level and trend) on the de-seasonalised series, and a
 seasonal-naive fallback for short series. Numpy only; parameters by a small grid search on one-step
-errors. The forecast is never negative."""
+errors. The forecast is never negative.
+
+Calendar: given the date of the first week, the series is modelled per *effective day*: a working day
+under the official calendar counts 1, a weekend day or public holiday counts ``r`` (a 调休 Saturday
+is a working day). ``r`` is chosen with the smoothing parameters, so a week holding 国庆节 or 春节 is
+expected to be quieter, and the quiet week is not read as a fall in the level."""
 
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
 
+from zhili.kernel.worktime import is_workday
+
 ALPHAS = (0.05, 0.1, 0.3, 0.5, 0.8)
 BETAS = (0.0, 0.05, 0.1, 0.3)  # 0: no trend (simple exponential smoothing)
+OFF_DAY_RATIOS = (0.4, 0.55, 0.7, 0.85, 1.0)  # a day off's volume relative to a working day's
 
 
-def _holt(y: NDArray[np.float64], alpha: float, beta: float, phi: float = 0.9) -> tuple[float, float, float]:
-    level, trend = y[0], (y[1] - y[0]) if len(y) > 1 else 0.0
-    sse = 0.0
-    for value in y[1:]:
+def working_days(first_week: date, weeks: int) -> NDArray[np.float64]:
+    """Working days in each of ``weeks`` consecutive weeks starting on ``first_week``."""
+    return np.array(
+        [sum(is_workday(first_week + timedelta(days=7 * w + d)) for d in range(7)) for w in range(weeks)],
+        dtype=float,
+    )
+
+
+def _holt(
+    y: NDArray[np.float64],
+    alpha: NDArray[np.float64],
+    beta: NDArray[np.float64],
+    scale: NDArray[np.float64] | None = None,
+    phi: float = 0.9,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Damped Holt over ``y`` for every (alpha, beta) pair at once: final level, trend and the sum of
+    squared one-step errors (each error times ``scale[t]``, to score it in other units)."""
+    level = np.full(alpha.shape, y[0])
+    trend = np.full(alpha.shape, (y[1] - y[0]) if len(y) > 1 else 0.0)
+    sse = np.zeros(alpha.shape)
+    for t in range(1, len(y)):
         predicted = level + phi * trend
-        sse += (value - predicted) ** 2
-        new_level = alpha * value + (1 - alpha) * predicted
+        error = y[t] - predicted
+        sse += (error if scale is None else error * scale[t]) ** 2
+        new_level = predicted + alpha * error
         trend = beta * (new_level - level) + (1 - beta) * phi * trend
         level = new_level
     return level, trend, sse
 
 
-def forecast(weekly: NDArray[np.float64], horizon: int = 4, season: int = 52) -> NDArray[np.float64]:
-    """The next ``horizon`` weekly counts after ``weekly`` (oldest first)."""
+_GRID = np.array(list(itertools.product(ALPHAS, BETAS)), dtype=float)
+
+
+def forecast(
+    weekly: NDArray[np.float64], horizon: int = 4, season: int = 52, first_week: date | None = None
+) -> NDArray[np.float64]:
+    """The next ``horizon`` weekly counts after ``weekly`` (oldest first); ``first_week`` (the date
+    the first week starts) turns on the calendar adjustment."""
     y = np.asarray(weekly, dtype=float)
     if len(y) == 0:
         return np.zeros(horizon)
     if len(y) < 4:
         return np.full(horizon, y[-min(len(y), 2) :].mean())
+    if first_week is None or len(y) >= 2 * season:
+        return _smoothed(y, horizon, season)
+    work = working_days(first_week, len(y) + horizon)
+    candidates = [work + ratio * (7 - work) for ratio in OFF_DAY_RATIOS]
+    # Each ratio is scored by its one-step errors in weekly counts, so the ratios are comparable.
+    errors = [_best_fit(y / e[: len(y)], e[: len(y)])[2] for e in candidates]
+    effective = candidates[int(np.argmin(errors))]
+    return _smoothed(y / effective[: len(y)], horizon, season) * effective[len(y) :]
+
+
+def _best_fit(
+    base: NDArray[np.float64], scale: NDArray[np.float64] | None = None
+) -> tuple[float, float, float]:
+    """(alpha, beta, one-step SSE) of the best damped Holt fit on the parameter grid."""
+    sse = _holt(base, _GRID[:, 0], _GRID[:, 1], scale)[2]
+    best = int(np.argmin(sse))
+    return float(_GRID[best, 0]), float(_GRID[best, 1]), float(sse[best])
+
+
+def _smoothed(y: NDArray[np.float64], horizon: int, season: int) -> NDArray[np.float64]:
     seasonal = np.zeros(len(y) + horizon)
     if len(y) >= 2 * season:
         profile = np.array([y[i::season].mean() for i in range(season)]) - y.mean()
         seasonal = np.resize(profile, len(y) + horizon)
     base = y - seasonal[: len(y)]
-    best = min(
-        ((a, b) for a, b in itertools.product(ALPHAS, BETAS)), key=lambda ab: _holt(base, ab[0], ab[1])[2]
-    )
-    level, trend, _ = _holt(base, *best)
+    alpha, beta, _ = _best_fit(base)
+    levels, trends, _ = _holt(base, np.array([alpha]), np.array([beta]))
+    level, trend = float(levels[0]), float(trends[0])
     steps = np.array([sum(0.9**k for k in range(1, h + 1)) for h in range(1, horizon + 1)])
     return np.maximum(level + steps * trend + seasonal[len(y) :], 0.0)
 
 
-def backtest_mape(weekly: NDArray[np.float64], horizon: int = 4, start: int = 12) -> float:
-    """Mean absolute percentage error of rolling-origin ``horizon``-week forecasts."""
+def backtest_mape(
+    weekly: NDArray[np.float64],
+    horizon: int = 4,
+    start: int = 12,
+    first_week: date | None = None,
+    method: str = "forecast",
+) -> float:
+    """Mean absolute percentage error of rolling-origin ``horizon``-week forecasts (an actual of 0
+    counts as 1). ``method`` ``last4_mean`` scores the naive baseline: the mean of the last 4 weeks."""
     errors = []
     for origin in range(start, len(weekly) - horizon + 1):
-        predicted = forecast(weekly[:origin], horizon)
+        if method == "last4_mean":
+            predicted = np.full(horizon, weekly[origin - 4 : origin].mean())
+        else:
+            predicted = forecast(weekly[:origin], horizon, first_week=first_week)
         actual = weekly[origin : origin + horizon]
-        mask = actual > 0
-        if mask.any():
-            errors.append(np.mean(np.abs(predicted[mask] - actual[mask]) / actual[mask]))
+        errors.append(np.mean(np.abs(predicted - actual) / np.maximum(actual, 1)))
     return float(np.mean(errors)) if errors else float("nan")
 
 

@@ -124,7 +124,7 @@ def weekly_forecasts(
     result = []
     for category, counts in sorted(series.items()):
         y = np.array([counts.get(w, 0) for w in weeks], dtype=float)
-        predicted = forecast.forecast(y, horizon)
+        predicted = forecast.forecast(y, horizon, first_week=weeks[0])
         result.append(
             {
                 "category": category,
