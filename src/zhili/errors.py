@@ -20,6 +20,10 @@ class ZhiliError(Exception):
             body["field"] = self.field
         return body
 
+    def form_errors(self) -> dict[str, str]:
+        """How a form page shows the refusal: the message next to its field, or above the form."""
+        return {self.field or "form": self.message}
+
 
 class ValidationFailed(ZhiliError):
     status = 422

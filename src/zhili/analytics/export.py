@@ -21,6 +21,7 @@ from zhili.analytics.engine import Engine
 from zhili.analytics.labels import label
 from zhili.analytics.views import h3_parent_sql
 from zhili.errors import ValidationFailed
+from zhili.kernel import months
 from zhili.requests.states import SATISFACTION_LABELS
 
 OPEN_H3_RESOLUTION = 8
@@ -28,8 +29,10 @@ SATISFACTION = {k.value: v for k, v in SATISFACTION_LABELS.items()}
 
 
 def export_open(engine: Engine, month: str, fmt: Literal["csv", "parquet"], out: Path) -> int:
-    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-        raise ValidationFailed("月份格式应为 YYYY-MM", field="month")
+    try:
+        months.parse(month)
+    except ValueError:
+        raise ValidationFailed("月份格式应为 YYYY-MM", field="month") from None
     cell = f"CASE WHEN h3_cell IS NULL THEN NULL ELSE {h3_parent_sql(OPEN_H3_RESOLUTION)} END"
     rows = engine.rows(
         f"""SELECT local_date AS day, category_code, demand_type, channel, district_code, street_code,

@@ -47,6 +47,17 @@ class ViewFilter:
             if value is not None and not (value.isascii() and value.isdigit()):
                 raise ValidationFailed(f"{name} 须为数字编码", field=name)
 
+    def equalities(self) -> list[tuple[str, str]]:
+        """The area, channel and demand type that are set, each with its column in the cases."""
+        pairs = (
+            ("district_code", self.district),
+            ("street_code", self.street),
+            ("community_code", self.community),
+            ("channel", self.channel),
+            ("demand_type", self.demand_type),
+        )
+        return [(column, value) for column, value in pairs if value]
+
 
 @dataclass
 class Where:
@@ -78,15 +89,14 @@ def where_for(reach: Reach, f: ViewFilter) -> Where:
     if f.date_to:
         where.add("local_date <= ?", f.date_to)
         where.add("month <= ?", f"{f.date_to:%Y-%m}")
-    for column, value in (
-        ("district_code", f.district),
-        ("street_code", f.street),
-        ("community_code", f.community),
-        ("channel", f.channel),
-        ("demand_type", f.demand_type),
-    ):
-        if value:
-            where.add(f"{column} = ?", value)
+    add_column_filters(where, f)
+    return where
+
+
+def add_column_filters(where: Where, f: ViewFilter) -> None:
+    """The filter's area, channel and demand type as equalities, and its category as a code prefix:
+    the same clauses on the cases and on a rollup (which has no community, and is not chosen for one)."""
+    for column, value in f.equalities():
+        where.add(f"{column} = ?", value)
     if f.category:
         where.add("starts_with(category_code, ?)", f.category)
-    return where

@@ -126,16 +126,9 @@ def choose(
     """The rollup that can answer a view grouping or filtering by ``needed`` columns, if any."""
     if f.community:
         return None
-    needed = set(needed)
-    for column, value in (
-        ("district_code", f.district),
-        ("street_code", f.street),
-        ("channel", f.channel),
-        ("demand_type", f.demand_type),
-        ("category_code", f.category),
-    ):
-        if value:
-            needed.add(column)
+    needed = set(needed) | {column for column, _ in f.equalities()}
+    if f.category:
+        needed.add("category_code")
     if not reach.everything:
         if not reach.division_codes or any(len(c) not in (2, 6, 9) for c in reach.division_codes):
             return None

@@ -31,6 +31,7 @@ from zhili.analytics.views import source
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.errors import Conflict, ValidationFailed
+from zhili.kernel import months
 from zhili.kernel.clock import local_zone
 from zhili.requests.models import Case
 from zhili.requests.repository import readable_cases
@@ -42,20 +43,12 @@ HISTORY_MONTHS = 5
 
 
 def month_bounds(month: str) -> tuple[date, date]:
+    """The first and the last day of a ``YYYY-MM`` month."""
     try:
-        first = date.fromisoformat(f"{month}-01")
+        first = months.parse(month)
     except ValueError:
         raise ValidationFailed("月份格式应为 YYYY-MM", field="month") from None
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
-
-
-def _months_back(first: date, count: int) -> date:
-    year, month = first.year, first.month - count
-    while month <= 0:
-        month += 12
-        year -= 1
-    return date(year, month, 1)
+    return first, months.shift(first, 1) - timedelta(days=1)
 
 
 def score(volume: int, recurrence: int, spread: int, growth: float) -> float:
@@ -67,7 +60,7 @@ def score(volume: int, recurrence: int, spread: int, growth: float) -> float:
 
 def candidates(engine: Engine, reach: Reach, month: str, limit: int = 20) -> list[dict[str, Any]]:
     first, last = month_bounds(month)
-    start = _months_back(first, HISTORY_MONTHS)
+    start = months.shift(first, -HISTORY_MONTHS)
     f = ViewFilter(date_from=start, date_to=last)
     src = source(engine, reach, f, {"category_code", "keyword", "district_code"})
     count = "sum(n)" if src.rollup else "count(*)"
@@ -90,7 +83,7 @@ def candidates(engine: Engine, reach: Reach, month: str, limit: int = 20) -> lis
             spread_src.where.params,
         )
     }
-    previous = [f"{_months_back(first, k):%Y-%m}" for k in range(1, HISTORY_MONTHS + 1)]
+    previous = [f"{months.shift(first, -k):%Y-%m}" for k in range(1, HISTORY_MONTHS + 1)]
     ranked: list[dict[str, Any]] = []
     for (category, district, keyword), counts in series.items():
         volume = counts.get(month, 0)

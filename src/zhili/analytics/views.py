@@ -8,17 +8,18 @@ repeat callers are shown as keyed tokens with counts and their community.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import h3
 
 from zhili.analytics import rollups
 from zhili.analytics.engine import Engine
-from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
+from zhili.analytics.filters import Reach, ViewFilter, Where, add_column_filters, where_for
 from zhili.analytics.labels import label
 from zhili.demo.geography import CENSUS_2020_POPULATION
 from zhili.errors import ValidationFailed
+from zhili.kernel import months
 
 TIME_DIMENSIONS = {
     "day": "local_date",
@@ -92,16 +93,7 @@ def source(engine: Engine, reach: Reach, f: ViewFilter, needed: set[str], *, dai
         where.add("month <= ?", f"{f.date_to:%Y-%m}")
         if chosen.daily:
             where.add("local_date <= ?", f.date_to)
-    for column, value in (
-        ("district_code", f.district),
-        ("street_code", f.street),
-        ("channel", f.channel),
-        ("demand_type", f.demand_type),
-    ):
-        if value:
-            where.add(f"{column} = ?", value)
-    if f.category:
-        where.add("starts_with(category_code, ?)", f.category)
+    add_column_filters(where, f)  # no community: rollups.choose refuses a filter on one
     return Source(chosen.table, where, True)
 
 
@@ -325,7 +317,7 @@ def repeat_callers(
     if f.date_from is None:
         latest = engine.rows("SELECT max(month) AS m FROM cases")[0]["m"]
         if latest is not None:
-            last_day = f.date_to or (date.fromisoformat(f"{latest}-01") + timedelta(days=31)).replace(day=1)
+            last_day = f.date_to or months.shift(months.parse(latest), 1)
             f = replace(f, date_from=last_day - timedelta(days=REPEAT_WINDOW_DAYS))
     where = where_for(scope, f)
     cursor = engine.cursor()

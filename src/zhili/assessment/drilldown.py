@@ -7,7 +7,6 @@ carries codes, times and 回访 outcomes, never personal data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from zhili.assessment.aggregates import assessed_clause, excluded_statuses
 from zhili.assessment.config import Rules
 from zhili.assessment.models import Appeal
+from zhili.assessment.schemas import CaseLineOut
 from zhili.auth.scope import Actor
 from zhili.kernel.clock import utcnow
 from zhili.requests.models import Case, CaseAssignment
@@ -24,24 +24,6 @@ from zhili.requests.repository import readable_cases
 from zhili.requests.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 
 RATES: tuple[str, ...] = ("response", "resolution", "satisfaction", "checkin", "excluded")
-
-
-@dataclass
-class CaseLine:
-    code: str
-    merged_into: str | None
-    closure_kind: str | None
-    received_at: datetime | None
-    closed_at: datetime | None
-    contact_due: datetime | None
-    contacted_at: datetime | None
-    checkin_due: datetime | None
-    checked_in_at: datetime | None
-    visit_solved: bool | None
-    satisfaction: str | None
-    reopen_count: int
-    counted: float  # how many times the case is in the rate's denominator
-    credit: float  # what it adds to the numerator
 
 
 def _not_appealed(case_id: Any, unit_id: Any, rules: Rules) -> ColumnElement[bool]:
@@ -52,8 +34,8 @@ def _not_appealed(case_id: Any, unit_id: Any, rules: Rules) -> ColumnElement[boo
 
 def _line(
     case: Case, outcome: Case, counted: float, credit: float, merged_into: str | None = None
-) -> CaseLine:
-    return CaseLine(
+) -> CaseLineOut:
+    return CaseLineOut(
         code=case.code,
         merged_into=merged_into,
         closure_kind=outcome.closure_kind.value if outcome.closure_kind else None,
@@ -100,7 +82,7 @@ def contribution(case: Case, rate: str, rules: Rules) -> tuple[float, float]:
 
 def lead_lines(
     session: Session, actor: Actor, unit_id: int, rate: str, rules: Rules, start: datetime, end: datetime
-) -> list[CaseLine]:
+) -> list[CaseLineOut]:
     own = readable_cases(actor).where(Case.lead_unit_id == unit_id, assessed_clause(Case, rules, start, end))
     if rate == "excluded":
         own = own.where(
@@ -138,7 +120,7 @@ def lead_lines(
 
 def co_lines(
     session: Session, actor: Actor, unit_id: int, rules: Rules, start: datetime, end: datetime
-) -> list[CaseLine]:
+) -> list[CaseLineOut]:
     """The unit's 吹哨报到 calls scored in the period, by the same rule as ``aggregates.co_sums``."""
     now = utcnow()
     # An alias: the scoped statement may itself look at case_assignments (a unit's own cases).
@@ -172,7 +154,7 @@ def co_lines(
 
 def lines_for(
     session: Session, actor: Actor, unit_id: int, rate: str, rules: Rules, start: datetime, end: datetime
-) -> list[CaseLine]:
+) -> list[CaseLineOut]:
     if rate == "checkin":
         return co_lines(session, actor, unit_id, rules, start, end)
     return lead_lines(session, actor, unit_id, rate, rules, start, end)

@@ -5,14 +5,13 @@ Boundaries are local midnight in the city's zone (``ZHILI_TIMEZONE``), turned in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from zhili.errors import ValidationFailed
+from zhili.kernel import months
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_DAYS = 366
 
 
@@ -23,7 +22,7 @@ class Period:
 
     @property
     def monthly(self) -> bool:
-        return self.start.day == 1 and self.end == _next_month(self.start)
+        return self.start.day == 1 and self.end == months.shift(self.start, 1)
 
     @property
     def label(self) -> str:
@@ -41,25 +40,17 @@ class Period:
     def previous(self) -> Period:
         """The month before a month; otherwise the range of the same length just before."""
         if self.monthly:
-            start = _previous_month(self.start)
-            return Period(start, self.start)
+            return Period(months.shift(self.start, -1), self.start)
         return Period(self.start - (self.end - self.start), self.start)
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def _previous_month(day: date) -> date:
-    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
-
-
 def month(text: str, field: str = "month") -> Period:
-    match = MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationFailed(f"考核月份格式应为 YYYY-MM，例如 2026-10（收到：{text}）", field=field)
-    start = date(int(match.group(1)), int(match.group(2)), 1)
-    return Period(start, _next_month(start))
+    try:
+        start = months.parse(text.strip())
+    except ValueError:
+        message = f"考核月份格式应为 YYYY-MM，例如 2026-10（收到：{text}）"
+        raise ValidationFailed(message, field=field) from None
+    return Period(start, months.shift(start, 1))
 
 
 def _day(text: str, field: str) -> date:

@@ -13,7 +13,6 @@ from zhili.assessment.drilldown import RATES, lines_for
 from zhili.assessment.models import AssessmentResult, AssessmentRun, League
 from zhili.assessment.periods import Period, month
 from zhili.assessment.schemas import (
-    CaseLineOut,
     DrillDownOut,
     LeagueOut,
     LeagueTrendPoint,
@@ -132,5 +131,5 @@ def drill_down(
         counted=counted,
         credit=credit,
         rate_value=credit / counted if counted and rate != "excluded" else None,
-        items=[CaseLineOut(**vars(line)) for line in lines[offset : offset + limit]],
+        items=lines[offset : offset + limit],
     )

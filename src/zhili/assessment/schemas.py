@@ -153,6 +153,7 @@ class AppealOut(BaseModel):
 
 
 class CaseLineOut(BaseModel):
+    # One case behind a rate, as ``drilldown`` builds it: its times, 回访 outcome and contribution.
     code: str
     merged_into: str | None
     closure_kind: str | None
@@ -165,8 +166,8 @@ class CaseLineOut(BaseModel):
     visit_solved: bool | None
     satisfaction: str | None
     reopen_count: int
-    counted: float
-    credit: float
+    counted: float  # how many times the case is in the rate's denominator
+    credit: float  # what it adds to the numerator
 
 
 class DrillDownOut(BaseModel):

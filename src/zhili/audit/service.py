@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +22,14 @@ from zhili.kernel.clock import as_aware, utcnow
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+RowT = TypeVar("RowT", bound=_Row)
 
 
 def _canonical(entry: Any) -> bytes:
@@ -88,6 +96,16 @@ def record(
         update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=values["seq"], hash=values["hash"])
     )
     return Appended(values["seq"], values["prev_hash"], values["hash"])
+
+
+def record_added(
+    session: Session, row: RowT, *, actor: str, action: str, target_type: str, detail: dict[str, Any]
+) -> RowT:
+    """Add a new row, flush it for its id, and record its creation with that id as the target."""
+    session.add(row)
+    session.flush()
+    record(session, actor=actor, action=action, target_type=target_type, target_id=row.id, detail=detail)
+    return row
 
 
 @dataclass(frozen=True)

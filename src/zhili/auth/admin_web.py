@@ -111,7 +111,7 @@ def create_user_submit(
                     actor=admin.actor.username,
                 )
         except ZhiliError as exc:
-            errors[exc.field or "form"] = exc.message
+            errors.update(exc.form_errors())
     if errors:
         return _users_page(request, session, form=form, errors=errors, status=422)
     return _secret_page(
@@ -191,9 +191,7 @@ def issue_key_submit(
         with session.begin_nested():
             _, clear = service.issue_api_key(session, user, name, actor=admin.actor.username)
     except ZhiliError as exc:
-        return _keys_page(
-            request, session, user, name=name, errors={exc.field or "form": exc.message}, status=422
-        )
+        return _keys_page(request, session, user, name=name, errors=exc.form_errors(), status=422)
     return _keys_page(request, session, user, new_key=clear)
 
 

@@ -79,17 +79,14 @@ def register_resident(
         verified_by=actor.username,
         verified_at=utcnow(),
     )
-    session.add(resident)
-    session.flush()
-    audit.record(
+    return audit.record_added(
         session,
+        resident,
         actor=actor.username,
         action="community.resident.verify",
         target_type="resident",
-        target_id=str(resident.id),
         detail={"community": community_code, "zone": zone},
     )
-    return resident
 
 
 def add_organisation(
@@ -112,17 +109,14 @@ def add_organisation(
         registered_on=registered_on,
         created_by=actor.username,
     )
-    session.add(org)
-    session.flush()
-    audit.record(
+    return audit.record_added(
         session,
+        org,
         actor=actor.username,
         action="community.org.create",
         target_type="social_org",
-        target_id=str(org.id),
         detail={"type": org_type.value, "street": street_code},
     )
-    return org
 
 
 def add_hub(
@@ -149,14 +143,11 @@ def add_hub(
         established_on=established_on,
         created_by=actor.username,
     )
-    session.add(hub)
-    session.flush()
-    audit.record(
+    return audit.record_added(
         session,
+        hub,
         actor=actor.username,
         action="community.hub.create",
         target_type="street_hub",
-        target_id=str(hub.id),
         detail={"kind": kind.value, "street": street_code},
     )
-    return hub

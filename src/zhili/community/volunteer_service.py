@@ -40,17 +40,14 @@ def register(session: Session, actor: Actor, cipher: PersonalDataCipher, body: V
         registered_by=actor.username,
         registered_at=utcnow(),
     )
-    session.add(volunteer)
-    session.flush()
-    audit.record(
+    return audit.record_added(
         session,
+        volunteer,
         actor=actor.username,
         action="volunteer.register",
         target_type="volunteer",
-        target_id=str(volunteer.id),
         detail={"community": body.community_code},
     )
-    return volunteer
 
 
 def create_activity(session: Session, actor: Actor, body: ActivityIn) -> VolunteerActivity:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor, readable
 from zhili.community.access import check_writable, division_at
+from zhili.db import Base
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import ValidationFailed
 from zhili.grid.models import GridCell
@@ -28,6 +31,8 @@ from zhili.kernel.clock import utcnow
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name
 
+RowT = TypeVar("RowT", bound=Base)
+
 
 def _community(session: Session, actor: Actor, code: str) -> None:
     division_at(session, code, DivisionLevel.community, field="community_code")
@@ -39,13 +44,18 @@ def _cell(session: Session, cell: str | None) -> None:
         raise ValidationFailed(f"未知的网格：{cell}", field="cell")
 
 
+def _insert(session: Session, actor: Actor, row_type: type[RowT], body: BaseModel) -> RowT:
+    """A registry row made from its form, created by the actor."""
+    row = row_type(**body.model_dump(), created_by=actor.username)
+    session.add(row)
+    session.flush()
+    return row
+
+
 def add_place(session: Session, actor: Actor, body: PlaceIn) -> Place:
     _community(session, actor, body.community_code)
     _cell(session, body.cell)
-    place = Place(**body.model_dump(), created_by=actor.username)
-    session.add(place)
-    session.flush()
-    return place
+    return _insert(session, actor, Place, body)
 
 
 def add_facility(session: Session, actor: Actor, body: FacilityIn) -> Facility:
@@ -55,10 +65,7 @@ def add_facility(session: Session, actor: Actor, body: FacilityIn) -> Facility:
         place = session.get(Place, body.place_id)
         if place is None or place.community_code != body.community_code:
             raise ValidationFailed("所属建筑/场所不存在或不在该社区", field="place_id")
-    facility = Facility(**body.model_dump(), created_by=actor.username)
-    session.add(facility)
-    session.flush()
-    return facility
+    return _insert(session, actor, Facility, body)
 
 
 def set_facility_state(session: Session, actor: Actor, facility_id: int, state: FacilityState) -> Facility:
@@ -88,10 +95,7 @@ def set_facility_state(session: Session, actor: Actor, facility_id: int, state: 
 def add_organisation(session: Session, actor: Actor, body: OrganisationIn) -> GridOrganisation:
     _community(session, actor, body.community_code)
     _cell(session, body.cell)
-    org = GridOrganisation(**body.model_dump(), created_by=actor.username)
-    session.add(org)
-    session.flush()
-    return org
+    return _insert(session, actor, GridOrganisation, body)
 
 
 def set_population(session: Session, actor: Actor, body: PopulationIn) -> PopulationCount:
@@ -122,17 +126,14 @@ def add_person(session: Session, actor: Actor, cipher: PersonalDataCipher, body:
         created_by=actor.username,
         created_at=utcnow(),
     )
-    session.add(person)
-    session.flush()
-    audit.record(
+    return audit.record_added(
         session,
+        person,
         actor=actor.username,
         action="grid.person.create",
         target_type="person",
-        target_id=str(person.id),
         detail={"community": body.community_code, "group": body.group},
     )
-    return person
 
 
 def read_people(

@@ -15,7 +15,7 @@ from zhili.errors import ZhiliError
 from zhili.knowledge import repository, service
 from zhili.knowledge.schemas import KnowledgeIn, split_keywords
 from zhili.web.context import WebUser, require_web_roles
-from zhili.web.templating import render, see_other
+from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,13 +62,7 @@ def _errors(exc: ValidationError) -> dict[str, str]:
 def _form_page(
     request: Request, form: dict[str, Any], errors: dict[str, str], entry_id: int | None, status: int = 200
 ) -> HTMLResponse:
-    context = {
-        "form": form,
-        "errors": errors,
-        "entry_id": entry_id,
-        "saved": request.query_params.get("saved"),
-    }
-    return render(request, "admin/knowledge_form.html", context, status=status)
+    return render_form(request, "admin/knowledge_form.html", form, errors, status, entry_id=entry_id)
 
 
 @router.get("/admin/knowledge/new", response_class=HTMLResponse)
@@ -110,9 +104,7 @@ def create_entry(
     except ValidationError as exc:
         return _form_page(request, {**form, "active": True}, _errors(exc), None, status=422)
     except ZhiliError as exc:
-        return _form_page(
-            request, {**form, "active": True}, {exc.field or "form": exc.message}, None, exc.status
-        )
+        return _form_page(request, {**form, "active": True}, exc.form_errors(), None, exc.status)
     return see_other(request, f"/admin/knowledge/{entry.id}?saved=1")
 
 
@@ -154,6 +146,5 @@ def edit_entry(
     except ValidationError as exc:
         return _form_page(request, {**form, "active": active == "1"}, _errors(exc), entry_id, status=422)
     except ZhiliError as exc:
-        errors = {exc.field or "form": exc.message}
-        return _form_page(request, {**form, "active": active == "1"}, errors, entry_id, exc.status)
+        return _form_page(request, {**form, "active": active == "1"}, exc.form_errors(), entry_id, exc.status)
     return see_other(request, f"/admin/knowledge/{entry_id}?saved=1")

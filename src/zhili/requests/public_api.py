@@ -25,6 +25,9 @@ router = APIRouter(prefix="/api/track", tags=["citizen"])
 TRACK_PER_MINUTE = 30
 WRONG_TAILS_PER_CODE = 10
 WRONG_TAIL_WINDOW_SECONDS = 3600.0
+# Per client address, shared by the JSON routes and the portal pages: the same limit whichever is used.
+TRACK_LIMIT = Depends(rate_limit("track", TRACK_PER_MINUTE))
+VISIT_LIMIT = Depends(rate_limit("track-visit", TRACK_PER_MINUTE))
 
 
 def public_context(request: Request) -> CaseContext:
@@ -39,7 +42,7 @@ def _wrong_tails(request: Request) -> SlidingWindow:
     return limiter_for(request.app, "track:wrong-tail", WRONG_TAILS_PER_CODE, WRONG_TAIL_WINDOW_SECONDS)
 
 
-@router.get("/{code}", response_model=TrackOut, dependencies=[Depends(rate_limit("track", TRACK_PER_MINUTE))])
+@router.get("/{code}", response_model=TrackOut, dependencies=[TRACK_LIMIT])
 def track_case(
     code: str,
     request: Request,
@@ -72,7 +75,7 @@ def find_tracked(
 @router.get(
     "/{code}/visit",
     response_model=TrackOut,
-    dependencies=[Depends(rate_limit("track-visit", TRACK_PER_MINUTE))],
+    dependencies=[VISIT_LIMIT],
 )
 def visit_page_data(
     code: str,
@@ -87,7 +90,7 @@ def visit_page_data(
 @router.post(
     "/{code}/visit",
     response_model=VisitOut,
-    dependencies=[Depends(rate_limit("track-visit", TRACK_PER_MINUTE))],
+    dependencies=[VISIT_LIMIT],
 )
 def submit_visit(code: str, body: VisitIn, request: Request, session: DbSession, ctx: PublicCtx) -> VisitOut:
     """市民自助回访：是否解决、满意度与意见。不满意或未解决时按配置自动重办。"""

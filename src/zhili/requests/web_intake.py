@@ -161,7 +161,7 @@ def intake_submit(
         with session.begin_nested():
             result = intake.create_case(session, ctx, user.actor, body, idem or None)
     except ZhiliError as exc:
-        return _form_page(request, session, form, {exc.field or "form": exc.message}, status=exc.status)
+        return _form_page(request, session, form, exc.form_errors(), status=exc.status)
     case = result.case
     if knowledge_entry_id and result.created:
         answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})

@@ -18,7 +18,7 @@ from zhili.errors import ZhiliError
 from zhili.kernel.ratelimit import peer_address, rate_limit
 from zhili.requests import intake, tracking
 from zhili.requests.deps import CaseCtx
-from zhili.requests.public_api import TRACK_PER_MINUTE, find_tracked
+from zhili.requests.public_api import TRACK_LIMIT, VISIT_LIMIT, find_tracked
 from zhili.requests.schemas import CaseIn
 from zhili.requests.web_attachments import MAX_PHOTOS, check_photos, store_photos
 from zhili.requests.web_common import parse_model
@@ -87,7 +87,7 @@ def portal_submit(
         try:
             checked = check_photos(photos or [], ctx.settings)
         except ZhiliError as exc:
-            errors[exc.field or "form"] = exc.message
+            errors.update(exc.form_errors())
     if errors:
         return _portal_form(request, form, errors, status=422)
     result = intake.create_case(session, ctx, PORTAL, body)
@@ -99,7 +99,7 @@ def portal_submit(
 @router.get(
     "/portal/track",
     response_class=HTMLResponse,
-    dependencies=[Depends(rate_limit("track", TRACK_PER_MINUTE))],
+    dependencies=[TRACK_LIMIT],
 )
 def portal_track(
     request: Request,
@@ -124,7 +124,7 @@ def portal_track(
 @router.get(
     "/portal/visit/{code}",
     response_class=HTMLResponse,
-    dependencies=[Depends(rate_limit("track-visit", TRACK_PER_MINUTE))],
+    dependencies=[VISIT_LIMIT],
 )
 def portal_visit_page(
     request: Request,
@@ -140,7 +140,7 @@ def portal_visit_page(
 @router.post(
     "/portal/visit/{code}",
     response_class=HTMLResponse,
-    dependencies=[Depends(rate_limit("track-visit", TRACK_PER_MINUTE))],
+    dependencies=[VISIT_LIMIT],
 )
 def portal_visit_submit(
     request: Request,
@@ -162,7 +162,7 @@ def portal_visit_submit(
         with session.begin_nested():
             done = tracking.self_visit(session, ctx, code, body, client_ip=peer_address(request))
     except ZhiliError as exc:
-        context["errors"] = {exc.field or "form": exc.message}
+        context["errors"] = exc.form_errors()
         return render(request, "portal/visit.html", context, status=exc.status)
     context["done"] = done
     return render(request, "portal/visit.html", context)

@@ -21,7 +21,7 @@ from zhili.taxonomy.models import Category, TimeLimitPolicy
 from zhili.taxonomy.time_limits import LIMIT_FIELDS
 from zhili.units.models import UNIT_KIND_LABELS
 from zhili.web.context import AdminWebUser
-from zhili.web.templating import render, see_other
+from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,13 +70,7 @@ def _category_form(
     category: Category | None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {
-        "form": form,
-        "errors": errors,
-        "category": category,
-        "saved": request.query_params.get("saved"),
-    }
-    return render(request, "admin/category_form.html", context, status=status)
+    return render_form(request, "admin/category_form.html", form, errors, status, category=category)
 
 
 @router.get("/admin/categories/new", response_class=HTMLResponse)
@@ -226,9 +220,9 @@ def _policy_form(
     policy: TimeLimitPolicy | None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {"form": form, "errors": errors, "policy": policy, **_policy_choices()}
-    context["saved"] = request.query_params.get("saved")
-    return render(request, "admin/time_limit_form.html", context, status=status)
+    return render_form(
+        request, "admin/time_limit_form.html", form, errors, status, policy=policy, **_policy_choices()
+    )
 
 
 def _policy_values(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -22,7 +22,7 @@ from zhili.triage import rules
 from zhili.triage.models import RoutingRule
 from zhili.triage.schemas import RuleIn
 from zhili.web.context import AdminWebUser
-from zhili.web.templating import render, see_other
+from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,14 +94,8 @@ def _form_page(
     rule: RoutingRule | None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {
-        "form": form,
-        "errors": errors,
-        "rule": rule,
-        "types": [(k.value, v) for k, v in DEMAND_TYPE_LABELS.items()],
-        "saved": request.query_params.get("saved"),
-    }
-    return render(request, "admin/routing_rule_form.html", context, status=status)
+    types = [(k.value, v) for k, v in DEMAND_TYPE_LABELS.items()]
+    return render_form(request, "admin/routing_rule_form.html", form, errors, status, rule=rule, types=types)
 
 
 def rule_form(
@@ -137,7 +131,7 @@ def _save(
             else:
                 saved = rules.update_rule(session, admin.actor, rule.id, body)
     except ZhiliError as exc:
-        return _form_page(request, form, {exc.field or "form": exc.message}, rule, status=exc.status)
+        return _form_page(request, form, exc.form_errors(), rule, status=exc.status)
     return see_other(request, f"/admin/routing-rules/{saved.id}?saved=1")
 
 

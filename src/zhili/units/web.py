@@ -16,7 +16,7 @@ from zhili.errors import ZhiliError
 from zhili.units import repository, service
 from zhili.units.models import UNIT_KIND_LABELS, Unit, UnitKind
 from zhili.web.context import AdminWebUser
-from zhili.web.templating import is_htmx, render, see_other
+from zhili.web.templating import is_htmx, render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,14 +112,10 @@ def units_page(
 def _form_page(
     request: Request, form: UnitForm, errors: dict[str, str], *, unit: Unit | None = None, status: int = 200
 ) -> HTMLResponse:
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "kinds": UNIT_KIND_LABELS,
-        "unit": unit,
-        "saved": request.query_params.get("saved") == "1",
-    }
-    return render(request, "admin/unit_form.html", context, status=status)
+    saved = request.query_params.get("saved") == "1"
+    return render_form(
+        request, "admin/unit_form.html", form, errors, status, kinds=UNIT_KIND_LABELS, unit=unit, saved=saved
+    )
 
 
 def _common_errors(form: UnitForm) -> dict[str, str]:
@@ -205,7 +201,7 @@ def create_unit_submit(
                     jurisdiction=form.codes() or None,
                 )
         except ZhiliError as exc:
-            errors[exc.field or "form"] = exc.message
+            errors.update(exc.form_errors())
     if errors:
         return _form_page(request, form, errors, status=422)
     return see_other(request, _unit_url(form.code) + "?saved=1")
@@ -278,7 +274,7 @@ def edit_unit_submit(
             with session.begin_nested():
                 service.update_unit(session, code, actor=admin.actor.username, **_changes(current, form))
         except ZhiliError as exc:
-            errors[exc.field or "form"] = exc.message
+            errors.update(exc.form_errors())
     if errors:
         return _form_page(request, form, errors, unit=unit, status=422)
     return see_other(request, _unit_url(code) + "?saved=1")

@@ -39,6 +39,15 @@ def render(
     return templates.TemplateResponse(request, name, ctx, status_code=status)
 
 
+def render_form(
+    request: Request, name: str, form: Any, errors: dict[str, str], status: int = 200, **context: Any
+) -> HTMLResponse:
+    """An add/edit page: the form as sent, each refusal next to its field, and the ``saved`` flag
+    that the redirect after a successful save sets (``?saved=1``)."""
+    page = {"form": form, "errors": errors, "saved": request.query_params.get("saved"), **context}
+    return render(request, name, page, status=status)
+
+
 def render_error(request: Request, status: int, body: dict[str, Any]) -> Response:
     """A toast for htmx requests, a full Chinese error page otherwise."""
     message = str(body.get("message", "请求无效"))
