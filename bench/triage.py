@@ -14,11 +14,15 @@ What is measured, exactly:
 - **single**: ``triage.service.on_intake(session, ctx, case)`` for a freshly flushed case — the
   whole cost triage adds to an intake: the category and demand-type classifiers (the active
   models), routing (rules, units, categories from the cached snapshot), the duplicate check (one
-  indexed query over ``triage_fingerprints`` joined to ``cases``: same or neighbouring H3 cells or
-  the same community, 7-day window, open cases), the sketch comparison with numpy, and inserting
+  query over ``triage_fingerprints`` joined to ``cases``: same or neighbouring H3 cells, union the
+  same community, each an index range, 7-day window, open cases read from a small index on
+  ``cases``), the sketch comparison with numpy, and inserting
   the recommendation and the fingerprint (flushed, not committed). The case insert itself is not
   timed: intake did it already. Wall time and this thread's CPU time are both reported (the CPU
-  time does not depend on what else the machine is doing).
+  time depends less on what else the machine is doing, though a busy second core still slows it).
+  ``--cold`` first asks the OS to drop the bench database from its page cache, as a long idle
+  spell does (this machine's memory manager pages out file pages nobody touched for a while):
+  every page the first samples read then comes from disk.
 - **batch**: (a) classification alone for ``--batch`` demands at once (``predict_proba``: one
   sparse matrix product), and (b) the full ``on_intake`` for ``--batch`` demands in one
   transaction, one after another — demands per second.
@@ -164,6 +168,16 @@ def build_store(db: Database, n: int, seed: int = 7) -> None:
             print(f"  {done:,} ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
+def _drop_page_cache(path: Path) -> None:
+    """Ask the OS to forget the file's cached pages (only this file's; clean pages only)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+    print(f"page cache: dropped {path.name}")
+
+
 def _percentiles(values: list[float]) -> str:
     ordered = sorted(values)
     p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
@@ -211,6 +225,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2000, help="single demands timed")
     parser.add_argument("--batch", type=int, default=5000, help="demands per batch run")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/zhili-bench-triage"))
+    parser.add_argument("--cold", action="store_true", help="drop the database from the page cache first")
     args = parser.parse_args()
 
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -219,6 +234,8 @@ def main() -> None:
     migrate.upgrade(db.engine)
     build_store(db, args.cases)
 
+    if args.cold:
+        _drop_page_cache(args.dir / "bench.sqlite3")
     ctx = CaseContext.for_settings(settings)  # models: <dir>/models, as the server reads them
     root = model_store.models_root(ctx.settings.data_dir)
     category = model_store.active_model(root, "category")

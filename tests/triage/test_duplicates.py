@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import h3
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from support.cases import CASE_BODY, intake, staff
 from zhili.requests.models import Case, CaseLink
 from zhili.requests.states import CaseState
-from zhili.triage.duplicates import signature, similarity
+from zhili.triage import duplicates
+from zhili.triage.duplicates import find_similar, signature, similarity
+from zhili.triage.models import CASES_LOOKUP_INDEX, CaseFingerprint
 
 HAIDIAN_POINT = {"lat": 39.9834, "lng": 116.3162, "address": "北京市海淀区中关村街道"}
 OTHER_CITIZEN = {"name": "李四", "phone": "13900001111"}
@@ -87,6 +91,71 @@ def test_a_repeat_from_the_same_citizen_is_linked_and_closed_cases_are_left_alon
 def test_unreadable_case_duplicates_are_404(s: Any) -> None:
     code = intake(s.operator)
     assert s.other_street.get(f"/api/cases/{code}/duplicates").status_code == 404
+
+
+def test_the_check_reads_the_same_or_a_neighbouring_cell_or_the_same_community_within_the_window(
+    s: Any, session: Session
+) -> None:
+    """Each side of the lookup on its own, both at once (one candidate, not two), and the window.
+    The earlier case's fingerprint is moved about; the new demand stays where it is."""
+    code = intake(s.operator)
+    case = session.scalars(select(Case).where(Case.code == code)).one()
+    mine = session.get(CaseFingerprint, case.id)
+    assert mine is not None and mine.h3_cell and mine.community_code
+    sig, cell, community, at = mine.signature, mine.h3_cell, mine.community_code, mine.received_at
+    neighbour = next(c for c in sorted(h3.grid_disk(cell, 1)) if c != cell)
+    far = h3.latlng_to_cell(HAIDIAN_POINT["lat"], HAIDIAN_POINT["lng"], h3.get_resolution(cell))
+    elsewhere = "110108001001"
+
+    def found(**moved: Any) -> list[tuple[str, bool, bool]]:
+        values = {"h3_cell": cell, "community_code": community, "received_at": at, **moved}
+        session.execute(update(CaseFingerprint).where(CaseFingerprint.case_id == case.id).values(**values))
+        hits = find_similar(
+            session,
+            sig,
+            cell=cell,
+            community=community,
+            at=at + timedelta(hours=1),
+            window=timedelta(days=7),
+            threshold=0.5,
+        )
+        return [(c.code, c.same_cell, c.same_community) for c in hits]
+
+    assert found() == [(code, True, True)]
+    assert found(community_code=elsewhere) == [(code, True, False)]
+    assert found(h3_cell=neighbour, community_code=elsewhere) == [(code, False, False)]
+    assert found(h3_cell=far) == [(code, False, True)]
+    assert found(h3_cell=far, community_code=elsewhere) == []
+    assert found(h3_cell=None) == [(code, False, True)]
+    assert found(received_at=at - timedelta(days=7, minutes=1)) == []
+    assert found(received_at=at + timedelta(hours=2)) == []  # after the demand: not an earlier case
+    for state in (CaseState.closed, CaseState.merged):
+        case.state = state
+        session.flush()
+        assert found() == []
+
+
+def test_on_sqlite_the_check_reads_each_nearby_case_from_its_small_index(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("INDEXED BY is SQLite's; PostgreSQL's planner chooses for itself")
+    compiled = duplicates._CANDIDATES.compile(dialect=connection.dialect)
+    plan = [
+        row[3]
+        for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + str(compiled), tuple(None for _ in compiled.positiontup or ())
+        )
+    ]
+    branches = 3  # the own cell, its neighbours, the community
+    cases = [step for step in plan if step.startswith("SEARCH cases")]
+    assert len(cases) == branches
+    assert all(f"COVERING INDEX {CASES_LOOKUP_INDEX}" in step for step in cases)
+    fingerprints = [step for step in plan if "triage_fingerprints" in step]
+    assert len(fingerprints) == branches and all(step.startswith("SEARCH") for step in fingerprints)
+    # The own cell and the community are read newest first along their index and cut at
+    # MAX_CANDIDATES (no sort of their own), so a burst at one place does not grow the check.
+    assert [step for step in plan if "TEMP B-TREE FOR ORDER BY" in step] == ["USE TEMP B-TREE FOR ORDER BY"]
+    assert plan[-1] == "USE TEMP B-TREE FOR ORDER BY"
 
 
 # -- real messages -----------------------------------------------------------------------------------

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from support.accounts import login, make_user
 from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, CHAOYANG_MARKET, WANGJING, intake, staff
 from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
+from zhili.db import Database
 from zhili.triage import routing
 from zhili.triage.models import RoutingRule
+from zhili.units.models import Unit, UnitKind
 
 DISTRICT, STREET = "110105", "110105026"
 
@@ -222,3 +225,48 @@ def test_unknown_rule_is_404(admin: TestClient, session: Session) -> None:
     assert admin.put("/api/triage/rules/999999", json=RULE).status_code == 404
     assert admin.delete("/api/triage/rules/999999").status_code == 404
     assert _counts(session) == before
+
+
+def test_a_stale_snapshot_is_re_read_in_the_background_while_intakes_go_on(
+    committed_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process adds a unit: nothing here invalidates the snapshot, the TTL must. Once the
+    TTL has passed, the intake that notices gets the previous snapshot at once; a background read
+    replaces it."""
+    with committed_database.session() as session:
+        first = routing.snapshot_for(session)
+        assert routing.snapshot_for(session) is first
+        session.add(
+            Unit(
+                code="C11-SNAP",
+                name="快照测试单位",
+                kind=UnitKind.city_dept,
+                unit_type="snapshot_test",
+                division_code="11",
+            )
+        )
+    try:
+        monkeypatch.setattr(routing, "SNAPSHOT_TTL", 0.0)
+        with committed_database.session() as session:
+            assert routing.snapshot_for(session) is first  # served at once; the re-read has begun
+            for _ in range(1000):  # the re-read takes milliseconds; give it ten seconds at most
+                latest = routing.snapshot_for(session)
+                if latest is not first:
+                    break
+                time.sleep(0.01)
+            assert "C11-SNAP" in latest.units and "C11-SNAP" not in first.units
+            assert latest.city_units["snapshot_test"] == "C11-SNAP"
+    finally:
+        monkeypatch.setattr(routing, "SNAPSHOT_TTL", 3600.0)  # no re-read may outlive the unit
+        with committed_database.session() as session:
+            session.execute(delete(Unit).where(Unit.code == "C11-SNAP"))
+
+
+def test_a_rule_written_here_is_routed_on_at_once(committed_database: Database) -> None:
+    with committed_database.session() as session:
+        routing.snapshot_for(session)
+        session.add(RoutingRule(name="即时生效", category_prefix="02", lead_unit_code="C11", updated_by="t"))
+        session.flush()
+        routing.invalidate(session)
+        assert [r.name for r in routing.snapshot_for(session).rules] == ["即时生效"]
+        session.rollback()

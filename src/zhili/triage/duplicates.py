@@ -22,16 +22,20 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import h3
 import numpy as np
-from sqlalchemy import Connection, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, select, union
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
 
 from zhili.requests.models import Case
 from zhili.requests.states import CaseState
 from zhili.triage.features import ngram_keys
-from zhili.triage.models import CaseFingerprint
+from zhili.triage.models import CASES_LOOKUP_INDEX, CaseFingerprint
 from zhili.triage.text import normalise
 
 SKETCH = 64  # n-grams kept per text
@@ -100,9 +104,9 @@ DISK = 7  # a cell and its six neighbours (a pentagon has five: the seventh para
 
 @lru_cache(maxsize=65536)
 def nearby_cells(cell: str) -> tuple[str, ...]:
-    """The cell and its neighbours (H3 grid disk of radius 1)."""
+    """The cell first, then its neighbours (H3 grid disk of radius 1)."""
     try:
-        return tuple(sorted(h3.grid_disk(cell, 1)))[:DISK]
+        return (cell, *sorted(c for c in h3.grid_disk(cell, 1) if c != cell))[:DISK]
     except Exception:  # a malformed cell id: compare within the cell only
         return (cell,)
 
@@ -149,33 +153,76 @@ def store_fingerprint(connection: Connection, case: Case, sig: bytes | None) -> 
 
 
 _INSERT_FINGERPRINT = insert(CaseFingerprint)
-# One statement for every check (compiled once, cached): a missing cell list or community simply
-# matches nothing on its side of the OR.
-_CANDIDATES = (
-    select(
-        CaseFingerprint.case_id,
-        CaseFingerprint.signature,
-        CaseFingerprint.h3_cell,
-        CaseFingerprint.community_code,
-        CaseFingerprint.received_at,
-        Case.code,
-        Case.citizen_phone_digest,
+
+
+class _JoinCasesByLookupIndex(Join):
+    """``fingerprints JOIN cases``, read through ``ix_cases_duplicate_lookup`` (see models.py).
+
+    The index holds all the check reads of a case (state, code, phone digest), so a nearby
+    fingerprint whose case is closed (most of them, in a week's window) costs a lookup in a small
+    index instead of a read of the wide ``cases`` row. PostgreSQL's planner weighs that itself;
+    SQLite's always joins on the rowid, so there the index is named (``INDEXED BY``).
+    """
+
+    inherit_cache = True
+
+
+@compiles(_JoinCasesByLookupIndex, "sqlite")
+def _join_cases_by_lookup_index(join: _JoinCasesByLookupIndex, compiler: SQLCompiler, **kw: Any) -> str:
+    right = compiler.preparer.format_table(join.right)
+    return compiler.visit_join(join, **kw).replace(
+        f" JOIN {right} ON ", f" JOIN {right} INDEXED BY {CASES_LOOKUP_INDEX} ON ", 1
     )
-    .join(Case, Case.id == CaseFingerprint.case_id)
-    .where(
-        or_(
-            CaseFingerprint.h3_cell.in_([bindparam(f"cell{i}") for i in range(DISK)]),
-            CaseFingerprint.community_code == bindparam("community"),
-        ),
-        CaseFingerprint.received_at >= bindparam("since"),
-        CaseFingerprint.received_at <= bindparam("until"),
-        CaseFingerprint.case_id != bindparam("case_id"),
-        Case.state != CaseState.closed,
-        Case.state != CaseState.merged,
+
+
+def _nearby(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """Earlier open cases' fingerprints matching ``where`` in the window (one index range each)."""
+    return (
+        select(
+            CaseFingerprint.case_id,
+            CaseFingerprint.signature,
+            CaseFingerprint.h3_cell,
+            CaseFingerprint.community_code,
+            CaseFingerprint.received_at,
+            Case.code,
+            Case.citizen_phone_digest,
+        )
+        .select_from(
+            _JoinCasesByLookupIndex(
+                CaseFingerprint.__table__, Case.__table__, Case.id == CaseFingerprint.case_id
+            )
+        )
+        .where(
+            where,
+            CaseFingerprint.received_at >= bindparam("since"),
+            CaseFingerprint.received_at <= bindparam("until"),
+            CaseFingerprint.case_id != bindparam("case_id"),
+            Case.state != CaseState.closed,
+            Case.state != CaseState.merged,
+        )
     )
-    .order_by(CaseFingerprint.received_at.desc())
-    .limit(MAX_CANDIDATES)
-)
+
+
+def _latest(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The ``MAX_CANDIDATES`` most recent of :func:`_nearby`: read newest first along one index
+    range and stop there, so a place with thousands of open cases (a burst) costs no more than
+    ``MAX_CANDIDATES`` rows."""
+    branch = _nearby(where).order_by(CaseFingerprint.received_at.desc()).limit(MAX_CANDIDATES)
+    return select(branch.subquery())
+
+
+# One statement for every check (compiled once, cached): the case's own cell, UNION its neighbours,
+# UNION the same community — each an index range, rather than an OR of all (the OR makes SQLite
+# collect row ids from both indexes and read every fingerprint row before the cases filter). The
+# own cell and the community, where a burst of demands piles up, are read newest first and cut at
+# ``MAX_CANDIDATES``; the six neighbours are one IN range. UNION (not UNION ALL) keeps a case found
+# twice once. A missing cell or community (NULL) matches nothing in its branch.
+_NEARBY = union(
+    _latest(CaseFingerprint.h3_cell == bindparam("cell0")),
+    select(_nearby(CaseFingerprint.h3_cell.in_([bindparam(f"cell{i}") for i in range(1, DISK)])).subquery()),
+    _latest(CaseFingerprint.community_code == bindparam("community")),
+).subquery("nearby")
+_CANDIDATES = select(_NEARBY).order_by(_NEARBY.c.received_at.desc()).limit(MAX_CANDIDATES)
 
 
 def find_similar(

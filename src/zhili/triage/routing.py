@@ -13,17 +13,22 @@ decides, resolved against the case's location:
 
 Rules, units and categories are read once into a :class:`Snapshot`, cached per database; a rule
 write invalidates it at once, and it is re-read every ``SNAPSHOT_TTL`` seconds for other writers.
+That re-read (a few milliseconds: every unit and category) happens on a background thread while
+intakes go on with the previous snapshot, so no intake waits for it — at a real hotline's pace,
+seconds between intakes, most of them would otherwise. Sessions bound to a connection (tests, a
+caller's own transaction) re-read in line, inside that transaction.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from zhili.taxonomy.models import Category
@@ -33,6 +38,8 @@ from zhili.units.models import Unit, UnitKind
 STREET = "street"
 STREET_LEVEL_TYPES = frozenset({STREET, "urban_management", "law_enforcement", "civil_affairs"})
 SNAPSHOT_TTL = 10.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -131,30 +138,53 @@ def load_snapshot(session: Session) -> Snapshot:
 class _Slot:
     generation: int = 0
     snapshot: Snapshot | None = None
-    built: tuple[int, float] | None = None  # (generation, monotonic time)
+    built: tuple[int, float] | None = None  # (generation, monotonic time the read began)
+    refresh: threading.Thread | None = None  # the background re-read under way, if any
 
 
 _slots: weakref.WeakKeyDictionary[Any, _Slot] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
+def _store(slot: _Slot, generation: int, snap: Snapshot, began: float) -> None:
+    """Keep ``snap`` unless a write invalidated the slot while it was being read."""
+    with _lock:
+        if slot.generation == generation:
+            slot.snapshot, slot.built = snap, (generation, began)
+
+
+def _refresh(engine: Engine, slot: _Slot, generation: int) -> None:
+    began = time.monotonic()
+    try:
+        with Session(engine) as session:
+            _store(slot, generation, load_snapshot(session), began)
+    except Exception:  # the previous snapshot stays in use; the next intake tries again
+        log.exception("re-reading the routing snapshot failed")
+    finally:
+        with _lock:
+            slot.refresh = None
+
+
 def snapshot_for(session: Session) -> Snapshot:
     """The cached snapshot of the session's database (keyed like the knowledge index)."""
     now = time.monotonic()
+    bind = session.get_bind()
     with _lock:
-        slot = _slots.setdefault(session.get_bind(), _Slot())
-        generation = slot.generation
-        if (
-            slot.snapshot
-            and slot.built
-            and slot.built[0] == generation
-            and now - slot.built[1] < SNAPSHOT_TTL
-        ):
-            return slot.snapshot
+        slot = _slots.setdefault(bind, _Slot())
+        generation, built = slot.generation, slot.built
+        current = slot.snapshot if built and built[0] == generation else None
+        if current is not None and built is not None:
+            if now - built[1] < SNAPSHOT_TTL:
+                return current
+            if isinstance(bind, Engine):
+                if slot.refresh is None:
+                    slot.refresh = threading.Thread(
+                        target=_refresh, args=(bind, slot, generation), name="routing-snapshot", daemon=True
+                    )
+                    slot.refresh.start()
+                return current
     snap = load_snapshot(session)
-    with _lock:
-        if slot.generation == generation:
-            slot.snapshot, slot.built = snap, (generation, now)
+    _store(slot, generation, snap, now)
     return snap
 
 
