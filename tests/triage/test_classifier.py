@@ -161,3 +161,14 @@ def test_demand_type_cold_start() -> None:
     assert model.top_k("我要举报有人偷排污水")[0][0] == "举报"
     assert model.top_k("请问办理居住证需要什么材料")[0][0] == "咨询"
     assert model.top_k("感谢社区工作人员，特此表扬")[0][0] == "表扬"
+
+
+def test_top_k_explained_is_top_k_and_the_best_labels_explanation(
+    samples: tuple[list[str], list[str]],
+) -> None:
+    texts, labels = samples
+    for model in (TextClassifier().fit(texts, labels), KeywordClassifier.from_taxonomy()):
+        for text in ("公司拖欠工资，工人讨薪无门", "家里停水三天了", ""):
+            ranked, keywords = model.top_k_explained(text, 3)
+            assert ranked == model.top_k(text, 3)
+            assert keywords == model.explain(text, ranked[0][0])

@@ -35,6 +35,8 @@ class Classifier(Protocol):
 
     def explain(self, text: str, label: str, n: int = 5) -> list[str]: ...
 
+    def top_k_explained(self, text: str, k: int = 3, n: int = 5) -> tuple[Ranked, list[str]]: ...
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -170,15 +172,26 @@ class TextClassifier:
 
     def top_k(self, text: str, k: int = 3) -> Ranked:
         self._require_fitted()
-        cols, values = self.features.transform_one(self._prepare(text))
+        return self._top_k(*self.features.transform_one(self._prepare(text)), k)
+
+    def _top_k(self, cols: np.ndarray, values: np.ndarray, k: int) -> Ranked:
         scores = values @ self._weights[cols] + self._bias
         return _ranked(self.labels, _softmax(scores[None, :])[0], k)
+
+    def top_k_explained(self, text: str, k: int = 3, n: int = 5) -> tuple[Ranked, list[str]]:
+        """:meth:`top_k` and :meth:`explain` of the best label, featurising ``text`` once."""
+        self._require_fitted()
+        cols, values = self.features.transform_one(self._prepare(text))
+        ranked = self._top_k(cols, values, k)
+        return ranked, self._explain(cols, values, ranked[0][0], n)
 
     def explain(self, text: str, label: str, n: int = 5) -> list[str]:
         """The character n-grams that pushed ``text`` most towards ``label`` (longest reading first)."""
         if label not in self.labels:
             return []
-        cols, values = self.features.transform_one(self._prepare(text))
+        return self._explain(*self.features.transform_one(self._prepare(text)), label, n)
+
+    def _explain(self, cols: np.ndarray, values: np.ndarray, label: str, n: int) -> list[str]:
         if not cols.size:
             return []
         contribution = values * self._weights[cols, self.labels.index(label)]
@@ -249,6 +262,10 @@ class KeywordClassifier:
 
     def top_k(self, text: str, k: int = 3) -> Ranked:
         return _ranked(self.labels, self.predict_proba([text])[0], k)
+
+    def top_k_explained(self, text: str, k: int = 3, n: int = 5) -> tuple[Ranked, list[str]]:
+        ranked = self.top_k(text, k)
+        return ranked, self.explain(text, ranked[0][0], n)
 
     def explain(self, text: str, label: str, n: int = 5) -> list[str]:
         """The taxonomy keywords of ``label`` found in ``text``, longest first."""

@@ -72,7 +72,7 @@ def recommend(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
     snap = routing.snapshot_for(session)
     category_model, type_model = _models(ctx)
     loaded = category_model.current()
-    ranked = loaded.model.top_k(text, TOP_K)
+    ranked, keywords = loaded.model.top_k_explained(text, TOP_K)
     codes = [snap.category_for_label(label) for label, _ in ranked]
     categories = [[label, code, round(p, 4)] for (label, p), code in zip(ranked, codes, strict=True)]
     given = snap.category_codes.get(case.category_id) if case.category_id else None
@@ -104,7 +104,7 @@ def recommend(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
         matched_rules=json.dumps(matched, ensure_ascii=False),
         explanation=json.dumps(
             {
-                "keywords": loaded.model.explain(text, ranked[0][0]),
+                "keywords": keywords,
                 "category_source": "intake" if given else "model",
                 "route": chosen.reason,
             },
