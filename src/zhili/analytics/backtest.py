@@ -122,7 +122,7 @@ def forecast_backtest(engine: Engine) -> dict[str, Any]:
             continue
         y = np.array([n for _, n in weeks])
         ours.append(forecast.backtest_mape(y, first_week=weeks[0][0]))
-        naive.append(forecast.backtest_mape(y, method="last4_mean"))
+        naive.append(forecast.backtest_mape(y, predict=forecast.last4_mean))
     return {
         "categories": len(ours),
         "mape_holt": round(float(np.nanmean(ours)), 4) if ours else None,

@@ -11,6 +11,7 @@ expected to be quieter, and the quiet week is not read as a fall in the level.""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import numpy as np
@@ -79,10 +80,10 @@ def forecast(
 def _best_fit(
     base: NDArray[np.float64], scale: NDArray[np.float64] | None = None
 ) -> tuple[float, float, float]:
-    """(alpha, beta, one-step SSE) of the best damped Holt fit on the parameter grid."""
-    sse = _holt(base, _GRID[:, 0], _GRID[:, 1], scale)[2]
+    """(final level, final trend, one-step SSE) of the best damped Holt fit on the parameter grid."""
+    levels, trends, sse = _holt(base, _GRID[:, 0], _GRID[:, 1], scale)
     best = int(np.argmin(sse))
-    return float(_GRID[best, 0]), float(_GRID[best, 1]), float(sse[best])
+    return float(levels[best]), float(trends[best]), float(sse[best])
 
 
 def _smoothed(y: NDArray[np.float64], horizon: int, season: int) -> NDArray[np.float64]:
@@ -91,11 +92,17 @@ def _smoothed(y: NDArray[np.float64], horizon: int, season: int) -> NDArray[np.f
         profile = np.array([y[i::season].mean() for i in range(season)]) - y.mean()
         seasonal = np.resize(profile, len(y) + horizon)
     base = y - seasonal[: len(y)]
-    alpha, beta, _ = _best_fit(base)
-    levels, trends, _ = _holt(base, np.array([alpha]), np.array([beta]))
-    level, trend = float(levels[0]), float(trends[0])
+    level, trend, _ = _best_fit(base)
     steps = np.array([sum(0.9**k for k in range(1, h + 1)) for h in range(1, horizon + 1)])
     return np.maximum(level + steps * trend + seasonal[len(y) :], 0.0)
+
+
+Predictor = Callable[[NDArray[np.float64], int], NDArray[np.float64]]
+
+
+def last4_mean(history: NDArray[np.float64], horizon: int) -> NDArray[np.float64]:
+    """The naive baseline: every coming week is the mean of the last 4."""
+    return np.full(horizon, history[-4:].mean())
 
 
 def backtest_mape(
@@ -103,14 +110,14 @@ def backtest_mape(
     horizon: int = 4,
     start: int = 12,
     first_week: date | None = None,
-    method: str = "forecast",
+    predict: Predictor | None = None,
 ) -> float:
     """Mean absolute percentage error of rolling-origin ``horizon``-week forecasts (an actual of 0
-    counts as 1). ``method`` ``last4_mean`` scores the naive baseline: the mean of the last 4 weeks."""
+    counts as 1), of :func:`forecast` or of ``predict`` (for example :func:`last4_mean`)."""
     errors = []
     for origin in range(start, len(weekly) - horizon + 1):
-        if method == "last4_mean":
-            predicted = np.full(horizon, weekly[origin - 4 : origin].mean())
+        if predict is not None:
+            predicted = predict(weekly[:origin], horizon)
         else:
             predicted = forecast(weekly[:origin], horizon, first_week=first_week)
         actual = weekly[origin : origin + horizon]
