@@ -1,8 +1,13 @@
 """Intake benchmark: the real server, one load tool, ``GET /healthz`` and ``POST /api/cases`` in one run.
 
+It also drives ``POST /bench/floor`` in the same run (see ``bench/intake_floor.py``): the same app,
+middleware, API key and body schema, storing one row and nothing else. ``floor / health`` is the best
+ratio any intake on this stack could reach on this machine.
+
     .venv/bin/python bench/intake.py                      # SQLite in a temp dir, 10 s per endpoint
     .venv/bin/python bench/intake.py --duration 20 --connections 16 --workers 2
     .venv/bin/python bench/intake.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/intake.py --same-place          # every intake a duplicate candidate
 
 SPEC target: intake (validate, resolve the location, persist, audit) sustains at least half of what the
 same server answers for a bare health check: ``intake / health >= 0.5``.
@@ -25,6 +30,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -44,6 +50,7 @@ from zhili.auth.models import Role
 from zhili.db import Database
 from zhili.requests.models import Case
 
+BENCH_DIR = Path(__file__).resolve().parent
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SECRET = "bench-intake-" + "x" * 40
 BODY = {
@@ -59,6 +66,44 @@ BODY = {
     "address": "北京市朝阳区望京街道望京西园三区",
 }
 
+# Demands for the varied mix (the default): each request takes the next text and a random point in the
+# urban districts, so, as at a real hotline, few requests are duplicate candidates of one another.
+# ``--same-place`` sends BODY every time instead: every intake is then a duplicate candidate of all
+# earlier ones, the worst case for the duplicate check.
+TEXTS = [
+    (
+        "小区楼下广场舞噪音扰民",
+        "每天晚上九点后广场舞音响声音很大，影响老人孩子休息，希望有关部门管理。",
+        "020201",
+    ),
+    ("路灯不亮", "小区门口路段的路灯已经坏了一周，晚上出行很不安全，请尽快维修。", None),
+    ("共享单车乱停放", "地铁站出口共享单车堆放占用盲道和人行道，行人无法通行。", None),
+    ("餐馆油烟扰民", "楼下新开的餐馆油烟直排，家里窗户都不能开，请环保部门检查。", None),
+    ("暖气不热", "进入供暖季以来家中暖气温度一直很低，室温不到十六度，联系物业没有解决。", None),
+    ("公交站牌信息错误", "公交站牌上的末班车时间与实际不符，导致乘客错过末班车。", None),
+    ("施工夜间噪音", "附近工地夜里十二点以后仍在施工，噪音很大，严重影响睡眠。", None),
+    ("垃圾清运不及时", "小区垃圾桶已经满了好几天没有清运，气味很大，招来很多蚊蝇。", None),
+]
+
+
+def varied_bodies(count: int = 256, seed: int = 7) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    bodies = []
+    for i in range(count):
+        title, description, category = TEXTS[i % len(TEXTS)]
+        body: dict[str, object] = {
+            **{k: v for k, v in BODY.items() if k not in ("address", "category")},
+            "title": title,
+            "description": description,
+            "lat": round(rng.uniform(39.86, 40.02), 6),
+            "lng": round(rng.uniform(116.26, 116.50), 6),
+        }
+        if category:
+            body["category"] = category
+        bodies.append(body)
+    return bodies
+
+
 LUA = r"""
 local counter = 0
 local thread_id = 0
@@ -67,14 +112,14 @@ function setup(thread)
   thread:set("thread_id", #threads + 1)
   table.insert(threads, thread)
 end
-local body_template = [[%s]]
+local bodies = { %s }
 request = function()
   counter = counter + 1
   local tag = thread_id .. "-" .. counter
-  local body = string.gsub(body_template, "__TAG__", tag)
+  local body = string.gsub(bodies[(counter %% #bodies) + 1], "__TAG__", tag)
   local headers = {["Content-Type"] = "application/json", ["X-API-Key"] = "%s"}
   %s
-  return wrk.format("POST", "/api/cases", headers, body)
+  return wrk.format("POST", "%s", headers, body)
 end
 """
 
@@ -236,12 +281,17 @@ def run_wrk(url: str, args: argparse.Namespace, name: str, script: Path | None =
     return Result(name, requests, errors, seconds, latencies.get("50"), latencies.get("99"))
 
 
-def wrk_script(folder: Path, key: str, idempotency: bool) -> Path:
-    body = json.dumps({**BODY, "title": f"{BODY['title']} __TAG__"}, ensure_ascii=False)
+def tagged(body: dict[str, object]) -> str:
+    """The body as JSON with ``__TAG__`` after the title, replaced per request by a unique tag."""
+    return json.dumps({**body, "title": f"{body['title']} __TAG__"}, ensure_ascii=False)
+
+
+def wrk_script(folder: Path, key: str, bodies: list[dict[str, object]], path: str, idempotency: bool) -> Path:
+    literals = ", ".join("[==[" + tagged(body) + "]==]" for body in bodies)
     extra = 'headers["Idempotency-Key"] = "bench-" .. tag' if idempotency else ""
-    path = folder / "intake.lua"
-    path.write_text(LUA % (body, key, extra), encoding="utf-8")
-    return path
+    script = folder / f"post{path.replace('/', '_')}.lua"
+    script.write_text(LUA % (literals, key, extra, path), encoding="utf-8")
+    return script
 
 
 # -- Python fallback: asyncio over raw keep-alive sockets ----------------------------------------------
@@ -274,16 +324,24 @@ async def _connection(
         writer.close()
 
 
-def run_python(base: str, args: argparse.Namespace, name: str, key: str | None) -> Result:
+def run_python(
+    base: str,
+    args: argparse.Namespace,
+    name: str,
+    key: str | None,
+    bodies: list[dict[str, object]] | None = None,
+    path: str = "/api/cases",
+) -> Result:
     host, port = base.removeprefix("http://").split(":")
     identity = [0]
+    templates = [tagged(body) for body in bodies or []]
 
     def make_post(n: int) -> bytes:
         identity[0] += 1
-        body = json.dumps({**BODY, "title": f"{BODY['title']} {identity[0]}"}, ensure_ascii=False).encode()
+        body = templates[identity[0] % len(templates)].replace("__TAG__", str(identity[0])).encode()
         extra = f"Idempotency-Key: bench-{identity[0]}\r\n" if args.idempotency else ""
         head = (
-            f"POST /api/cases HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"X-API-Key: {key}\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
         )
         return head.encode() + body
@@ -314,6 +372,31 @@ def run_python(base: str, args: argparse.Namespace, name: str, key: str | None) 
 # -- the run -------------------------------------------------------------------------------------------
 
 
+def start_server(factory: str, env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving a factory of bench/intake_floor.py, as `zhili serve --no-access-log` would."""
+    port = free_port()
+    serve = ["--factory", f"intake_floor:{factory}", "--app-dir", str(BENCH_DIR)]
+    serve += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", *serve],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, server)
+    except BaseException:
+        stop(server)
+        raise
+    return server, base
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
 def postgres_url(args: argparse.Namespace) -> str | None:
     if not args.database_url:
         return None
@@ -340,7 +423,8 @@ def count_cases(url: str) -> int:
     database = Database(url)
     try:
         with database.session(write=False) as session:
-            return int(session.execute(select(func.count()).select_from(Case)).scalar_one())
+            query = select(func.count()).select_from(Case).where(Case.code.not_like("FL%"))  # not floor rows
+            return int(session.execute(query).scalar_one())
     finally:
         database.dispose()
 
@@ -358,7 +442,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help=f"PostgreSQL admin URL, e.g. {PG_DEFAULT}")
     parser.add_argument("--schema", default="zhili_bench_intake")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema afterwards")
+    parser.add_argument(
+        "--same-place",
+        action="store_true",
+        help="send one demand at one place every time (worst case for the duplicate check)",
+    )
     args = parser.parse_args()
+    bodies = [BODY] if args.same_place else varied_bodies()
 
     tool = args.tool
     if tool == "auto":
@@ -370,35 +460,39 @@ def main() -> None:
         pg = postgres_url(args)
         env = server_env(folder, pg)
         url = pg or f"sqlite:///{folder / 'zhili.sqlite3'}"
+        scripts: dict[str, Path] = {}
+
+        def drive(base: str, path: str, name: str, key: str | None) -> Result:
+            """One endpoint for --duration seconds with the chosen tool (POST when a key is given)."""
+            if tool == "python":
+                return run_python(base, args, name, key, bodies if key else None, path)
+            if key is None:
+                return run_wrk(f"{base}{path}", args, name)
+            if path not in scripts:
+                idempotent = args.idempotency and path == "/api/cases"
+                scripts[path] = wrk_script(folder, key, bodies, path, idempotent)
+            return run_wrk(f"{base}{path}", args, name, scripts[path])
+
         try:
             zhili(["init"], env)
             key = make_api_key(url)
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            serve = ["serve", "--port", str(port), "--workers", str(args.workers), "--no-access-log"]
-            server = subprocess.Popen(
-                [sys.executable, "-m", "zhili.cli", *serve],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            server, base = start_server("create_floor_app", env, args.workers)
             try:
-                wait_until_up(base, server)
                 warm_up(base, key)
                 before = count_cases(url)
-                if tool == "wrk":
-                    script = wrk_script(folder, key, args.idempotency)
-                    health = measured(server, lambda: run_wrk(f"{base}/healthz", args, "GET /healthz"))
-                    intake = measured(
-                        server, lambda: run_wrk(f"{base}/api/cases", args, "POST /api/cases", script)
-                    )
-                else:
-                    health = measured(server, lambda: run_python(base, args, "GET /healthz", None))
-                    intake = measured(server, lambda: run_python(base, args, "POST /api/cases", key))
+                health = measured(server, lambda: drive(base, "/healthz", "GET /healthz", None))
+                floor = measured(server, lambda: drive(base, "/bench/floor", "POST /bench/floor", key))
+                intake = measured(server, lambda: drive(base, "/api/cases", "POST /api/cases", key))
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)
             created = count_cases(url) - before
+            # The bare framework: the same body schema and row, no zhili middleware, no API key.
+            server, base = start_server("create_bare_app", env, args.workers)
+            try:
+                bare_health = measured(server, lambda: drive(base, "/healthz", "bare GET /healthz", None))
+                bare_floor = measured(server, lambda: drive(base, "/bench/floor", "bare POST floor", key))
+            finally:
+                stop(server)
         finally:
             drop_schema(args)
     backend = "postgresql" if pg else "sqlite"
@@ -406,16 +500,24 @@ def main() -> None:
         f"zhili intake benchmark: {backend}, {args.workers} worker(s), tool {tool}, "
         f"{args.connections} connections, {args.duration} s per endpoint, {os.cpu_count()} CPUs"
     )
-    print(health.line())
-    print(intake.line())
+    print(f"{'demands':>16}: {'one place, one text' if args.same_place else 'varied places and texts'}")
+    for result in (health, floor, intake, bare_health, bare_floor):
+        print(result.line())
     print(f"{'cases stored':>16}: {created:,} (POSTs answered 2xx: {intake.requests - intake.errors:,})")
     ratio = intake.rps / health.rps if health.rps else 0.0
     verdict = "meets" if ratio >= 0.5 else "BELOW"
     print(f"{'intake / health':>16}: {ratio:.3f}  ({verdict} the SPEC target of 0.5)")
-    if intake.cpu_ms:
+    floor_ratio = floor.rps / health.rps if health.rps else 0.0
+    print(f"{'floor / health':>16}: {floor_ratio:.3f}  (zhili: API key, session, one INSERT, commit)")
+    bare_ratio = bare_floor.rps / bare_health.rps if bare_health.rps else 0.0
+    print(f"{'bare floor ratio':>16}: {bare_ratio:.3f}  (FastAPI, one INSERT, one commit: the ceiling)")
+    print(f"{'intake / floor':>16}: {intake.rps / floor.rps if floor.rps else 0.0:.3f}")
+    if intake.cpu_ms and floor.cpu_ms:
         # Independent of other load on the machine: what one request costs the server.
-        cpu_ratio = health.cpu_ms / intake.cpu_ms
-        print(f"{'CPU ratio':>16}: {cpu_ratio:.3f}  (server CPU per health check / per intake)")
+        print(
+            f"{'CPU ratios':>16}: health/intake {health.cpu_ms / intake.cpu_ms:.3f}, "
+            f"health/floor {health.cpu_ms / floor.cpu_ms:.3f}  (server CPU per request)"
+        )
 
 
 if __name__ == "__main__":
