@@ -84,11 +84,11 @@ def current_actor(request: Request, session: DbSession) -> Actor:
     """The acting user from an API key or the session cookie; anonymous otherwise."""
     key = _api_key_from(request)
     if key:
-        user = auth_service.user_for_api_key(session, key)
-        if user is None:
+        actor = auth_service.actor_for_api_key(session, key)
+        if actor is None:
             raise NotAuthenticated("API 密钥无效或已吊销")
         request.state.via_api_key = True
-        return auth_service.actor_for(session, user)
+        return actor
     user = session_user(request, session)
     if user is None:
         return ANONYMOUS

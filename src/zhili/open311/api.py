@@ -70,10 +70,10 @@ def _actor(request: Request, session: DbSession, form: FormData | None = None) -
     key = _api_key(request, form)
     if key is None:
         return None
-    user = auth_service.user_for_api_key(session, key)
-    if user is None:
+    actor = auth_service.actor_for_api_key(session, key)
+    if actor is None:
         raise forbidden("api_key 无效或已吊销")
-    return auth_service.actor_for(session, user)
+    return actor
 
 
 def _jurisdiction(request: Request, session: DbSession, form: FormData | None = None) -> None:
