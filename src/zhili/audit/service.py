@@ -74,9 +74,11 @@ def record(
 ) -> Appended:
     """Append one entry. The head row is locked, so concurrent writers queue up.
 
-    Plain statements rather than ORM objects: every audited write pays for this, intake included.
+    Core statements on the session's connection rather than ORM objects or ORM-enabled statements:
+    every audited write pays for this, intake included.
     """
-    head = session.execute(
+    connection = session.connection()
+    head = connection.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
     ).one()
     values: dict[str, Any] = {
@@ -91,8 +93,8 @@ def record(
         "prev_hash": head.hash,
     }
     values["hash"] = entry_hash(SimpleNamespace(**values))
-    session.execute(insert(AuditEntry).values(**values))
-    session.execute(
+    connection.execute(insert(AuditEntry).values(**values))
+    connection.execute(
         update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=values["seq"], hash=values["hash"])
     )
     return Appended(values["seq"], values["prev_hash"], values["hash"])
