@@ -14,8 +14,11 @@ SEQUENCE_DIGITS = 6
 
 
 def _bump(session: Session, day: str, count: int) -> int | None:
-    """Move the day's counter on by ``count`` in one statement (the row stays locked until commit)."""
-    last = session.execute(
+    """Move the day's counter on by ``count`` in one statement (the row stays locked until commit).
+
+    A Core statement on the session's connection: SQLAlchemy's ORM DML path costs more than the update.
+    """
+    last = session.connection().execute(
         update(TrackingCounter)
         .where(TrackingCounter.day == day)
         .values(last=TrackingCounter.last + count)
