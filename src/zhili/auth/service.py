@@ -27,7 +27,8 @@ ASSIGNMENT_ONLY_KINDS = frozenset({UnitKind.district_dept, UnitKind.city_dept, U
 
 
 def scope_for(session: Session, user: User) -> Scope:
-    unit = session.get(Unit, user.unit_id) if user.unit_id is not None else None
+    # The unit's kind matters only to unit staff (see _scope); others need no unit read.
+    unit = session.get(Unit, user.unit_id) if user.role == Role.unit_staff and user.unit_id else None
     return _scope(session, user.role, user.unit_id, unit.kind if unit is not None else None)
 
 
