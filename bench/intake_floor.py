@@ -15,7 +15,7 @@ recommendation record).
 FastAPI app with its own ``GET /healthz`` and a ``POST /bench/floor`` that validates ``CaseIn`` and
 inserts the same row on a Core connection in its own transaction, with no middleware, no ORM session
 and no authentication. Its ``floor / health`` ratio is the
-ceiling for any design that commits each demand before answering it.
+ceiling for any design that commits each demand in its own transaction.
 
 The routes exist only in these benchmark apps; ``zhili serve`` never mounts them.
 """
