@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -46,16 +47,37 @@ def _scope(session: Session, role: Role, unit_id: int | None, unit_kind: UnitKin
     return Scope(division_codes=frozenset(code for (code,) in codes), unit_id=unit_id)
 
 
-def actor_for(session: Session, user: User) -> Actor:
+class _Owner(Protocol):
+    """A user as an ORM object or as a row of its columns (see actor_for_api_key)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def unit_id(self) -> int | None: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def must_change_password(self) -> bool: ...
+
+
+def _actor(owner: _Owner, scope: Scope) -> Actor:
     return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=user.role,
-        unit_id=user.unit_id,
-        scope=scope_for(session, user),
-        display_name=user.display_name,
-        must_change_password=user.must_change_password,
+        user_id=owner.id,
+        username=owner.username,
+        role=owner.role,
+        unit_id=owner.unit_id,
+        scope=scope,
+        display_name=owner.display_name,
+        must_change_password=owner.must_change_password,
     )
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    return _actor(user, scope_for(session, user))
 
 
 def system_actor(name: str = "system") -> Actor:
@@ -260,15 +282,7 @@ def actor_for_api_key(session: Session, clear: str) -> Actor | None:
     # Touch at most once a minute, so reads stay reads.
     if row.last_used_at is None or now - as_aware(row.last_used_at) > timedelta(minutes=1):
         connection.execute(update(ApiKey).where(ApiKey.id == row.key_id).values(last_used_at=now))
-    return Actor(
-        user_id=row.id,
-        username=row.username,
-        role=row.role,
-        unit_id=row.unit_id,
-        scope=_scope(session, row.role, row.unit_id, row.unit_kind),
-        display_name=row.display_name,
-        must_change_password=row.must_change_password,
-    )
+    return _actor(row, _scope(session, row.role, row.unit_id, row.unit_kind))
 
 
 def update_user(
