@@ -52,11 +52,11 @@ def time_sync(cases: int, work: Path) -> dict[str, Any]:
     from zhili import migrate
     from zhili.analytics.sync import sync
     from zhili.bootstrap import seed_reference_data
+    from zhili.cases.context import CaseContext
+    from zhili.cases.importer.service import import_cases
     from zhili.db import Database
     from zhili.demo.generator import YearGenerator
     from zhili.demo.writers import to_import_file
-    from zhili.requests.context import CaseContext
-    from zhili.requests.importer import import_cases
     from zhili.settings import Settings
 
     settings = Settings(environment="test", data_dir=work, secret_key="bench-" + "x" * 40)

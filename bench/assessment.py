@@ -35,8 +35,8 @@ from zhili import migrate
 from zhili.assessment import periods, service
 from zhili.assessment.config import Rules
 from zhili.bootstrap import seed_reference_data
+from zhili.cases.models import Case
 from zhili.db import Database
-from zhili.requests.models import Case
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCHEMA = "zhili_bench_assessment"

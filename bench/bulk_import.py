@@ -36,11 +36,11 @@ from sqlalchemy.orm import Session
 
 import copy_floor
 from zhili.bootstrap import initialise
+from zhili.cases.context import CaseContext
+from zhili.cases.importer.service import BatchResult, import_cases
+from zhili.cases.models import Case
 from zhili.db import WRITE_OPTION, Database
 from zhili.divisions.models import Division, DivisionLevel
-from zhili.requests.context import CaseContext
-from zhili.requests.importer import BatchResult, import_cases
-from zhili.requests.models import Case
 from zhili.settings import Settings
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit

@@ -47,8 +47,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from zhili.auth import service as auth_service
 from zhili.auth.models import Role
+from zhili.cases.models import Case
 from zhili.db import Database
-from zhili.requests.models import Case
 
 BENCH_DIR = Path(__file__).resolve().parent
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -32,11 +32,11 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from zhili.app import create_app
+from zhili.cases.models import Case
+from zhili.cases.schemas import CaseIn
+from zhili.cases.states import CaseState
 from zhili.db import WRITE_OPTION, Database
 from zhili.deps import DbSession, StaffActor
-from zhili.requests.models import Case
-from zhili.requests.schemas import CaseIn
-from zhili.requests.states import CaseState
 from zhili.settings import get_settings
 
 _serial = itertools.count(1)

@@ -51,12 +51,12 @@ from sqlalchemy import func, insert, select
 
 from zhili import migrate
 from zhili.bootstrap import seed_reference_data
+from zhili.cases.context import CaseContext
+from zhili.cases.models import Case
+from zhili.cases.states import CaseState
 from zhili.db import Database
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.kernel.clock import utcnow
-from zhili.requests.context import CaseContext
-from zhili.requests.models import Case
-from zhili.requests.states import CaseState
 from zhili.settings import Settings
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
 from zhili.taxonomy.service import default_category_rows

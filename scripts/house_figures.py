@@ -53,9 +53,8 @@ def prefix_groups() -> list[str]:
     """Folders holding ``xxx_*.py`` three or more times (a sub-domain that should be a sub-package)."""
     groups = []
     for folder in sorted({p.parent for p in source_files()}):
-        prefixes = Counter(
-            p.stem.split("_", 1)[0] for p in folder.glob("*.py") if "_" in p.stem and not p.stem.startswith("_")
-        )
+        stems = [p.stem for p in folder.glob("*.py") if "_" in p.stem and not p.stem.startswith("_")]
+        prefixes = Counter(stem.split("_", 1)[0] for stem in stems)
         for prefix, n in sorted(prefixes.items()):
             if n >= PREFIX_GROUP_MIN:
                 groups.append(f"{folder.relative_to(SRC)}/{prefix}_* ×{n}")
@@ -88,10 +87,7 @@ def _describes_answer(spec: dict[str, Any], operation: dict[str, Any]) -> bool:
         content = response.get("content") or {}
         if not content:
             return False
-        for media in content.values():
-            if not _has_shape(spec, media.get("schema") or {}):
-                return False
-        return True
+        return all(_has_shape(spec, media.get("schema") or {}) for media in content.values())
     return False
 
 

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
-        from zhili.requests.tasks import start_periodic_sweep, stop_periodic_sweep
+        from zhili.cases.sweep.service import start_periodic_sweep, stop_periodic_sweep
 
         # The deadline sweep and the analytics sync run inside the server only when it owns its
         # database (not in tests, which hand the app theirs).
@@ -67,6 +67,8 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import admin_web
     from zhili.auth import api as auth_api
     from zhili.auth import web as auth_web
+    from zhili.cases import api as cases_api
+    from zhili.cases.tracking import api as track_api
     from zhili.community.routes import router as community_router
     from zhili.divisions import api as divisions_api
     from zhili.grid.routes import router as grid_router
@@ -74,8 +76,6 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import api as knowledge_api
     from zhili.open311 import api as open311_api
     from zhili.plan.routes import router as plan_router
-    from zhili.requests import api as cases_api
-    from zhili.requests import public_api as track_api
     from zhili.triage import api as triage_api
     from zhili.units import api as units_api
     from zhili.units import web as units_web

@@ -8,6 +8,7 @@ from zhili.analytics.cli import app as analytics_app
 from zhili.assessment.cli import app as assess_app
 from zhili.audit.cli import app as audit_app
 from zhili.auth.cli import app as users_app
+from zhili.cases.cli import app as cases_app
 from zhili.cli_support import console, friendly_errors, open_database
 from zhili.community.cli import app as community_app
 from zhili.demo.cli import app as demo_app
@@ -16,7 +17,6 @@ from zhili.grid.cli import app as grid_app
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.plan.cli import app as plan_app
-from zhili.requests.cli import app as cases_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
 from zhili.units.cli import app as units_app

@@ -4,6 +4,7 @@ from zhili.analytics import models as analytics_models
 from zhili.assessment import models as assessment_models
 from zhili.audit import models as audit_models
 from zhili.auth import models as auth_models
+from zhili.cases import models as request_models
 from zhili.community import models as community_models
 from zhili.db import Base
 from zhili.divisions import models as division_models
@@ -11,7 +12,6 @@ from zhili.grid import models as grid_models
 from zhili.knowledge import models as knowledge_models
 from zhili.open311 import models as open311_models
 from zhili.plan import models as plan_models
-from zhili.requests import models as request_models
 from zhili.taxonomy import models as taxonomy_models
 from zhili.triage import models as triage_models
 from zhili.units import models as unit_models

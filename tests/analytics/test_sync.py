@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from support.cases import WANGJING, act, intake, staff
 from zhili.analytics.store import Store
 from zhili.analytics.sync import sync
+from zhili.cases.models import Case
 from zhili.db import Database
 from zhili.errors import Conflict
-from zhili.requests.models import Case
 from zhili.settings import Settings
 
 NAME, PHONE, ID_NUMBER = "王小明", "13811112222", "110105199203041234"

@@ -21,8 +21,8 @@ from zhili.assessment.config import Rules
 from zhili.assessment.models import Appeal, AppealStatus
 from zhili.assessment.scoring import UnitScore
 from zhili.assessment.service import compute
-from zhili.requests.models import Case, CaseAssignment
-from zhili.requests.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
+from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 from zhili.taxonomy.enums import Channel, DemandType
 from zhili.units.models import Unit
 

@@ -18,8 +18,8 @@ from support.cases import CHAOYANG_CGW, JIUXIANQIAO, WANGJING, staff
 from zhili.assessment.models import AssessmentRun, RuleSetRow
 from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
-from zhili.requests.models import Case
-from zhili.requests.states import ClosureKind, Satisfaction
+from zhili.cases.models import Case
+from zhili.cases.states import ClosureKind, Satisfaction
 
 S = Satisfaction
 

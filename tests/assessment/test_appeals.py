@@ -12,7 +12,7 @@ from assessment.factory import make_case
 from support.cases import WANGJING, staff
 from zhili.assessment.models import Appeal, AppealStatus
 from zhili.audit.models import AuditEntry
-from zhili.requests.states import Satisfaction
+from zhili.cases.states import Satisfaction
 
 PARAMS = {"month": "2026-10", "league": "street"}
 

@@ -22,9 +22,9 @@ from assessment.factory import make_case
 from support.cases import JIUXIANQIAO, WANGJING
 from zhili.assessment.cli import app
 from zhili.assessment.models import AssessmentRun, RuleSetRow
+from zhili.cases.states import Satisfaction
 from zhili.cli import app as zhili_app
 from zhili.db import Database
-from zhili.requests.states import Satisfaction
 from zhili.settings import get_settings
 
 ZHILI = [sys.executable, "-m", "zhili.cli"]

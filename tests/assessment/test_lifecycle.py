@@ -14,9 +14,9 @@ from zhili.assessment.config import Rules
 from zhili.assessment.periods import Period
 from zhili.assessment.scoring import UnitScore
 from zhili.assessment.service import compute
+from zhili.cases.models import Case
 from zhili.kernel.clock import utcnow
 from zhili.knowledge.models import KnowledgeEntry
-from zhili.requests.models import Case
 
 REPLY = "已现场处理并答复市民。"
 

@@ -12,8 +12,8 @@ from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, JIUXIANQIAO, WANGJING
 from zhili.assessment import periods
 from zhili.assessment.models import AppealStatus, League
 from zhili.assessment.service import compute
+from zhili.cases.states import CaseState, ClosureKind, Satisfaction
 from zhili.kernel.clock import utcnow
-from zhili.requests.states import CaseState, ClosureKind, Satisfaction
 
 S = Satisfaction
 CHONGWEN = "S110101012"  # 崇文门外街道 (东城区)

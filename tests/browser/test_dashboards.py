@@ -18,7 +18,7 @@ from support.cases import WANGJING
 from zhili.analytics.store import Store
 from zhili.assessment import periods, service
 from zhili.assessment.config import active_rules
-from zhili.requests.states import Satisfaction
+from zhili.cases.states import Satisfaction
 
 AS_OF = date(2025, 10, 2)
 

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from zhili.analytics.schema import CASE_SCHEMA
 from zhili.analytics.store import Store
+from zhili.cases.context import CaseContext
+from zhili.cases.importer.service import import_cases
+from zhili.cases.models import Case
 from zhili.demo.generator import YearGenerator
 from zhili.demo.geography import beijing
 from zhili.demo.writers import to_import_file, to_store, write_bursts
-from zhili.requests.context import CaseContext
-from zhili.requests.importer import import_cases
-from zhili.requests.models import Case
 from zhili.settings import Settings
 
 PERSONAL = ("name", "phone", "id_number", "citizen", "address", "lat", "lng")

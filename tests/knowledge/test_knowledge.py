@@ -18,11 +18,11 @@ from support.cases import act, intake, staff
 from zhili import migrate
 from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
+from zhili.cases.models import Case, CaseEvent
 from zhili.db import Database
 from zhili.knowledge import service
 from zhili.knowledge.models import KnowledgeEntry
 from zhili.knowledge.search import KnowledgeIndex, terms
-from zhili.requests.models import Case, CaseEvent
 from zhili.taxonomy.service import load_default_categories
 
 ENTRIES: list[dict[str, Any]] = [

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from zhili.auth import service
 from zhili.auth.models import Role
+from zhili.cases.models import Case
 from zhili.open311.models import Open311Submission
-from zhili.requests.models import Case
 
 BASE = "/open311/v2"
 FORMATS = ("xml", "json")

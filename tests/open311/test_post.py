@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from open311.conftest import FORM, FORMATS, PERSONAL, assert_errors, counts, issue_key, parse, post
 from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
+from zhili.cases.models import Case, CaseEvent
+from zhili.cases.privacy import open_contact
+from zhili.cases.states import CaseState
 from zhili.kernel.crypto import cipher_for
 from zhili.open311.models import Open311Submission
-from zhili.requests.models import Case, CaseEvent
-from zhili.requests.privacy import open_contact
-from zhili.requests.states import CaseState
 from zhili.settings import Settings
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
 

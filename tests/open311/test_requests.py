@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from open311.conftest import BASE, FORM, FORMATS, PERSONAL, assert_errors, issue_key, parse, post
 from support.cases import client_for, intake
 from zhili.auth.models import Role
-from zhili.requests.models import Case
+from zhili.cases.models import Case
 
 
 def _file(client: TestClient, api_key: str, **change: str) -> str:

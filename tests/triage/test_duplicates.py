@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from support.cases import CASE_BODY, intake, staff
-from zhili.requests.models import Case, CaseLink
-from zhili.requests.states import CaseState
+from zhili.cases.models import Case, CaseLink
+from zhili.cases.states import CaseState
 from zhili.triage import duplicates
 from zhili.triage.duplicates import find_similar, signature, similarity
 from zhili.triage.models import CASES_LOOKUP_INDEX, CaseFingerprint

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from support.cases import CHAOYANG_ENV, intake, staff
-from zhili.requests.models import Case, CaseEvent
-from zhili.requests.states import CaseState
+from zhili.cases.models import Case, CaseEvent
+from zhili.cases.states import CaseState
 from zhili.taxonomy.models import Category
 from zhili.triage import model_store
 from zhili.triage.models import TriageOverride

@@ -21,8 +21,8 @@ from zhili.analytics.store import Store
 from zhili.assessment import periods, service
 from zhili.assessment.config import active_rules
 from zhili.auth.models import Role
+from zhili.cases.states import Satisfaction
 from zhili.kernel.clock import utcnow
-from zhili.requests.states import Satisfaction
 from zhili.settings import Settings
 
 HTMX = {"HX-Request": "true"}

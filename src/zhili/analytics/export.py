@@ -20,9 +20,9 @@ from zhili.analytics import text
 from zhili.analytics.engine import Engine
 from zhili.analytics.labels import label
 from zhili.analytics.views import h3_parent_sql
+from zhili.cases.states import SATISFACTION_LABELS
 from zhili.errors import ValidationFailed
 from zhili.kernel import months
-from zhili.requests.states import SATISFACTION_LABELS
 
 OPEN_H3_RESOLUTION = 8
 SATISFACTION = {k.value: v for k, v in SATISFACTION_LABELS.items()}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from zhili.cases.states import STATE_LABELS
 from zhili.demo.profile import leaf_categories
 from zhili.divisions.shipped import read_shipped
-from zhili.requests.states import STATE_LABELS
 from zhili.taxonomy.enums import CHANNEL_LABELS, DEMAND_TYPE_LABELS
 
 

@@ -34,11 +34,11 @@ from zhili.analytics import rollups, text
 from zhili.analytics.schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
 from zhili.analytics.store import Store
 from zhili.auth.service import system_actor
+from zhili.cases.models import Case, CaseEvent
+from zhili.cases.repository import readable_cases
 from zhili.db import Database
 from zhili.kernel.clock import as_aware, local_zone
 from zhili.kernel.crypto import PersonalDataCipher, cipher_for
-from zhili.requests.models import Case, CaseEvent
-from zhili.requests.repository import readable_cases
 from zhili.settings import Settings
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit

@@ -30,11 +30,11 @@ from zhili.analytics.models import ProactiveTask, Topic, TopicCase
 from zhili.analytics.views import source
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
+from zhili.cases.models import Case
+from zhili.cases.repository import readable_cases
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel import months
 from zhili.kernel.clock import local_zone
-from zhili.requests.models import Case
-from zhili.requests.repository import readable_cases
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, aliased
 
 from zhili.assessment.config import Rules
 from zhili.assessment.models import Appeal, AppealStatus
-from zhili.requests.models import Case, CaseAssignment
-from zhili.requests.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
+from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 
 
 @dataclass

@@ -16,11 +16,11 @@ from zhili.assessment.models import Appeal, AppealStatus
 from zhili.audit.service import record
 from zhili.auth.models import Role
 from zhili.auth.scope import Actor
+from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.repository import get_readable, readable_cases
+from zhili.cases.states import AssignmentRole
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.kernel.clock import utcnow
-from zhili.requests.models import Case, CaseAssignment
-from zhili.requests.repository import get_readable, readable_cases
-from zhili.requests.states import AssignmentRole
 
 DECIDERS = frozenset({Role.dispatcher, Role.supervisor, Role.admin})
 

@@ -18,10 +18,10 @@ from zhili.assessment.config import Rules
 from zhili.assessment.models import Appeal
 from zhili.assessment.schemas import CaseLineOut
 from zhili.auth.scope import Actor
+from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.repository import readable_cases
+from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 from zhili.kernel.clock import utcnow
-from zhili.requests.models import Case, CaseAssignment
-from zhili.requests.repository import readable_cases
-from zhili.requests.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 
 RATES: tuple[str, ...] = ("response", "resolution", "satisfaction", "checkin", "excluded")
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
+from zhili.cases.models import Case
 from zhili.community.hall_models import (
     Comment,
     Decision,
@@ -21,7 +22,6 @@ from zhili.community.hall_models import (
     Vote,
 )
 from zhili.errors import NotFound
-from zhili.requests.models import Case
 
 
 def list_halls(session: Session, actor: Actor, division: str | None = None) -> Sequence[DeliberationHall]:

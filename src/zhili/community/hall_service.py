@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
+from zhili.cases import repository as cases
+from zhili.cases.events import append_event
+from zhili.cases.models import Case
 from zhili.community import hall_repository as halls
 from zhili.community.access import check_writable, division_at
 from zhili.community.hall_models import (
@@ -32,9 +35,6 @@ from zhili.community.schemas import DecisionIn, HallIn, MeetingIn, ProposalIn, T
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.kernel.clock import as_aware, utcnow
-from zhili.requests import repository as cases
-from zhili.requests.events import append_event
-from zhili.requests.models import Case
 
 MIN_CLUSTER = 2
 

@@ -59,7 +59,7 @@ def generate(
                 path = Path(folder) / "demo.parquet"
                 total = to_import_file(gen, path, advance, with_phones=True)
                 bar.stop()
-                from zhili.requests.cli_import import import_command
+                from zhili.cases.importer.cli import import_command
 
                 console.print("导入业务数据库…")
                 try:

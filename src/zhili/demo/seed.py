@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from zhili.cases.models import Case
 from zhili.db import Database
-from zhili.requests.models import Case
 
 DEMO_YEAR = 2025
 # The last months of the demo year get published league tables.

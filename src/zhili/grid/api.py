@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ValidationError
 
+from zhili.cases.deps import CaseCtx
+from zhili.cases.web.attachments import check_photos
 from zhili.deps import DbSession, StaffActor
 from zhili.errors import ValidationFailed
 from zhili.grid import repository as grid
@@ -23,8 +25,6 @@ from zhili.grid.schemas import (
     VerificationIn,
     VerificationResultIn,
 )
-from zhili.requests.deps import CaseCtx
-from zhili.requests.web_attachments import check_photos
 from zhili.settings import Settings
 
 router = APIRouter(prefix="/api/grid", tags=["grid"])

@@ -10,6 +10,8 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
+from zhili.cases.models import Case
+from zhili.cases.repository import readable_cases
 from zhili.errors import NotFound
 from zhili.grid.cells import grid_cell_of
 from zhili.grid.models import (
@@ -21,8 +23,6 @@ from zhili.grid.models import (
     TaskStatus,
     VerificationTask,
 )
-from zhili.requests.models import Case
-from zhili.requests.repository import readable_cases
 from zhili.taxonomy.enums import Channel
 
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from zhili.cases.schemas import TypeField, UrgencyField
 from zhili.grid.models import VerificationResult
-from zhili.requests.schemas import TypeField, UrgencyField
 from zhili.taxonomy.enums import DemandType, Urgency
 
 

@@ -12,6 +12,13 @@ from sqlalchemy.orm import Session
 from zhili.audit import service as audit
 from zhili.auth.models import Role, User
 from zhili.auth.scope import Actor, readable
+from zhili.cases import repository as cases
+from zhili.cases.context import CaseContext
+from zhili.cases.events import append_event
+from zhili.cases.intake import service as intake
+from zhili.cases.models import Case
+from zhili.cases.schemas import CaseIn
+from zhili.cases.web.attachments import Photo, store_photos
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.grid import repository as grid
@@ -30,13 +37,6 @@ from zhili.grid.models import (
 )
 from zhili.grid.schemas import EventIn, PatrolPlanIn
 from zhili.kernel.clock import as_aware, utcnow
-from zhili.requests import intake
-from zhili.requests import repository as cases
-from zhili.requests.context import CaseContext
-from zhili.requests.events import append_event
-from zhili.requests.models import Case
-from zhili.requests.schemas import CaseIn
-from zhili.requests.web_attachments import Photo, store_photos
 from zhili.taxonomy.enums import Channel
 
 MANAGER_ROLES = (Role.unit_staff, Role.community_worker, Role.dispatcher)

@@ -13,13 +13,13 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
+from zhili.cases.context import CaseContext
+from zhili.cases.models import Case
+from zhili.cases.privacy import open_contact
+from zhili.cases.schemas import MOBILE
 from zhili.db import after_commit
 from zhili.kernel.crypto import PersonalDataCipher, normalise_phone
 from zhili.notifications.backends import Notifier, backend_named
-from zhili.requests.context import CaseContext
-from zhili.requests.models import Case
-from zhili.requests.privacy import open_contact
-from zhili.requests.schemas import MOBILE
 from zhili.units.models import Unit
 
 log = logging.getLogger("zhili.notifications")

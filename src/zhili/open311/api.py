@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from zhili.auth import service as auth_service
 from zhili.auth.scope import Actor
+from zhili.cases.deps import CaseCtx
 from zhili.deps import API_KEY_HEADER, DbSession
 from zhili.open311 import catalogue, repository, views
 from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
@@ -24,7 +25,6 @@ from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
 from zhili.open311.params import check_jurisdiction, request_query, single
 from zhili.open311.schemas import CreatedOut, TokenOut
 from zhili.open311.service import file_request
-from zhili.requests.deps import CaseCtx
 from zhili.settings import Settings
 from zhili.taxonomy.models import Category
 

@@ -1,6 +1,6 @@
 """Which requests an Open311 reader may see, through the one scoped statement of cases.
 
-A reader with an api_key reads as the key's owner: ``requests.repository.readable_cases`` decides,
+A reader with an api_key reads as the key's owner: ``cases.repository.readable_cases`` decides,
 exactly as for ``/api/cases``. Every reader, with or without a key, also sees the requests that were
 filed through Open311 itself and are not confidential: GeoReport v2 lets anyone follow those, the
 way a 311 app shows the reports around its users. What is shown is the same public projection for
@@ -17,11 +17,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
+from zhili.cases.models import Case, CaseEvent
+from zhili.cases.repository import readable_cases
+from zhili.cases.states import FINAL_STATES
 from zhili.open311.models import Open311Submission
 from zhili.open311.params import RequestQuery
-from zhili.requests.models import Case, CaseEvent
-from zhili.requests.repository import readable_cases
-from zhili.requests.states import FINAL_STATES
 from zhili.taxonomy.enums import Channel
 from zhili.taxonomy.models import Category
 

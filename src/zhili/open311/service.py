@@ -1,6 +1,6 @@
 """Filing an Open311 request: the GeoReport form becomes a ``CaseIn`` for the one intake service.
 
-Nothing here stores a case itself: ``requests.intake.create_case`` validates, resolves the location,
+Nothing here stores a case itself: ``cases.intake.service.create_case`` validates, resolves the location,
 encrypts the citizen's contact details and audits, exactly as for ``POST /api/cases``; the channel
 is Open311. Every parameter is checked before intake runs, and any refusal raises before anything
 is flushed, so a bad request writes nothing (the request's transaction is rolled back).
@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from zhili.auth.scope import Actor
+from zhili.cases.api import INTAKE_ROLES
+from zhili.cases.context import CaseContext
+from zhili.cases.intake import service as intake
+from zhili.cases.models import Case
+from zhili.cases.schemas import MAX_TITLE, CaseIn, CitizenIn
 from zhili.divisions.models import Division
 from zhili.errors import ZhiliError
 from zhili.open311 import catalogue
 from zhili.open311.errors import Open311Problem, bad_request, field_name, forbidden, from_zhili
 from zhili.open311.models import Open311Submission
-from zhili.requests import intake
-from zhili.requests.api import INTAKE_ROLES
-from zhili.requests.context import CaseContext
-from zhili.requests.models import Case
-from zhili.requests.schemas import MAX_TITLE, CaseIn, CitizenIn
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, URGENCY_LABELS, Channel, DemandType, Urgency, by_label
 
 MAX_DESCRIPTION = 4000  # the specification's limit

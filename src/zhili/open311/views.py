@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhili.cases.models import Case, CaseEvent
+from zhili.cases.states import FINAL_STATES, STATE_LABELS, CaseState
+from zhili.cases.tracking.service import PUBLIC_NOTES, REPLIED_STATES
 from zhili.kernel.clock import as_aware
 from zhili.kernel.masking import mask_id_number, mask_phone
 from zhili.open311 import repository
 from zhili.open311.schemas import ExtendedAttributes, NoteOut, RequestOut
-from zhili.requests.models import Case, CaseEvent
-from zhili.requests.states import FINAL_STATES, STATE_LABELS, CaseState
-from zhili.requests.tracking import PUBLIC_NOTES, REPLIED_STATES
 from zhili.taxonomy.enums import CHANNEL_LABELS
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from zhili.auth.models import Role
 from zhili.auth.scope import Actor
+from zhili.cases import views
+from zhili.cases.deps import CaseCtx
+from zhili.cases.repository import get_readable
+from zhili.cases.schemas import CaseOut
 from zhili.deps import AdminActor, DbSession, StaffActor, require_roles
 from zhili.errors import Conflict
-from zhili.requests import views
-from zhili.requests.deps import CaseCtx
-from zhili.requests.repository import get_readable
-from zhili.requests.schemas import CaseOut
 from zhili.triage import queue, rules
 from zhili.triage.reply_quality import score_reply
 from zhili.triage.schemas import (

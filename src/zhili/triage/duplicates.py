@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import Join
 
-from zhili.requests.models import Case
-from zhili.requests.states import CaseState
+from zhili.cases.models import Case
+from zhili.cases.states import CaseState
 from zhili.triage.features import ngram_keys
 from zhili.triage.models import CASES_LOOKUP_INDEX, CaseFingerprint
 from zhili.triage.text import normalise

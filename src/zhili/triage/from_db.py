@@ -16,9 +16,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.service import system_actor
-from zhili.requests.models import Case
-from zhili.requests.repository import readable_cases
-from zhili.requests.states import CaseState
+from zhili.cases.models import Case
+from zhili.cases.repository import readable_cases
+from zhili.cases.states import CaseState
 from zhili.taxonomy.models import Category
 from zhili.triage.models import TriageOverride
 from zhili.triage.text import join_fields

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhili.cases.models import Case  # recommendations reference cases
 from zhili.db import Base, IdMixin, TimestampMixin
-from zhili.requests.models import Case  # recommendations reference cases
 
 CASES_LOOKUP_INDEX = "ix_cases_duplicate_lookup"
 

@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
+from zhili.cases.context import CaseContext
+from zhili.cases.lifecycle import service as lifecycle
+from zhili.cases.models import Case
+from zhili.cases.repository import get_readable, readable_cases
+from zhili.cases.schemas import ActionIn
+from zhili.cases.states import CaseState
 from zhili.errors import Conflict, NotFound, ValidationFailed
 from zhili.kernel.clock import utcnow
-from zhili.requests import lifecycle
-from zhili.requests.context import CaseContext
-from zhili.requests.models import Case
-from zhili.requests.repository import get_readable, readable_cases
-from zhili.requests.schemas import ActionIn
-from zhili.requests.states import CaseState
 from zhili.taxonomy import repository as taxonomy
 from zhili.triage.models import Recommendation, TriageOverride
 from zhili.triage.schemas import AcceptIn, OverrideIn, QueueItem, QueuePage, RecommendationOut

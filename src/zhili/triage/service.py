@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from zhili.cases.context import CaseContext
+from zhili.cases.models import Case, CaseLink
 from zhili.kernel.clock import utcnow
-from zhili.requests.context import CaseContext
-from zhili.requests.models import Case, CaseLink
 from zhili.taxonomy.enums import DemandType
 from zhili.triage import duplicates, model_store, routing
 from zhili.triage.models import Recommendation

@@ -25,10 +25,10 @@ from zhili.assessment.drilldown import RATES
 from zhili.assessment.models import LEAGUE_LABELS, League
 from zhili.assessment.schemas import LeagueOut
 from zhili.auth.models import Role
+from zhili.cases.states import SATISFACTION_LABELS
 from zhili.deps import DbSession
 from zhili.errors import NotFound, ValidationFailed
 from zhili.kernel.clock import local_zone, utcnow
-from zhili.requests.states import SATISFACTION_LABELS
 from zhili.settings import Settings
 from zhili.units.models import Unit
 from zhili.web.context import WebUser, require_web_roles

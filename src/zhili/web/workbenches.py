@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from zhili.cases.web import routes as cases_web
 from zhili.divisions import shipped
 from zhili.knowledge import web as knowledge_web
-from zhili.requests import web as cases_web
 from zhili.taxonomy import web as taxonomy_web
 from zhili.triage import web as triage_web
 from zhili.web import dashboards

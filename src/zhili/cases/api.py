@@ -1,0 +1,149 @@
+"""JSON routes for cases: intake, reading (always scoped), and one route per lifecycle action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy.exc import IntegrityError
+
+from zhili.auth.models import Role
+from zhili.cases import repository, views
+from zhili.cases.deps import CaseCtx
+from zhili.cases.intake import service as intake
+from zhili.cases.lifecycle import service as lifecycle
+from zhili.cases.lifecycle.transitions import RULES
+from zhili.cases.schemas import ActionIn, CaseCreated, CaseIn, CaseOut, CasePage
+from zhili.cases.states import CaseState
+from zhili.deps import DbSession, StaffActor
+from zhili.errors import Forbidden, ValidationFailed
+from zhili.taxonomy import repository as taxonomy
+from zhili.taxonomy.enums import Channel, DemandType, Urgency
+from zhili.units.repository import get_by_code
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+INTAKE_ROLES = frozenset(
+    {Role.operator, Role.dispatcher, Role.grid_worker, Role.community_worker, Role.api_client}
+)
+
+
+def _location_json(result: intake.Intake) -> dict[str, object]:
+    loc = result.location
+    case = result.case
+    return {
+        "district": case.district_code,
+        "street": case.street_code,
+        "community": case.community_code,
+        "h3_cell": case.h3_cell,
+        "confidence": case.location_confidence,
+        "ambiguous": [c.code for c in loc.candidates] if loc and len(loc.candidates) > 1 else [],
+    }
+
+
+@router.post("", response_model=CaseCreated, status_code=201)
+def create_case(
+    body: CaseIn,
+    response: Response,
+    actor: StaffActor,
+    session: DbSession,
+    ctx: CaseCtx,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+) -> CaseCreated:
+    if actor.role not in INTAKE_ROLES:
+        raise Forbidden("当前角色不能受理诉求")
+    try:
+        result = intake.create_case(session, ctx, actor, body, idempotency_key)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its case.
+        session.rollback()
+        if not idempotency_key:
+            raise
+        earlier = intake.find_retry(session, actor, idempotency_key, body)
+        if earlier is None:
+            raise
+        result = intake.Intake(earlier, False, None)
+    if not result.created:
+        response.status_code = 200
+    return CaseCreated(
+        code=result.case.code,
+        state=result.case.state,
+        created=result.created,
+        location=_location_json(result),
+    )
+
+
+@router.get("", response_model=CasePage)
+def list_cases(
+    actor: StaffActor,
+    session: DbSession,
+    state: Annotated[list[CaseState] | None, Query()] = None,
+    demand_type: DemandType | None = None,
+    urgency: Urgency | None = None,
+    channel: Channel | None = None,
+    category: Annotated[str | None, Query(max_length=16, description="分类编码（含下级）")] = None,
+    division: Annotated[str | None, Query(max_length=12, description="行政区划编码前缀")] = None,
+    lead_unit: Annotated[str | None, Query(max_length=32)] = None,
+    overdue: bool | None = None,
+    warning: bool | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    received_from: datetime | None = None,
+    received_to: datetime | None = None,
+    sort: Annotated[str, Query(pattern=r"^-?(received_at|feedback_due|updated_at|code)$")] = "-received_at",
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CasePage:
+    category_ids = None
+    if category:
+        root = taxonomy.by_code(session, category)
+        if root is None:
+            raise ValidationFailed(f"未知的诉求分类：{category}", field="category")
+        category_ids = taxonomy.subtree_ids(session, root.code)
+    filters = repository.CaseFilter(
+        state=state,
+        demand_type=demand_type,
+        urgency=urgency,
+        channel=channel,
+        category_ids=category_ids,
+        division=division,
+        lead_unit_id=get_by_code(session, lead_unit).id if lead_unit else None,
+        overdue=overdue,
+        warning=warning,
+        q=q,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    rows, total = repository.list_readable(
+        session, actor, filters, sort=sort, limit=page_size, offset=(page - 1) * page_size
+    )
+    return CasePage(total=total, page=page, page_size=page_size, items=views.summaries(session, rows))
+
+
+@router.get("/actions", include_in_schema=True)
+def list_actions() -> list[dict[str, object]]:
+    """The lifecycle table: each action, its label, the states it starts from and the roles allowed."""
+    return [
+        {
+            "action": r.name,
+            "label": r.label,
+            "from_states": sorted(s.value for s in r.from_states),
+            "to_state": r.to_state.value if r.to_state else None,
+            "roles": sorted(x.value for x in r.roles),
+            "party": r.party.value,
+        }
+        for r in RULES.values()
+    ]
+
+
+@router.get("/{code}", response_model=CaseOut)
+def get_case(code: str, actor: StaffActor, session: DbSession, ctx: CaseCtx) -> CaseOut:
+    return views.detail(session, ctx, actor, repository.get_readable(session, actor, code))
+
+
+@router.post("/{code}/{action}", response_model=CaseOut)
+def act_on_case(
+    code: str, action: str, body: ActionIn, actor: StaffActor, session: DbSession, ctx: CaseCtx
+) -> CaseOut:
+    case = lifecycle.perform(session, ctx, actor, code, action, body)
+    return views.detail(session, ctx, actor, case)

@@ -1,0 +1,1 @@
+"""Bulk import of historical cases from a legacy system (``zhili cases import``)."""

@@ -1,0 +1,1 @@
+"""受理: taking a demand in, from every channel, idempotently."""

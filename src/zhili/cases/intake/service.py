@@ -1,0 +1,133 @@
+"""受理: validate a demand, resolve its location, store it encrypted, and hand out its tracking code."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhili.audit import service as audit
+from zhili.auth.scope import Actor
+from zhili.cases.codes import next_codes
+from zhili.cases.context import CaseContext
+from zhili.cases.events import append_event
+from zhili.cases.models import Case
+from zhili.cases.privacy import Contact, seal
+from zhili.cases.schemas import CaseIn
+from zhili.cases.states import CaseState
+from zhili.divisions.results import Location
+from zhili.errors import Conflict, ValidationFailed
+from zhili.kernel.clock import as_aware
+from zhili.taxonomy import repository as taxonomy
+from zhili.triage import service as triage_service
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass
+class Intake:
+    case: Case
+    created: bool
+    location: Location | None
+
+
+def idempotency_digest(actor: Actor, key: str) -> str:
+    return hashlib.sha256(f"{actor.username}\x00{key}".encode()).hexdigest()
+
+
+def fingerprint(body: CaseIn) -> str:
+    return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+def find_retry(session: Session, actor: Actor, key: str, body: CaseIn) -> Case | None:
+    """The case an earlier request with this key created; a different body under the same key is refused."""
+    case = session.execute(
+        select(Case).where(Case.idempotency_key == idempotency_digest(actor, key))
+    ).scalar_one_or_none()
+    if case is not None and case.idempotency_fingerprint != fingerprint(body):
+        raise Conflict("该 Idempotency-Key 已用于另一条内容不同的诉求", field="Idempotency-Key")
+    return case
+
+
+def resolve_location(ctx: CaseContext, body: CaseIn) -> Location | None:
+    if body.lat is None and body.lng is None and not body.address:
+        return None
+    if ctx.resolver is None:
+        raise RuntimeError("location resolver not configured")
+    return ctx.resolver.locate(lat=body.lat, lng=body.lng, address=body.address)
+
+
+def create_case(
+    session: Session, ctx: CaseContext, actor: Actor, body: CaseIn, idempotency_key: str | None = None
+) -> Intake:
+    if idempotency_key:
+        earlier = find_retry(session, actor, idempotency_key, body)
+        if earlier is not None:
+            return Intake(earlier, False, None)
+    category = None
+    if body.category:
+        category = taxonomy.by_code(session, body.category)
+        if category is None or not category.active:
+            raise ValidationFailed(f"未知的诉求分类：{body.category}", field="category")
+    now = ctx.now()
+    received_at = as_aware(body.received_at) if body.received_at else now
+    if received_at > now + FUTURE_TOLERANCE:
+        raise ValidationFailed("受理时间不能晚于当前时间", field="received_at")
+    location = resolve_location(ctx, body)
+    code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
+    case = Case(
+        code=code,
+        demand_type=body.demand_type,
+        urgency=body.urgency,
+        category_id=category.id if category else None,
+        channel=body.channel,
+        title=body.title,
+        description=body.description,
+        lat=body.lat,
+        lng=body.lng,
+        address=body.address,
+        confidential=body.confidential,
+        state=CaseState.received,
+        version=1,
+        received_at=received_at,
+        updated_at=now,
+        created_by=actor.username,
+        idempotency_key=idempotency_digest(actor, idempotency_key) if idempotency_key else None,
+        idempotency_fingerprint=fingerprint(body) if idempotency_key else None,
+    )
+    if location is not None:
+        deepest = location.community or location.street or location.district
+        case.district_code = location.district.code if location.district else None
+        case.street_code = location.street.code if location.street else None
+        case.community_code = location.community.code if location.community else None
+        case.division_code = deepest.code if deepest else None
+        case.h3_cell = location.cell
+        case.location_confidence = location.confidence
+    seal(case, Contact(body.citizen.name, body.citizen.phone, body.citizen.id_number), ctx.cipher)
+    session.add(case)
+    session.flush()
+    append_event(
+        session,
+        case,
+        action="intake",
+        actor=actor,
+        at=now,
+        from_state=None,
+        public=True,
+        note="诉求已受理",
+        data={"channel": body.channel.value},
+        first=True,
+    )
+    audit.record(
+        session,
+        actor=actor.username,
+        action="case.create",
+        target_type="case",
+        target_id=code,
+        detail={"channel": body.channel.value, "type": body.demand_type.value},
+    )
+    triage_service.on_intake(session, ctx, case)
+    return Intake(case, True, location)

@@ -1,0 +1,212 @@
+"""Cases (诉求), their append-only events, unit assignments, supervision, links and attachments.
+
+Personal data (name, phone, ID number) is stored only encrypted (``*_enc`` columns); the phone's keyed
+digest finds repeat callers. ``version`` is the optimistic lock: two concurrent actions on one case
+cannot both succeed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
+from zhili.db import Base, IdMixin
+from zhili.knowledge import models as _knowledge  # noqa: F401  (cases reference knowledge_entries)
+from zhili.taxonomy.enums import Channel, DemandType, Urgency
+
+
+def _enum(kind: type) -> Enum:
+    return Enum(kind, native_enum=False, length=24)
+
+
+class Case(IdMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_state_lead", "state", "lead_unit_id"),
+        Index("ix_cases_received_at", "received_at"),
+        # The sweep looks for running deadlines per stage.
+        Index("ix_cases_state_sign_due", "state", "sign_due"),
+        Index("ix_cases_state_contact_due", "state", "contact_due"),
+        Index("ix_cases_state_feedback_due", "state", "feedback_due"),
+        # Jurisdiction filters are prefix matches (LIKE '110105%'); PostgreSQL needs pattern ops for them.
+        Index(
+            "ix_cases_division_prefix",
+            "division_code",
+            postgresql_ops={"division_code": "varchar_pattern_ops"},
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    demand_type: Mapped[DemandType] = mapped_column(_enum(DemandType), index=True)
+    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency), default=Urgency.ordinary)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(_enum(Channel), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+
+    # Location: the finest known division code drives jurisdiction (prefix match).
+    division_code: Mapped[str | None] = mapped_column(String(12))
+    district_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    street_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    community_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    h3_cell: Mapped[str | None] = mapped_column(String(16), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    location_confidence: Mapped[float | None] = mapped_column(Float)
+
+    # Personal data: ciphertext only.
+    citizen_name_enc: Mapped[str | None] = mapped_column(Text)
+    citizen_phone_enc: Mapped[str | None] = mapped_column(Text)
+    citizen_id_number_enc: Mapped[str | None] = mapped_column(Text)
+    citizen_phone_digest: Mapped[str | None] = mapped_column(String(40), index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # 保密: hide even from units
+
+    state: Mapped[CaseState] = mapped_column(_enum(CaseState), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    complex_case: Mapped[bool] = mapped_column(Boolean, default=False)
+    forced_assignment: Mapped[bool] = mapped_column(Boolean, default=False)  # 退单被驳回后强制承办
+    reply: Mapped[str | None] = mapped_column(Text)  # the lead unit's reply (public)
+    reply_public_note: Mapped[str | None] = mapped_column(Text)
+
+    # Times (UTC).
+    received_at: Mapped[datetime]
+    dispatched_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    contacted_at: Mapped[datetime | None]
+    reported_at: Mapped[datetime | None]
+    visited_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    # Deadlines of the current round, and the sweep's flags.
+    sign_due: Mapped[datetime | None]
+    contact_due: Mapped[datetime | None]
+    feedback_due: Mapped[datetime | None] = mapped_column(index=True)
+    extension_requested: Mapped[str | None] = mapped_column(String(16))  # requested duration, e.g. "10d"
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    warning: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 预警
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # 超期
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    visit_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    # 回访 result.
+    visit_contacted: Mapped[bool | None] = mapped_column(Boolean)
+    visit_solved: Mapped[bool | None] = mapped_column(Boolean)
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction))
+    visit_comment: Mapped[str | None] = mapped_column(Text)
+    closure_kind: Mapped[ClosureKind | None] = mapped_column(_enum(ClosureKind))
+
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="RESTRICT"), index=True
+    )
+    knowledge_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("knowledge_entries.id", ondelete="SET NULL")
+    )
+    created_by: Mapped[str] = mapped_column(String(64))
+    # sha256(actor + Idempotency-Key) and of the request body: a retry finds its case; a reused key
+    # with a different body is refused.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+    # zhili sets the version itself (one step per action), and SQLAlchemy checks it on every UPDATE.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
+
+class CaseEvent(IdMixin, Base):
+    """One step in a case's history. Append-only: never updated or deleted."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(24))
+    actor_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    at: Mapped[datetime] = mapped_column(index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)  # shown to the citizen
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON; never personal data
+
+
+class CaseAssignment(IdMixin, Base):
+    """A unit's part in a case: the lead (主办) or a co-unit called in by 吹哨."""
+
+    __tablename__ = "case_assignments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "unit_id", "role"),
+        Index("ix_case_assignments_status_checkin_due", "status", "checkin_due"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[AssignmentRole] = mapped_column(_enum(AssignmentRole))
+    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
+    assigned_at: Mapped[datetime]
+    checkin_due: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    reported_at: Mapped[datetime | None]
+    report: Mapped[str | None] = mapped_column(Text)
+
+
+class Supervision(IdMixin, Base):
+    """A 督办 record: opened by a dispatcher or by the sweep on an overdue case."""
+
+    __tablename__ = "supervisions"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(
+        String(32)
+    )  # overdue_sign / overdue_contact / overdue_feedback / manual
+    note: Mapped[str | None] = mapped_column(Text)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class CaseLink(IdMixin, Base):
+    """Two cases about the same matter: a duplicate merged into a primary, or simply related."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "other_case_id"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    other_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # merged / related / repeat
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Attachment(IdMixin, Base):
+    __tablename__ = "case_attachments"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime]
+
+
+class TrackingCounter(Base):
+    """The last sequence number handed out for one day's tracking codes."""
+
+    __tablename__ = "tracking_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,166 @@
+"""Turn cases into API shapes, revealing personal data only as the actor's role allows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhili.auth.scope import Actor
+from zhili.cases import repository
+from zhili.cases.context import CaseContext
+from zhili.cases.lifecycle.transitions import RULES
+from zhili.cases.models import Case
+from zhili.cases.privacy import contact_for
+from zhili.cases.schemas import AssignmentOut, CaseOut, CaseSummary, CitizenOut, EventOut
+from zhili.cases.states import STATE_LABELS
+from zhili.taxonomy import repository as taxonomy
+from zhili.taxonomy.models import Category
+from zhili.units.models import Unit
+
+EVENT_LABELS = {name: rule.label for name, rule in RULES.items()} | {
+    "intake": "受理",
+    "import": "历史导入",
+    "merge_in": "并入重复诉求",
+    "visit_unreachable": "回访未联系上",
+    "sweep_warning": "临期预警",
+    "sweep_overdue": "超期",
+    # Other domains write into a case's history too.
+    "deliberation_topic": "提交社区议事",
+    "deliberation_decision": "议事厅决议",
+    "verification_requested": "派发网格核查",
+    "verification_result": "网格核查结果",
+}
+
+
+def unit_codes(session: Session, ids: Sequence[int | None]) -> dict[int, tuple[str, str]]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(wanted))).all()
+    return {uid: (code, name) for uid, code, name in rows}
+
+
+def category_codes(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {
+        cid: code
+        for cid, code in session.execute(select(Category.id, Category.code).where(Category.id.in_(wanted)))
+    }
+
+
+def summaries(session: Session, cases: Sequence[Case]) -> list[CaseSummary]:
+    units = unit_codes(session, [c.lead_unit_id for c in cases])
+    categories = category_codes(session, [c.category_id for c in cases])
+    return [
+        CaseSummary(
+            code=c.code,
+            state=c.state,
+            state_label=STATE_LABELS[c.state],
+            demand_type=c.demand_type,
+            urgency=c.urgency,
+            title=c.title,
+            category=categories.get(c.category_id or 0),
+            district_code=c.district_code,
+            street_code=c.street_code,
+            lead_unit=units[c.lead_unit_id][0] if c.lead_unit_id in units else None,
+            received_at=c.received_at,
+            feedback_due=c.feedback_due,
+            warning=c.warning,
+            overdue=c.overdue,
+        )
+        for c in cases
+    ]
+
+
+def detail(session: Session, ctx: CaseContext, actor: Actor, case: Case) -> CaseOut:
+    events = repository.events_of(session, case.id)
+    assignments = repository.assignments_of(session, case.id)
+    units = unit_codes(
+        session, [case.lead_unit_id, *(a.unit_id for a in assignments), *(e.actor_unit_id for e in events)]
+    )
+    category = session.get(Category, case.category_id) if case.category_id else None
+    path = [c.name for c in taxonomy.category_path(session, category)] if category else []
+    merged_into = session.get(Case, case.merged_into_id) if case.merged_into_id else None
+    contact, shown = contact_for(actor, case, ctx.cipher)
+    lead = units.get(case.lead_unit_id or 0)
+    return CaseOut(
+        code=case.code,
+        version=case.version,
+        state=case.state,
+        state_label=STATE_LABELS[case.state],
+        demand_type=case.demand_type,
+        urgency=case.urgency,
+        channel=case.channel,
+        category=category.code if category else None,
+        category_path=path,
+        title=case.title,
+        description=case.description,
+        district_code=case.district_code,
+        street_code=case.street_code,
+        community_code=case.community_code,
+        h3_cell=case.h3_cell,
+        lat=case.lat,
+        lng=case.lng,
+        address=case.address,
+        lead_unit=lead[0] if lead else None,
+        lead_unit_name=lead[1] if lead else None,
+        complex_case=case.complex_case,
+        reply=case.reply,
+        received_at=case.received_at,
+        dispatched_at=case.dispatched_at,
+        signed_at=case.signed_at,
+        contacted_at=case.contacted_at,
+        reported_at=case.reported_at,
+        visited_at=case.visited_at,
+        closed_at=case.closed_at,
+        sign_due=case.sign_due,
+        contact_due=case.contact_due,
+        feedback_due=case.feedback_due,
+        extension_requested=case.extension_requested,
+        extended=case.extended,
+        warning=case.warning,
+        overdue=case.overdue,
+        return_count=case.return_count,
+        reopen_count=case.reopen_count,
+        satisfaction=case.satisfaction,
+        visit_solved=case.visit_solved,
+        closure_kind=case.closure_kind.value if case.closure_kind else None,
+        merged_into=merged_into.code if merged_into else None,
+        citizen=CitizenOut(name=contact.name, phone=contact.phone, id_number=contact.id_number, shown=shown),
+        events=[
+            EventOut(
+                seq=e.seq,
+                action=e.action,
+                label=EVENT_LABELS.get(e.action, e.action),
+                from_state=e.from_state,
+                to_state=e.to_state,
+                actor=e.actor,
+                actor_role=e.actor_role,
+                actor_unit=units[e.actor_unit_id][0] if e.actor_unit_id in units else None,
+                at=e.at,
+                note=e.note,
+                data=json.loads(e.data or "{}"),
+            )
+            for e in events
+        ],
+        assignments=[
+            AssignmentOut(
+                unit=units[a.unit_id][0],
+                unit_name=units[a.unit_id][1],
+                role=a.role.value,
+                status=a.status.value,
+                assigned_at=a.assigned_at,
+                checkin_due=a.checkin_due,
+                checked_in_at=a.checked_in_at,
+                reported_at=a.reported_at,
+                report=a.report,
+            )
+            for a in assignments
+        ],
+        links=[{"code": code, "kind": link.kind} for link, code in repository.links_of(session, case.id)],
+    )

@@ -1,0 +1,1 @@
+"""The case workbenches and the citizen portal (Jinja2 + htmx pages)."""

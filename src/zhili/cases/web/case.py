@@ -1,0 +1,174 @@
+"""The case page (timeline, map, links, masked contact, the actions open to this user) and the one
+form endpoint through which every workbench acts on a case: ``POST /cases/{code}/act/{action}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhili.auth.scope import Actor
+from zhili.cases import repository, views
+from zhili.cases.deps import CaseCtx
+from zhili.cases.lifecycle import service as lifecycle
+from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
+from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.schemas import ActionIn
+from zhili.cases.states import SATISFACTION_LABELS, AssignmentRole, AssignmentStatus
+from zhili.cases.web.attachments import attachments_of
+from zhili.cases.web.common import (
+    StaffUser,
+    active_units,
+    after_action,
+    page_or_fragment,
+    parse_model,
+    safe_next,
+    split_codes,
+)
+from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
+from zhili.taxonomy.enums import CHANNEL_LABELS, DEMAND_TYPE_LABELS, URGENCY_LABELS
+from zhili.triage.reply_quality import score_reply
+from zhili.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# Actions the case page offers as forms (直接办结 starts from the intake page's knowledge answers).
+PAGE_ACTIONS = tuple(name for name in RULES if name != "direct_close")
+Text = Annotated[str, Form(max_length=6000)]
+MIN_REPLY_FOR_HINT = 5
+ASSIGNMENT_LABELS = {
+    "called": "已吹哨，待报到",
+    "checked_in": "已报到",
+    "reported": "已反馈",
+    "released": "已解除",
+}
+LINK_LABELS = {"merged": "重复合并", "related": "相关", "repeat": "重复来电"}
+Short = Annotated[str, Form(max_length=200)]
+
+
+def _is_co_unit(session: Session, actor: Actor, case: Case) -> bool:
+    if actor.unit_id is None:
+        return False
+    row = session.execute(
+        select(CaseAssignment.id).where(
+            CaseAssignment.case_id == case.id,
+            CaseAssignment.unit_id == actor.unit_id,
+            CaseAssignment.role == AssignmentRole.co,
+            CaseAssignment.status != AssignmentStatus.released,
+        )
+    ).first()
+    return row is not None
+
+
+def open_actions(session: Session, actor: Actor, case: Case) -> list[ActionRule]:
+    """The actions this actor could take now (the service checks again when one is sent)."""
+    co_unit = _is_co_unit(session, actor, case)
+    rules = []
+    for name in PAGE_ACTIONS:
+        rule = RULES[name]
+        if actor.role not in rule.roles or case.state not in rule.from_states:
+            continue
+        if rule.party == Party.lead_unit and (actor.unit_id is None or actor.unit_id != case.lead_unit_id):
+            continue
+        if rule.party == Party.co_unit and not co_unit:
+            continue
+        rules.append(rule)
+    return rules
+
+
+@router.get("/cases/{code}", response_class=HTMLResponse)
+def case_page(request: Request, code: str, session: DbSession, ctx: CaseCtx, user: StaffUser) -> HTMLResponse:
+    case = repository.get_readable(session, user.actor, code)
+    detail = views.detail(session, ctx, user.actor, case)
+    actions = open_actions(session, user.actor, case)
+    places = [
+        division.name
+        for code in (case.district_code, case.street_code, case.community_code)
+        if code and (division := divisions.get(session, code)) is not None
+    ]
+    context: dict[str, Any] = {
+        "c": detail,
+        "places": places,
+        "district_name": places[0] if places else None,
+        "photos": attachments_of(session, case.id),
+        "assignment_labels": ASSIGNMENT_LABELS,
+        "link_labels": LINK_LABELS,
+        "actions": actions,
+        "type_label": DEMAND_TYPE_LABELS[case.demand_type],
+        "urgency_label": URGENCY_LABELS[case.urgency],
+        "channel_label": CHANNEL_LABELS[case.channel],
+        "satisfaction_labels": {k.value: v for k, v in SATISFACTION_LABELS.items()},
+        "units": active_units(session) if any(r.name in ("dispatch", "whistle") for r in actions) else [],
+        "next": f"/cases/{case.code}",
+    }
+    return page_or_fragment(request, "work/case.html", "work/_case_body.html", context)
+
+
+def _flag(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+@router.post("/cases/{code}/act/{action}")
+def act_on_case(
+    request: Request,
+    code: str,
+    action: str,
+    session: DbSession,
+    ctx: CaseCtx,
+    user: StaffUser,
+    version: Short = "",
+    note: Text = "",
+    lead_unit: Short = "",
+    co_units: Short = "",
+    units: Short = "",
+    complex_case: Short = "",
+    reply: Text = "",
+    reason: Text = "",
+    extension: Short = "",
+    contacted: Short = "",
+    solved: Short = "",
+    satisfaction: Short = "",
+    comment: Text = "",
+    target: Short = "",
+    next: Short = "",
+) -> Response:
+    rule = lifecycle.rule_for(action)
+    fields: dict[str, Any] = {
+        "version": version or None,
+        "note": note or None,
+        "lead_unit": lead_unit.strip() or None,
+        "co_units": split_codes(co_units),
+        "units": split_codes(units),
+        "complex_case": _flag(complex_case),
+        "reply": reply or None,
+        "reason": reason or None,
+        "extension": extension.strip() or None,
+        "contacted": _flag(contacted),
+        "solved": _flag(solved),
+        "satisfaction": satisfaction or None,
+        "comment": comment or None,
+        "target": target.strip().upper() or None,
+    }
+    body = parse_model(ActionIn, fields)
+    lifecycle.perform(session, ctx, user.actor, code, action, body)
+    return after_action(request, safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成")
+
+
+@router.get("/cases/{code}/reply-hint", response_class=HTMLResponse)
+def reply_hint(
+    request: Request,
+    code: str,
+    session: DbSession,
+    user: StaffUser,
+    reply: Annotated[str, Query(max_length=6000)] = "",
+) -> HTMLResponse:
+    """The reply-quality hint (zhili.triage) under the 反馈 form, while the unit writes its reply."""
+    case = repository.get_readable(session, user.actor, code)
+    if len(reply.strip()) < MIN_REPLY_FOR_HINT:
+        return HTMLResponse("")
+    score = score_reply(f"{case.title} {case.description}", reply)
+    return render(request, "work/_reply_hint.html", {"score": score})

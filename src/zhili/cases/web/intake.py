@@ -1,0 +1,178 @@
+"""坐席 intake: the form, live suggestions while the operator types, 直接办结 from a knowledge entry,
+and the tracking code once the demand is in. The form goes through ``intake.create_case`` and, for
+直接办结, ``lifecycle.perform``: the same services as ``POST /api/cases``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from zhili.cases.deps import CaseCtx
+from zhili.cases.intake import service as intake
+from zhili.cases.lifecycle import service as lifecycle
+from zhili.cases.schemas import ActionIn, CaseIn
+from zhili.cases.web.common import OperatorUser, page_or_fragment, parse_model
+from zhili.cases.web.suggest import (
+    category_model,
+    draft_duplicates,
+    draft_location,
+    guess_categories,
+    knowledge_answers,
+    stored_duplicates,
+)
+from zhili.deps import DbSession
+from zhili.errors import ZhiliError
+from zhili.taxonomy import repository as taxonomy
+from zhili.taxonomy.enums import CHANNEL_LABELS, DEMAND_TYPE_LABELS, URGENCY_LABELS
+from zhili.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+Short = Annotated[str, Form(max_length=400)]
+Long = Annotated[str, Form(max_length=6000)]
+FORM_FIELDS = (
+    "demand_type",
+    "urgency",
+    "category",
+    "channel",
+    "title",
+    "description",
+    "address",
+    "lat",
+    "lng",
+    "name",
+    "phone",
+    "id_number",
+)
+CITIZEN_FIELDS = {"name", "phone", "id_number"}
+DEFAULTS = {"urgency": "ordinary", "channel": "phone", "demand_type": ""}
+
+
+def form_choices(session: Session) -> dict[str, Any]:
+    categories = taxonomy.all_categories(session)
+    return {
+        "types": [(k.value, v) for k, v in DEMAND_TYPE_LABELS.items()],
+        "urgencies": [(k.value, v) for k, v in URGENCY_LABELS.items()],
+        "channels": [(k.value, v) for k, v in CHANNEL_LABELS.items()],
+        "categories": [(c.code, "　" * (c.level - 1) + c.name) for c in categories],
+    }
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Every problem of the form, each under its field (``citizen.phone`` → ``phone``)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        name = loc[-1] if loc else "form"
+        message = str(error.get("msg", "格式不正确")).removeprefix("Value error, ")
+        if error.get("type") in ("missing", "string_too_short"):
+            message = "此项必填"
+        elif error.get("type") == "string_too_long":
+            message = f"最多 {(error.get('ctx') or {}).get('max_length')} 个字"
+        elif error.get("type") == "enum":
+            message = "请从列表中选择"
+        elif error.get("type", "").startswith("float"):
+            message = "需要填写数字"
+        errors.setdefault(name, message)
+    return errors
+
+
+def case_body(form: dict[str, str], channel: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {k: v for k, v in form.items() if k not in CITIZEN_FIELDS and v != ""}
+    body["citizen"] = {k: form[k] for k in CITIZEN_FIELDS if form.get(k)}
+    if channel:
+        body["channel"] = channel
+    return body
+
+
+def _form_page(
+    request: Request, session: Session, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> HTMLResponse:
+    context = {**form_choices(session), "form": form, "errors": errors, "idem": secrets.token_urlsafe(16)}
+    response = page_or_fragment(request, "work/intake.html", "work/_intake_form.html", context, "intake")
+    response.status_code = status
+    return response
+
+
+@router.get("/work/intake", response_class=HTMLResponse)
+def intake_page(request: Request, session: DbSession, _user: OperatorUser) -> HTMLResponse:
+    return _form_page(request, session, {**DEFAULTS}, {})
+
+
+@router.get("/work/intake/suggest", response_class=HTMLResponse)
+def intake_suggest(
+    request: Request,
+    session: DbSession,
+    ctx: CaseCtx,
+    user: OperatorUser,
+    title: Annotated[str, Query(max_length=400)] = "",
+    description: Annotated[str, Query(max_length=6000)] = "",
+    address: Annotated[str, Query(max_length=400)] = "",
+    lat: Annotated[str, Query(max_length=40)] = "",
+    lng: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    """The live panel beside the form: likely categories, knowledge-base answers and earlier open
+    cases nearby that look like the same matter."""
+    text = f"{title}\n{description}".strip()
+    location, point = draft_location(ctx, lat, lng, address)
+    context = {
+        "categories": guess_categories(session, category_model(request), text),
+        "answers": knowledge_answers(session, text),
+        "duplicates": draft_duplicates(session, ctx, user.actor, text, location, point),
+        "located": location is not None,
+        "typed": len(text) >= 4,
+    }
+    return render(request, "work/_suggest.html", context)
+
+
+@router.post("/work/intake", response_class=HTMLResponse)
+def intake_submit(
+    request: Request,
+    session: DbSession,
+    ctx: CaseCtx,
+    user: OperatorUser,
+    demand_type: Short = "",
+    urgency: Short = "",
+    category: Short = "",
+    channel: Short = "",
+    title: Short = "",
+    description: Long = "",
+    address: Short = "",
+    lat: Short = "",
+    lng: Short = "",
+    name: Short = "",
+    phone: Short = "",
+    id_number: Short = "",
+    confidential: Short = "",
+    knowledge_entry_id: Short = "",
+    idem: Short = "",
+) -> Response:
+    values = locals()
+    form = {k: str(values[k]).strip() for k in FORM_FIELDS}
+    try:
+        body = CaseIn.model_validate({**case_body(form), "confidential": confidential == "1"})
+    except ValidationError as exc:
+        return _form_page(request, session, form, field_errors(exc), status=422)
+    try:
+        with session.begin_nested():
+            result = intake.create_case(session, ctx, user.actor, body, idem or None)
+    except ZhiliError as exc:
+        return _form_page(request, session, form, exc.form_errors(), status=exc.status)
+    case = result.case
+    if knowledge_entry_id and result.created:
+        answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})
+        case = lifecycle.perform(session, ctx, user.actor, case.code, "direct_close", answer)
+    context = {
+        "case": case,
+        "direct": case.state.value == "closed",
+        "location": result.location,
+        "duplicates": stored_duplicates(session, case),
+    }
+    response = page_or_fragment(request, "work/intake_done.html", "work/_intake_done.html", context, "intake")
+    response.status_code = 201 if result.created else 200
+    return response
