@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
-        from zhili.cases.sweep.service import start_periodic_sweep, stop_periodic_sweep
+        from zhili.cases.sweep.tasks import start_periodic_sweep, stop_periodic_sweep
 
         # The deadline sweep and the analytics sync run inside the server only when it owns its
         # database (not in tests, which hand the app theirs).

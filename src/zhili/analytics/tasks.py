@@ -1,4 +1,4 @@
-"""The server's periodic sync of the analytical store (pattern: ``zhili.cases.sweep.service``)."""
+"""The server's periodic sync of the analytical store (pattern: ``zhili.cases.sweep.tasks``)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ from zhili.audit.models import AuditEntry
 from zhili.cases.context import CaseContext
 from zhili.cases.lifecycle.deadlines import start_round
 from zhili.cases.models import Case, CaseEvent, Supervision
-from zhili.cases.sweep.service import run_periodic_sweep, start_periodic_sweep, stop_periodic_sweep, sweep
+from zhili.cases.sweep.service import sweep
+from zhili.cases.sweep.tasks import run_periodic_sweep, start_periodic_sweep, stop_periodic_sweep
 from zhili.db import Database
 from zhili.kernel.clock import as_aware
 from zhili.settings import Settings

@@ -1,4 +1,4 @@
-"""Scheduled work on cases: the deadline sweep (预警 / 超期 / 督办) and the server's periodic runner.
+"""The deadline sweep (预警 / 超期 / 督办) over the cases that may need a change.
 
 SQL narrows, Python decides. Each pass asks the database only for the cases that may need a change
 (conditions on the due columns and on the flags), locks them, and ``assess`` decides on each row. The
@@ -15,14 +15,11 @@ rule lives in one place, and a run that finds nothing to change writes nothing.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
 from sqlalchemy import (
     ColumnElement,
     Float,
@@ -48,12 +45,8 @@ from zhili.cases.context import CaseContext
 from zhili.cases.events import build_event
 from zhili.cases.models import Case, CaseAssignment, CaseEvent, Supervision
 from zhili.cases.states import HANDLING_STATES, OPEN_STATES, AssignmentRole, AssignmentStatus, CaseState
-from zhili.db import Database
 from zhili.kernel.clock import as_aware
-from zhili.settings import Settings
 from zhili.units.models import Unit
-
-log = logging.getLogger(__name__)
 
 SWEEP_ACTOR = "sweep"
 BATCH_SIZE = 500
@@ -425,64 +418,3 @@ def sweep(
             detail={"as_of": now.isoformat(), **report.counts()},
         )
     return report
-
-
-# -- the server's periodic run ----------------------------------------------------------------------
-
-
-def sweep_once(db: Database, settings: Settings, limit: int | None = PERIODIC_LIMIT) -> SweepReport:
-    """One sweep in its own transaction, committed when it succeeds."""
-    ctx = CaseContext.for_settings(settings)
-    with db.session(write=True) as session:
-        return sweep(session, ctx, limit=limit)
-
-
-def _describe(exc: BaseException) -> str:
-    # Database errors quote statement parameters; name the error types only.
-    inner = getattr(exc, "orig", None)
-    return type(exc).__name__ + (f"/{type(inner).__name__}" if inner is not None else "")
-
-
-async def run_periodic_sweep(app: FastAPI, *, interval_seconds: float | None = None) -> None:
-    """Sweep every ``sweep_interval_minutes`` (first after one interval) until cancelled.
-
-    After a run that had to defer cases it goes again soon, in short transactions, until the
-    backlog is gone.
-    """
-    settings: Settings = app.state.settings
-    db: Database = app.state.db
-    interval = settings.sweep_interval_minutes * 60 if interval_seconds is None else interval_seconds
-    if interval <= 0:
-        return
-    delay = interval
-    while True:
-        await asyncio.sleep(delay)
-        delay = interval
-        job = asyncio.ensure_future(asyncio.to_thread(sweep_once, db, settings))
-        try:
-            report = await asyncio.shield(job)
-        except asyncio.CancelledError:
-            await asyncio.wait([job])  # let a running transaction finish before shutdown
-            raise
-        except Exception as exc:
-            log.error("deadline sweep failed (%s); next attempt in %s s", _describe(exc), interval)
-            continue
-        level = logging.INFO if report.changed else logging.DEBUG
-        log.log(level, "deadline sweep done: %s", report.counts())
-        if report.deferred:
-            delay = min(interval, BACKLOG_PAUSE_SECONDS)
-
-
-def start_periodic_sweep(app: FastAPI) -> asyncio.Task[None] | None:
-    """Start the sweep loop on the running event loop; None when the interval setting is 0."""
-    settings: Settings = app.state.settings
-    if settings.sweep_interval_minutes <= 0:
-        return None
-    return asyncio.get_running_loop().create_task(run_periodic_sweep(app), name="zhili-deadline-sweep")
-
-
-async def stop_periodic_sweep(task: asyncio.Task[None] | None) -> None:
-    if task is None:
-        return
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)

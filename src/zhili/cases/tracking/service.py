@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from zhili.auth.models import Role
 from zhili.auth.scope import NOTHING, Actor
 from zhili.cases.context import CaseContext
-from zhili.cases.lifecycle import handlers
+from zhili.cases.lifecycle import closing
 from zhili.cases.lifecycle.service import apply_step
 from zhili.cases.models import Case, CaseEvent
 from zhili.cases.privacy import open_contact
@@ -266,7 +266,7 @@ def self_visit(
         CITIZEN,
         case,
         "visit",
-        lambda: handlers.visit(session, ctx, CITIZEN, case, answer),
+        lambda: closing.visit(session, ctx, CITIZEN, case, answer),
         client_ip=client_ip,
         detail={"via": "self_service", "solved": body.solved, "satisfaction": body.satisfaction.value},
     )
