@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from civicbot import Endpoint, HttpError, Open311Client
 from georeport import GeoReport
 
-import requests
 from open311.conftest import PERSONAL
 from zhili.auth import service
 from zhili.auth.models import Role
