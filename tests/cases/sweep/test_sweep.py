@@ -359,7 +359,7 @@ async def test_the_server_loop_sweeps_in_a_worker_thread(
 ) -> None:
     _, code = handled_case(app, session, upto="dispatch")
     backdate(session, ctx, code, datetime.now(UTC) - timedelta(days=30))
-    caplog.set_level(logging.INFO, logger="zhili.cases.sweep.service")
+    caplog.set_level(logging.INFO, logger="zhili.cases.sweep.tasks")
     task = asyncio.create_task(run_periodic_sweep(app, interval_seconds=0.01))
     try:
         [message] = await _wait_for_log(caplog, "deadline sweep done")
