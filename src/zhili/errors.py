@@ -40,6 +40,12 @@ class Forbidden(ZhiliError):
     code = "forbidden"
 
 
+class PasswordChangeRequired(Forbidden):
+    """Signed in with a one-time password: every surface refuses work until it is changed."""
+
+    code = "password_change_required"
+
+
 class NotFound(ZhiliError):
     status = 404
     code = "not_found"

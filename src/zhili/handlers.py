@@ -14,7 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from zhili.errors import RedirectTo, ZhiliError
+from zhili.errors import PasswordChangeRequired, RedirectTo, ZhiliError
+
+PASSWORD_PAGE = "/account/password"
 
 log = logging.getLogger("zhili.errors")
 
@@ -80,6 +82,8 @@ def error_response(request: Request, status: int, body: dict[str, Any]) -> Respo
 def install(app: FastAPI) -> None:
     @app.exception_handler(ZhiliError)
     async def zhili_error(request: Request, exc: ZhiliError) -> Response:
+        if isinstance(exc, PasswordChangeRequired) and not _wants_json(request):
+            exc = RedirectTo(PASSWORD_PAGE)
         if isinstance(exc, RedirectTo):
             if request.headers.get("HX-Request") == "true":
                 return Response(status_code=204, headers={"HX-Redirect": exc.location})

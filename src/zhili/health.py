@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from zhili import __version__
+from zhili.auth.policy import anyone
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[anyone.depends])
 
 
 @router.get("/healthz")

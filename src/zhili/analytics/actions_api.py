@@ -6,38 +6,24 @@ import json
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from zhili.analytics import proactive, topics
 from zhili.analytics.filters import Reach
 from zhili.analytics.models import Topic
+from zhili.analytics.policy import TaskAssigner, TaskReader
 from zhili.analytics.service import engine
-from zhili.auth.models import Role
-from zhili.auth.scope import Actor
-from zhili.deps import DbSession, require_roles
+from zhili.deps import DbSession
 from zhili.errors import NotFound
 from zhili.kernel.clock import as_aware, local_zone, utcnow
 from zhili.settings import Settings
-from zhili.units.models import Unit
 
 # Included by ``analytics.api.router``, which adds the /api/analytics prefix.
 router = APIRouter(tags=["analytics"])
 
-Leader = Annotated[Actor, Depends(require_roles(Role.dispatcher, Role.supervisor))]
-Staff = Annotated[
-    Actor,
-    Depends(
-        require_roles(Role.operator, Role.dispatcher, Role.supervisor, Role.unit_staff, Role.grid_worker)
-    ),
-]
 OUTCOME_DAYS = 28
-
-
-def _reach(session: DbSession, actor: Actor) -> Reach:
-    code = session.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
-    return Reach.of(actor, code)
 
 
 def _settings(request: Request) -> Settings:
@@ -91,22 +77,22 @@ def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
 
 @router.get("/topics/candidates")
 def topic_candidates(
-    actor: Staff,
+    actor: TaskReader,
     session: DbSession,
     request: Request,
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[dict[str, Any]]:
     """每月一题候选：按诉求量、反复性、波及面和增长综合排序。"""
-    return topics.candidates(engine(_settings(request)), _reach(session, actor), month, limit)
+    return topics.candidates(engine(_settings(request)), Reach.of(actor), month, limit)
 
 
 @router.post("/topics", status_code=201)
-def choose_topic(body: TopicIn, actor: Leader, session: DbSession, request: Request) -> dict[str, Any]:
+def choose_topic(body: TopicIn, actor: TaskAssigner, session: DbSession, request: Request) -> dict[str, Any]:
     """选定每月一题：关联本月相关诉求，并给承办单位布置有期限的任务。"""
     settings = _settings(request)
     topic = topics.choose(
-        session, engine(settings), actor, _reach(session, actor),
+        session, engine(settings), actor, Reach.of(actor),
         month=body.month, category=body.category, area=body.area, keyword=body.keyword, title=body.title,
         tasks=[topics.TaskSpec(t.unit, t.due, t.note) for t in body.tasks],
         tz=settings.timezone, now=utcnow(),
@@ -116,7 +102,9 @@ def choose_topic(body: TopicIn, actor: Leader, session: DbSession, request: Requ
 
 @router.get("/topics")
 def list_topics(
-    actor: Staff, session: DbSession, month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None
+    actor: TaskReader,
+    session: DbSession,
+    month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
 ) -> list[dict[str, Any]]:
     statement = select(Topic).order_by(Topic.month.desc(), Topic.id)
     if month:
@@ -125,7 +113,7 @@ def list_topics(
 
 
 @router.get("/topics/{topic_id}/report")
-def topic_report(topic_id: int, actor: Staff, session: DbSession, request: Request) -> dict[str, Any]:
+def topic_report(topic_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
     """每月一题成效：选题前后相同天数内的日均诉求量。"""
     topic = session.get(Topic, topic_id)
     if topic is None:
@@ -133,14 +121,16 @@ def topic_report(topic_id: int, actor: Staff, session: DbSession, request: Reque
     settings = _settings(request)
     pivot = as_aware(topic.chosen_at).astimezone(local_zone(settings.timezone)).date()
     change = topics.demand_change(
-        engine(settings), _reach(session, actor), category=topic.category_code, area=topic.area_code,
+        engine(settings), Reach.of(actor), category=topic.category_code, area=topic.area_code,
         keyword=topic.keyword, pivot=pivot, days=OUTCOME_DAYS,
     )  # fmt: skip
     return {"topic": _topic_out(session, topic), "demand": change}
 
 
 @router.post("/warnings/tasks", status_code=201)
-def warning_task(body: WarningTaskIn, actor: Leader, session: DbSession, request: Request) -> dict[str, Any]:
+def warning_task(
+    body: WarningTaskIn, actor: TaskAssigner, session: DbSession, request: Request
+) -> dict[str, Any]:
     """把预警转为街乡的主动治理任务（未诉先办）。"""
     settings = _settings(request)
     task = proactive.task_from_warning(
@@ -152,13 +142,15 @@ def warning_task(body: WarningTaskIn, actor: Leader, session: DbSession, request
 
 @router.get("/tasks")
 def tasks(
-    actor: Staff, session: DbSession, status: Annotated[str | None, Query(pattern="^(open|done)$")] = None
+    actor: TaskReader,
+    session: DbSession,
+    status: Annotated[str | None, Query(pattern="^(open|done)$")] = None,
 ) -> list[dict[str, Any]]:
     return [proactive.describe(session, t) for t in proactive.list_tasks(session, actor, status)]
 
 
 @router.get("/tasks/{task_id}")
-def task_detail(task_id: int, actor: Staff, session: DbSession, request: Request) -> dict[str, Any]:
+def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
     """任务及其成效：预警任务按街乡 × 类别比较办结前后的诉求量。"""
     task = proactive.readable_task(session, actor, task_id)
     out = proactive.describe(session, task)
@@ -174,5 +166,5 @@ def task_detail(task_id: int, actor: Staff, session: DbSession, request: Request
 
 
 @router.post("/tasks/{task_id}/done")
-def task_done(task_id: int, body: DoneIn, actor: Staff, session: DbSession) -> dict[str, Any]:
+def task_done(task_id: int, body: DoneIn, actor: TaskReader, session: DbSession) -> dict[str, Any]:
     return proactive.describe(session, proactive.complete(session, actor, task_id, body.outcome, utcnow()))

@@ -7,34 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from zhili.analytics import actions_api, console, views, warnings
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter
+from zhili.analytics.policy import AnalystActor, ConsoleUser
 from zhili.analytics.service import engine
-from zhili.auth.models import Role
-from zhili.auth.scope import Actor
-from zhili.deps import DbSession, require_roles
 from zhili.settings import Settings
-from zhili.units.models import Unit
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 
-ANALYST_ROLES = (
-    Role.operator,
-    Role.dispatcher,
-    Role.supervisor,
-    Role.unit_staff,
-    Role.community_worker,
-    Role.grid_worker,
-)
-AnalystActor = Annotated[Actor, Depends(require_roles(*ANALYST_ROLES))]
 
-
-def reach(actor: AnalystActor, session: DbSession) -> Reach:
-    code = session.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
-    return Reach.of(actor, code)
+def reach(actor: AnalystActor) -> Reach:
+    return Reach.of(actor)
 
 
 Analyst = Annotated[Reach, Depends(reach)]
@@ -162,7 +147,7 @@ class SqlIn(BaseModel):
 
 
 @router.post("/sql")
-def sql_console(body: SqlIn, actor: AnalystActor, request: Request, e: Store) -> dict[str, Any]:
+def sql_console(body: SqlIn, actor: ConsoleUser, request: Request, e: Store) -> dict[str, Any]:
     """只读 SQL 控制台：仅限分析库，限时、限行；只对全市范围的用户开放。"""
     settings: Settings = request.app.state.settings
     return console.run(e, actor, body.sql, settings.analytics_query_seconds, settings.analytics_row_cap)

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from zhili.analytics.engine import Engine
+from zhili.analytics.policy import can_use_sql_console
 from zhili.analytics.schema import CASES, EVENTS
 from zhili.auth.scope import Actor
 from zhili.errors import Forbidden, ValidationFailed
@@ -51,9 +52,8 @@ def _check(sql: str) -> str:
 
 
 def run(engine: Engine, actor: Actor, sql: str, seconds: float, row_cap: int) -> dict[str, Any]:
-    city_wide = actor.scope.everything or any(len(code) <= 4 for code in actor.scope.division_codes)
-    if not city_wide:
-        raise Forbidden("SQL 控制台仅对全市范围的用户开放")
+    if not can_use_sql_console(actor):
+        raise Forbidden("SQL 控制台仅对全市范围的分析用户开放")
     _check(sql)
     con = _connection(engine)
     timer = threading.Timer(seconds, con.interrupt)

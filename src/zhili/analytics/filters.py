@@ -20,9 +20,9 @@ class Reach:
     unit_code: str | None = None
 
     @classmethod
-    def of(cls, actor: Actor, unit_code: str | None) -> Reach:
+    def of(cls, actor: Actor) -> Reach:
         scope = actor.scope
-        return cls(scope.everything, scope.division_codes, unit_code)
+        return cls(scope.everything, scope.division_codes, actor.unit_code)
 
 
 CITY = Reach(everything=True)

@@ -12,16 +12,14 @@ from sqlalchemy.orm import Session
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import CITY
 from zhili.analytics.models import EarlyWarning, ProactiveTask
+from zhili.analytics.policy import oversees_tasks
 from zhili.analytics.topics import due_at
 from zhili.analytics.warnings import early_warnings
 from zhili.audit import service as audit
-from zhili.auth.models import Role
 from zhili.auth.scope import Actor
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.kernel.clock import local_zone
 from zhili.units.models import Unit
-
-SUPERVISING_ROLES = frozenset({Role.dispatcher, Role.supervisor, Role.admin})
 
 
 def task_from_warning(
@@ -89,14 +87,14 @@ def task_from_warning(
 
 def readable_task(session: Session, actor: Actor, task_id: int) -> ProactiveTask:
     task = session.get(ProactiveTask, task_id)
-    if task is None or not (actor.role in SUPERVISING_ROLES or task.unit_id == actor.unit_id):
+    if task is None or not (oversees_tasks(actor) or task.unit_id == actor.unit_id):
         raise NotFound("任务不存在")
     return task
 
 
 def list_tasks(session: Session, actor: Actor, status: str | None) -> list[ProactiveTask]:
     statement = select(ProactiveTask).order_by(ProactiveTask.due_at, ProactiveTask.id)
-    if actor.role not in SUPERVISING_ROLES:
+    if not oversees_tasks(actor):
         statement = statement.where(ProactiveTask.unit_id == actor.unit_id)
     if status:
         statement = statement.where(ProactiveTask.status == status)
@@ -105,7 +103,7 @@ def list_tasks(session: Session, actor: Actor, status: str | None) -> list[Proac
 
 def complete(session: Session, actor: Actor, task_id: int, outcome: str, now: datetime) -> ProactiveTask:
     task = readable_task(session, actor, task_id)
-    if task.unit_id != actor.unit_id and actor.role not in SUPERVISING_ROLES:
+    if task.unit_id != actor.unit_id and not oversees_tasks(actor):
         raise Forbidden("只有承办单位可以办结此任务")
     if task.status == "done":
         raise Conflict("任务已办结", field="outcome")

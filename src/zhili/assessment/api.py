@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Response
 
 from zhili.assessment import config, periods, reports, repository, service
 from zhili.assessment.api_appeals import router as appeals_router
-from zhili.assessment.deps import PublisherActor, ReaderActor, SettingsDep, zone
+from zhili.assessment.deps import SettingsDep, zone
 from zhili.assessment.export import filename, to_csv, to_xlsx
 from zhili.assessment.models import League
+from zhili.assessment.policy import AssessmentReader, Publisher, RulesEditor
 from zhili.assessment.schemas import (
     DrillDownOut,
     LeagueOut,
@@ -22,7 +23,7 @@ from zhili.assessment.schemas import (
     TrendOut,
 )
 from zhili.assessment.views import row_out, run_out
-from zhili.deps import AdminActor, DbSession
+from zhili.deps import DbSession
 
 router = APIRouter(prefix="/api/assessment", tags=["assessment"])
 router.include_router(appeals_router)
@@ -32,7 +33,7 @@ DayQ = Query(default=None, max_length=10, description="YYYY-MM-DD（含）")
 
 
 @router.get("/rules", response_model=RulesOut)
-def get_rules(_actor: ReaderActor, session: DbSession, settings: SettingsDep) -> RulesOut:
+def get_rules(_actor: AssessmentReader, session: DbSession, settings: SettingsDep) -> RulesOut:
     row = config.active_rule_set(session)
     rules, rule_set_id = config.active_rules(session, settings)
     return RulesOut(
@@ -45,7 +46,7 @@ def get_rules(_actor: ReaderActor, session: DbSession, settings: SettingsDep) ->
 
 
 @router.put("/rules", response_model=RulesOut)
-def put_rules(body: RulesIn, admin: AdminActor, session: DbSession) -> RulesOut:
+def put_rules(body: RulesIn, admin: RulesEditor, session: DbSession) -> RulesOut:
     row = config.save_rules(session, body.rules, actor=admin.username, note=body.note)
     return RulesOut(
         rule_set_id=row.id,
@@ -57,7 +58,7 @@ def put_rules(body: RulesIn, admin: AdminActor, session: DbSession) -> RulesOut:
 
 
 @router.post("/runs", response_model=LeagueOut, status_code=201)
-def publish_run(body: RunIn, actor: PublisherActor, session: DbSession, settings: SettingsDep) -> LeagueOut:
+def publish_run(body: RunIn, actor: Publisher, session: DbSession, settings: SettingsDep) -> LeagueOut:
     period = periods.resolve(body.month, body.start, body.end)
     rules, rule_set_id = config.active_rules(session, settings)
     run, rows = service.publish(
@@ -68,7 +69,7 @@ def publish_run(body: RunIn, actor: PublisherActor, session: DbSession, settings
 
 @router.get("/runs", response_model=list[RunOut])
 def list_runs(
-    _actor: ReaderActor,
+    _actor: AssessmentReader,
     session: DbSession,
     period: str | None = Query(default=None, max_length=32, description="考核期，如 2026-10"),
     limit: int = Query(default=100, ge=1, le=500),
@@ -77,13 +78,13 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}", response_model=RunOut)
-def get_run(run_id: int, _actor: ReaderActor, session: DbSession) -> RunOut:
+def get_run(run_id: int, _actor: AssessmentReader, session: DbSession) -> RunOut:
     return run_out(repository.get_run(session, run_id))
 
 
 @router.get("/league", response_model=LeagueOut)
 def league_table(
-    _actor: ReaderActor,
+    _actor: AssessmentReader,
     session: DbSession,
     month: str | None = MonthQ,
     start: str | None = DayQ,
@@ -97,7 +98,7 @@ def league_table(
 
 @router.get("/live", response_model=LeagueOut)
 def live_table(
-    _actor: ReaderActor,
+    _actor: AssessmentReader,
     session: DbSession,
     settings: SettingsDep,
     month: str | None = MonthQ,
@@ -111,7 +112,7 @@ def live_table(
 
 @router.get("/trend", response_model=TrendOut)
 def unit_trend(
-    _actor: ReaderActor,
+    _actor: AssessmentReader,
     session: DbSession,
     unit: str = Query(max_length=32, description="单位编码"),
     from_month: str = Query(alias="from", max_length=7, description="开始月份 YYYY-MM"),
@@ -123,7 +124,7 @@ def unit_trend(
 
 @router.get("/trend/league", response_model=list[LeagueTrendPoint])
 def league_trend(
-    _actor: ReaderActor,
+    _actor: AssessmentReader,
     session: DbSession,
     league: League,
     from_month: str = Query(alias="from", max_length=7),
@@ -134,7 +135,7 @@ def league_trend(
 
 @router.get("/drilldown", response_model=DrillDownOut)
 def drill_down(
-    actor: ReaderActor,
+    actor: AssessmentReader,
     session: DbSession,
     settings: SettingsDep,
     unit: str = Query(max_length=32, description="单位编码"),
@@ -153,7 +154,7 @@ def drill_down(
 
 @router.get("/export")
 def export(
-    _actor: ReaderActor,
+    _actor: AssessmentReader,
     session: DbSession,
     month: str | None = MonthQ,
     start: str | None = DayQ,

@@ -6,22 +6,23 @@ from fastapi import APIRouter, Query
 
 from zhili.assessment import appeals
 from zhili.assessment.models import AppealStatus
+from zhili.assessment.policy import AppealsUser
 from zhili.assessment.schemas import AppealIn, AppealOut, DecisionIn
 from zhili.assessment.views import appeal_out
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
 
 router = APIRouter(prefix="/appeals")
 
 
 @router.post("", response_model=AppealOut, status_code=201)
-def file_appeal(body: AppealIn, actor: StaffActor, session: DbSession) -> AppealOut:
+def file_appeal(body: AppealIn, actor: AppealsUser, session: DbSession) -> AppealOut:
     appeal = appeals.file_appeal(session, actor, body.case_code, body.reason, body.evidence)
     return appeal_out(appeal, body.case_code)
 
 
 @router.get("", response_model=list[AppealOut])
 def list_appeals(
-    actor: StaffActor,
+    actor: AppealsUser,
     session: DbSession,
     status: AppealStatus | None = None,
     limit: int = Query(default=100, ge=1, le=500),
@@ -31,10 +32,10 @@ def list_appeals(
 
 
 @router.get("/{appeal_id}", response_model=AppealOut)
-def get_appeal(appeal_id: int, actor: StaffActor, session: DbSession) -> AppealOut:
+def get_appeal(appeal_id: int, actor: AppealsUser, session: DbSession) -> AppealOut:
     return appeal_out(*appeals.get_appeal(session, actor, appeal_id))
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealOut)
-def decide(appeal_id: int, body: DecisionIn, actor: StaffActor, session: DbSession) -> AppealOut:
+def decide(appeal_id: int, body: DecisionIn, actor: AppealsUser, session: DbSession) -> AppealOut:
     return appeal_out(*appeals.decide(session, actor, appeal_id, body.approve, body.note))

@@ -13,16 +13,14 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from zhili.assessment.models import Appeal, AppealStatus
+from zhili.assessment.policy import can_decide_appeal, can_file_appeal, can_use_appeals, sees_own_appeals_only
 from zhili.audit.service import record
-from zhili.auth.models import Role
 from zhili.auth.scope import Actor
 from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import get_readable, readable_cases
 from zhili.cases.states import AssignmentRole
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.kernel.clock import utcnow
-
-DECIDERS = frozenset({Role.dispatcher, Role.supervisor, Role.admin})
 
 
 def _involved(session: Session, case: Case, unit_id: int) -> bool:
@@ -42,7 +40,7 @@ def _involved(session: Session, case: Case, unit_id: int) -> bool:
 
 
 def file_appeal(session: Session, actor: Actor, case_code: str, reason: str, evidence: str) -> Appeal:
-    if actor.role != Role.unit_staff or actor.unit_id is None:
+    if not can_file_appeal(actor) or actor.unit_id is None:
         raise Forbidden("只有承办单位可以提出申诉")
     if not reason.strip():
         raise ValidationFailed("请填写申诉理由", field="reason")
@@ -82,7 +80,7 @@ def readable_appeals(actor: Actor) -> Select[Appeal, str]:
     """Appeals on cases the actor may read; a unit sees only its own."""
     cases = readable_cases(actor).with_only_columns(Case.id)
     query = select(Appeal, Case.code).join(Case, Case.id == Appeal.case_id).where(Appeal.case_id.in_(cases))
-    if actor.role == Role.unit_staff:
+    if sees_own_appeals_only(actor):
         query = query.where(Appeal.unit_id == actor.unit_id)
     return query
 
@@ -90,8 +88,7 @@ def readable_appeals(actor: Actor) -> Select[Appeal, str]:
 def list_appeals(
     session: Session, actor: Actor, status: AppealStatus | None = None, limit: int = 100, offset: int = 0
 ) -> Sequence[tuple[Appeal, str]]:
-    if actor.role not in DECIDERS and actor.role != Role.unit_staff:
-        raise Forbidden("当前角色无权查看申诉")
+    can_use_appeals.require(actor)
     query = readable_appeals(actor)
     if status:
         query = query.where(Appeal.status == status)
@@ -109,7 +106,7 @@ def get_appeal(session: Session, actor: Actor, appeal_id: int) -> tuple[Appeal, 
 def decide(
     session: Session, actor: Actor, appeal_id: int, approve: bool, note: str | None
 ) -> tuple[Appeal, str]:
-    if actor.role not in DECIDERS:
+    if not can_decide_appeal(actor):
         raise Forbidden("只有派单员或督办/领导可以审核申诉")
     appeal, code = get_appeal(session, actor, appeal_id)
     if appeal.status != AppealStatus.pending:

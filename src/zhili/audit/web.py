@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from zhili.audit import repository, service
 from zhili.audit.models import AuditEntry
+from zhili.audit.policy import AuditReader
 from zhili.deps import DbSession
-from zhili.web.context import AdminWebUser
 from zhili.web.templating import is_htmx, local_time, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 def audit_page(
     request: Request,
     session: DbSession,
-    _admin: AdminWebUser,
+    _admin: AuditReader,
     action: Annotated[str, Query(max_length=64)] = "",
     actor: Annotated[str, Query(max_length=64)] = "",
     target: Annotated[str, Query(max_length=64)] = "",
@@ -62,7 +62,7 @@ def audit_page(
 
 
 @router.post("/admin/audit/verify", response_class=HTMLResponse)
-def verify_submit(request: Request, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def verify_submit(request: Request, session: DbSession, _admin: AuditReader) -> HTMLResponse:
     result = service.verify(session)
     broken = session.get(AuditEntry, result.broken_seq) if result.broken_seq is not None else None
     context = {"result": result, "broken": broken, "local_time": local_time}

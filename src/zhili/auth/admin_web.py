@@ -11,17 +11,17 @@ from sqlalchemy.orm import Session
 
 from zhili.auth import repository, service
 from zhili.auth.models import ROLE_LABELS, Role, User
+from zhili.auth.policy import ASSIGNABLE_ROLES, AccountAdmin
 from zhili.deps import DbSession
 from zhili.errors import ValidationFailed, ZhiliError
 from zhili.units.models import Unit
-from zhili.web.context import AdminWebUser
 from zhili.web.templating import local_time, render, see_other
 
 router = APIRouter(include_in_schema=False)
 
 
 # Citizens sign themselves up through the public channels; admins create staff and clients.
-CREATABLE_ROLES = {role.value: ROLE_LABELS[role] for role in Role if role != Role.citizen}
+CREATABLE_ROLES = {role.value: ROLE_LABELS[role] for role in Role if role in ASSIGNABLE_ROLES}
 ALL_ROLES = {role.value: ROLE_LABELS[role] for role in Role}
 Text = Annotated[str, Form(max_length=256)]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -64,7 +64,7 @@ def _users_page(
 def users_page(
     request: Request,
     session: DbSession,
-    _admin: AdminWebUser,
+    _admin: AccountAdmin,
     role: Annotated[str, Query(max_length=24)] = "",
     q: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
@@ -82,7 +82,7 @@ def _secret_page(request: Request, title: str, user: User, secret: str, note: st
 def create_user_submit(
     request: Request,
     session: DbSession,
-    admin: AdminWebUser,
+    admin: AccountAdmin,
     username: Text = "",
     display_name: Text = "",
     role: Text = "",
@@ -108,7 +108,7 @@ def create_user_submit(
                     role=Role(role),
                     display_name=form["display_name"] or None,
                     unit_code=form["unit"] or None,
-                    actor=admin.actor.username,
+                    actor=admin.username,
                 )
         except ZhiliError as exc:
             errors.update(exc.form_errors())
@@ -125,12 +125,12 @@ def create_user_submit(
 
 @router.post("/admin/users/{user_id}/reset", response_class=HTMLResponse)
 def reset_password_submit(
-    request: Request, user_id: int, session: DbSession, admin: AdminWebUser
+    request: Request, user_id: int, session: DbSession, admin: AccountAdmin
 ) -> Response:
     user = repository.get_user(session, user_id)
-    if user.id == admin.actor.user_id:
+    if user.id == admin.user_id:
         raise ValidationFailed("不能在此重置自己的密码，请使用“修改密码”页面")
-    password = service.update_user(session, user, actor=admin.actor.username, reset_password=True)
+    password = service.update_user(session, user, actor=admin.username, reset_password=True)
     return _secret_page(
         request,
         "密码已重置",
@@ -141,11 +141,11 @@ def reset_password_submit(
 
 
 @router.post("/admin/users/{user_id}/active", response_class=HTMLResponse)
-def toggle_active_submit(request: Request, user_id: int, session: DbSession, admin: AdminWebUser) -> Response:
+def toggle_active_submit(request: Request, user_id: int, session: DbSession, admin: AccountAdmin) -> Response:
     user = repository.get_user(session, user_id)
-    if user.id == admin.actor.user_id:
+    if user.id == admin.user_id:
         raise ValidationFailed("不能停用自己的账号")
-    service.update_user(session, user, actor=admin.actor.username, is_active=not user.is_active)
+    service.update_user(session, user, actor=admin.username, is_active=not user.is_active)
     return see_other(request, "/admin/users")
 
 
@@ -174,13 +174,13 @@ def _keys_page(
 
 
 @router.get("/admin/users/{user_id}/keys", response_class=HTMLResponse)
-def keys_page(request: Request, user_id: int, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def keys_page(request: Request, user_id: int, session: DbSession, _admin: AccountAdmin) -> HTMLResponse:
     return _keys_page(request, session, repository.get_user(session, user_id))
 
 
 @router.post("/admin/users/{user_id}/keys", response_class=HTMLResponse)
 def issue_key_submit(
-    request: Request, user_id: int, session: DbSession, admin: AdminWebUser, name: Text = ""
+    request: Request, user_id: int, session: DbSession, admin: AccountAdmin, name: Text = ""
 ) -> Response:
     user = repository.get_user(session, user_id)
     if len(name.strip()) > 64:
@@ -189,13 +189,13 @@ def issue_key_submit(
         )
     try:
         with session.begin_nested():
-            _, clear = service.issue_api_key(session, user, name, actor=admin.actor.username)
+            _, clear = service.issue_api_key(session, user, name, actor=admin.username)
     except ZhiliError as exc:
         return _keys_page(request, session, user, name=name, errors=exc.form_errors(), status=422)
     return _keys_page(request, session, user, new_key=clear)
 
 
 @router.post("/admin/keys/{key_id}/revoke", response_class=HTMLResponse)
-def revoke_key_submit(request: Request, key_id: int, session: DbSession, admin: AdminWebUser) -> Response:
-    api_key = service.revoke_api_key(session, key_id, actor=admin.actor.username)
+def revoke_key_submit(request: Request, key_id: int, session: DbSession, admin: AccountAdmin) -> Response:
+    api_key = service.revoke_api_key(session, key_id, actor=admin.username)
     return see_other(request, f"/admin/users/{api_key.user_id}/keys")

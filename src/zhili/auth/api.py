@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from zhili.auth import repository, service
+from zhili.auth import permission_table, repository, service
+from zhili.auth.deps import session_stamp
 from zhili.auth.models import Role, User
+from zhili.auth.permission_table import RoutePermissionOut
+from zhili.auth.policy import AccountAdmin, Anyone, SignedIn
 from zhili.auth.schemas import (
     ApiKeyIn,
     ApiKeyIssued,
@@ -19,7 +22,7 @@ from zhili.auth.schemas import (
     UserUpdateIn,
 )
 from zhili.csrf import csrf_token
-from zhili.deps import AdminActor, DbSession, StaffActor, client_ip, session_stamp
+from zhili.deps import DbSession, client_ip
 from zhili.errors import NotAuthenticated, TooManyAttempts
 from zhili.settings import Settings
 
@@ -48,26 +51,26 @@ def sign_in(request: Request, session: DbSession, username: str, password: str) 
 
 
 @router.post("/auth/login", response_model=LoginOut)
-def login(body: LoginIn, request: Request, session: DbSession) -> LoginOut:
+def login(body: LoginIn, request: Request, session: DbSession, _: Anyone) -> LoginOut:
     user = sign_in(request, session, body.username, body.password)
     token = start_session(request, user)
     return LoginOut(user=UserOut.model_validate(user), csrf_token=token)
 
 
 @router.post("/auth/logout")
-def logout(request: Request) -> dict[str, bool]:
+def logout(request: Request, _: Anyone) -> dict[str, bool]:
     request.session.clear()
     return {"ok": True}
 
 
 @router.get("/auth/me", response_model=UserOut)
-def me(actor: StaffActor, session: DbSession) -> UserOut:
+def me(actor: SignedIn, session: DbSession) -> UserOut:
     return UserOut.model_validate(repository.get_user(session, actor.user_id or 0))
 
 
 @router.post("/auth/password")
 def change_password(
-    body: PasswordChangeIn, request: Request, actor: StaffActor, session: DbSession
+    body: PasswordChangeIn, request: Request, actor: SignedIn, session: DbSession
 ) -> dict[str, bool]:
     user = repository.get_user(session, actor.user_id or 0)
     service.change_password(session, user, body.old_password, body.new_password)
@@ -75,9 +78,15 @@ def change_password(
     return {"ok": True}
 
 
+@router.get("/permissions", response_model=list[RoutePermissionOut])
+def list_permissions(_admin: AccountAdmin, request: Request) -> list[RoutePermissionOut]:
+    """Every route and the permission it requires (the table in docs/permissions.md)."""
+    return permission_table.rows(request.app)
+
+
 @router.get("/users", response_model=list[UserOut])
 def list_users(
-    _admin: AdminActor,
+    _admin: AccountAdmin,
     session: DbSession,
     role: Role | None = None,
     unit_id: int | None = None,
@@ -89,7 +98,7 @@ def list_users(
 
 
 @router.post("/users", response_model=UserCreateOut, status_code=201)
-def create_user(body: UserCreateIn, admin: AdminActor, session: DbSession) -> UserCreateOut:
+def create_user(body: UserCreateIn, admin: AccountAdmin, session: DbSession) -> UserCreateOut:
     user, generated = service.create_user(
         session,
         username=body.username,
@@ -103,7 +112,7 @@ def create_user(body: UserCreateIn, admin: AdminActor, session: DbSession) -> Us
 
 
 @router.patch("/users/{user_id}", response_model=UserCreateOut)
-def update_user(user_id: int, body: UserUpdateIn, admin: AdminActor, session: DbSession) -> UserCreateOut:
+def update_user(user_id: int, body: UserUpdateIn, admin: AccountAdmin, session: DbSession) -> UserCreateOut:
     user = repository.get_user(session, user_id)
     generated = service.update_user(
         session,
@@ -119,17 +128,17 @@ def update_user(user_id: int, body: UserUpdateIn, admin: AdminActor, session: Db
 
 
 @router.get("/api-keys", response_model=list[ApiKeyOut])
-def list_api_keys(_admin: AdminActor, session: DbSession, user_id: int | None = None) -> list[ApiKeyOut]:
+def list_api_keys(_admin: AccountAdmin, session: DbSession, user_id: int | None = None) -> list[ApiKeyOut]:
     return [ApiKeyOut.model_validate(k) for k in repository.list_api_keys(session, user_id)]
 
 
 @router.post("/users/{user_id}/api-keys", response_model=ApiKeyIssued, status_code=201)
-def issue_api_key(user_id: int, body: ApiKeyIn, admin: AdminActor, session: DbSession) -> ApiKeyIssued:
+def issue_api_key(user_id: int, body: ApiKeyIn, admin: AccountAdmin, session: DbSession) -> ApiKeyIssued:
     user = repository.get_user(session, user_id)
     api_key, clear = service.issue_api_key(session, user, body.name, actor=admin.username)
     return ApiKeyIssued(api_key=ApiKeyOut.model_validate(api_key), key=clear)
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyOut)
-def revoke_api_key(key_id: int, admin: AdminActor, session: DbSession) -> ApiKeyOut:
+def revoke_api_key(key_id: int, admin: AccountAdmin, session: DbSession) -> ApiKeyOut:
     return ApiKeyOut.model_validate(service.revoke_api_key(session, key_id, actor=admin.username))

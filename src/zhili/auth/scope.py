@@ -12,10 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from zhili.auth.models import Role
-
-# Roles whose unit is a 12345 centre or the city itself see the city their unit answers for.
-CITY_WIDE_ROLES = frozenset({Role.admin})
+from zhili.auth.models import ROLE_LABELS, Role
 
 
 @dataclass(frozen=True)
@@ -57,18 +54,31 @@ class Actor:
     scope: Scope
     display_name: str = ""
     must_change_password: bool = False
+    unit_code: str | None = None
+    unit_name: str | None = None
 
     @property
     def is_anonymous(self) -> bool:
         return self.user_id is None
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
 
-
-ANONYMOUS = Actor(user_id=None, username="anonymous", role=Role.citizen, unit_id=None, scope=NOTHING)
+    @property
+    def name(self) -> str:
+        """What pages call the user: the display name, or the user name."""
+        return self.display_name or self.username
 
 
 def readable(actor: Actor) -> Scope:
     """The jurisdiction scope every query of jurisdiction-bound data filters by."""
     return actor.scope
+
+
+def citizen(name: str) -> Actor:
+    """A citizen acting without an account (the portal, a 回访 link): named for the record only."""
+    return Actor(user_id=None, username=name, role=Role.citizen, unit_id=None, scope=NOTHING)
+
+
+ANONYMOUS = citizen("anonymous")

@@ -27,12 +27,6 @@ ADDRESS_FACTOR = 5
 ASSIGNMENT_ONLY_KINDS = frozenset({UnitKind.district_dept, UnitKind.city_dept, UnitKind.enterprise})
 
 
-def scope_for(session: Session, user: User) -> Scope:
-    # The unit's kind matters only to unit staff (see _scope); others need no unit read.
-    unit = session.get(Unit, user.unit_id) if user.role == Role.unit_staff and user.unit_id else None
-    return _scope(session, user.role, user.unit_id, unit.kind if unit is not None else None)
-
-
 def _scope(session: Session, role: Role, unit_id: int | None, unit_kind: UnitKind | None) -> Scope:
     if role == Role.admin:
         return EVERYTHING
@@ -64,7 +58,7 @@ class _Owner(Protocol):
     def must_change_password(self) -> bool: ...
 
 
-def _actor(owner: _Owner, scope: Scope) -> Actor:
+def _actor(owner: _Owner, scope: Scope, unit: tuple[str, str] | None, *, by_key: bool = False) -> Actor:
     return Actor(
         user_id=owner.id,
         username=owner.username,
@@ -72,12 +66,18 @@ def _actor(owner: _Owner, scope: Scope) -> Actor:
         unit_id=owner.unit_id,
         scope=scope,
         display_name=owner.display_name,
-        must_change_password=owner.must_change_password,
+        # A key is its own credential: the account's one-time password does not hold it back.
+        must_change_password=owner.must_change_password and not by_key,
+        unit_code=unit[0] if unit else None,
+        unit_name=unit[1] if unit else None,
     )
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    return _actor(user, scope_for(session, user))
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    kind = unit.kind if unit is not None else None
+    scope = _scope(session, user.role, user.unit_id, kind)
+    return _actor(user, scope, (unit.code, unit.name) if unit is not None else None)
 
 
 def system_actor(name: str = "system") -> Actor:
@@ -267,6 +267,8 @@ def actor_for_api_key(session: Session, clear: str) -> Actor | None:
             users.c.display_name,
             users.c.must_change_password,
             units.c.kind.label("unit_kind"),
+            units.c.code.label("unit_code"),
+            units.c.name.label("unit_name"),
         )
         .select_from(api_keys.join(users, users.c.id == api_keys.c.user_id))
         .outerjoin(units, units.c.id == users.c.unit_id)
@@ -282,7 +284,8 @@ def actor_for_api_key(session: Session, clear: str) -> Actor | None:
     # Touch at most once a minute, so reads stay reads.
     if row.last_used_at is None or now - as_aware(row.last_used_at) > timedelta(minutes=1):
         connection.execute(update(ApiKey).where(ApiKey.id == row.key_id).values(last_used_at=now))
-    return _actor(row, _scope(session, row.role, row.unit_id, row.unit_kind))
+    unit = (row.unit_code, row.unit_name) if row.unit_code else None
+    return _actor(row, _scope(session, row.role, row.unit_id, row.unit_kind), unit, by_key=True)
 
 
 def update_user(

@@ -9,12 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from zhili.auth import repository, service
 from zhili.auth.api import sign_in, start_session
-from zhili.deps import DbSession, session_stamp
+from zhili.auth.deps import CurrentActor, session_stamp
+from zhili.auth.policy import SignedIn, anyone
+from zhili.deps import DbSession
 from zhili.errors import NotAuthenticated, TooManyAttempts, ValidationFailed
-from zhili.web.context import SignedInUser, WebUserDep
 from zhili.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+PUBLIC = [anyone.depends]
 
 
 def _safe_next(target: str | None) -> str:
@@ -24,14 +26,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, user: WebUserDep, next: str = "/") -> Response:
-    if user is not None:
+@router.get("/login", response_class=HTMLResponse, dependencies=PUBLIC)
+def login_page(request: Request, actor: CurrentActor, next: str = "/") -> Response:
+    if not actor.is_anonymous:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "auth/login.html", {"next": _safe_next(next)})
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, dependencies=PUBLIC)
 def login_submit(
     request: Request,
     session: DbSession,
@@ -49,26 +51,26 @@ def login_submit(
     return RedirectResponse(target, status_code=303)
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=PUBLIC)
 def logout(request: Request) -> RedirectResponse:
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
 
 @router.get("/account/password", response_class=HTMLResponse)
-def password_page(request: Request, user: SignedInUser) -> HTMLResponse:
-    return render(request, "auth/password.html", {"forced": user.actor.must_change_password})
+def password_page(request: Request, actor: SignedIn) -> HTMLResponse:
+    return render(request, "auth/password.html", {"forced": actor.must_change_password})
 
 
 @router.post("/account/password", response_class=HTMLResponse)
 def password_submit(
     request: Request,
     session: DbSession,
-    user: SignedInUser,
+    actor: SignedIn,
     old_password: Annotated[str, Form(max_length=256)],
     new_password: Annotated[str, Form(max_length=256)],
 ) -> Response:
-    account = repository.get_user(session, user.actor.user_id or 0)
+    account = repository.get_user(session, actor.user_id or 0)
     try:
         service.change_password(session, account, old_password, new_password)
     except (NotAuthenticated, ValidationFailed) as exc:

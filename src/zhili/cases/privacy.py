@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhili.auth.models import Role
 from zhili.auth.scope import Actor
 from zhili.cases.models import Case
+from zhili.cases.policy import can_see_full_contact
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_id_number, mask_name, mask_phone
-
-FULL_VIEW_ROLES = frozenset({Role.operator, Role.dispatcher})
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ def open_contact(case: Case, cipher: PersonalDataCipher) -> Contact:
 
 def contact_for(actor: Actor, case: Case, cipher: PersonalDataCipher) -> tuple[Contact, str]:
     """What ``actor`` may see of the citizen, and how it was shown: full, masked or hidden."""
-    if actor.role in FULL_VIEW_ROLES:
+    if can_see_full_contact(actor):
         return open_contact(case, cipher), "full"
     if case.confidential:
         return Contact(), "hidden"

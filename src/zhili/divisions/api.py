@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from zhili.auth.policy import anyone
 from zhili.deps import DbSession
 from zhili.divisions import repository
 from zhili.divisions.deps import DivisionResolver
 from zhili.divisions.schemas import DivisionDetailOut, DivisionOut, ResolveOut
 from zhili.errors import NotFound
 
-router = APIRouter(prefix="/api/divisions", tags=["divisions"])
+router = APIRouter(prefix="/api/divisions", tags=["divisions"], dependencies=[anyone.depends])
 
 
 @router.get("", summary="下级行政区划列表")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from zhili.auth.models import Role
-from zhili.auth.scope import Actor
-from zhili.deps import DbSession, StaffActor, require_roles
+from zhili.deps import DbSession
 from zhili.kernel.clock import as_aware
 from zhili.knowledge import repository, search, service
+from zhili.knowledge.policy import KnowledgeEditor, KnowledgeReader
 from zhili.knowledge.repository import EntryRow
 from zhili.knowledge.schemas import (
     KnowledgeHit,
@@ -25,7 +24,6 @@ from zhili.knowledge.schemas import (
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 
-EditorActor = Annotated[Actor, Depends(require_roles(Role.dispatcher))]
 CategoryPrefix = Annotated[str | None, Query(max_length=16, description="分类编码前缀（含下级），如 01")]
 
 
@@ -52,7 +50,7 @@ def _one(session: Session, entry_id: int) -> KnowledgeOut:
 
 @router.get("", response_model=KnowledgePage)
 def list_entries(
-    _actor: StaffActor,
+    _actor: KnowledgeReader,
     session: DbSession,
     q: Annotated[
         str | None, Query(max_length=100, description="在问题、关键词、答复中查找（原文包含）")
@@ -75,7 +73,7 @@ def list_entries(
 
 @router.get("/search", response_model=KnowledgeSearchOut)
 def search_entries(
-    _actor: StaffActor,
+    _actor: KnowledgeReader,
     session: DbSession,
     q: Annotated[str, Query(min_length=1, max_length=200, description="市民的问题，原话即可")],
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
@@ -93,26 +91,26 @@ def search_entries(
 
 
 @router.get("/{entry_id}", response_model=KnowledgeOut)
-def get_entry(entry_id: int, _actor: StaffActor, session: DbSession) -> KnowledgeOut:
+def get_entry(entry_id: int, _actor: KnowledgeReader, session: DbSession) -> KnowledgeOut:
     return _one(session, entry_id)
 
 
 @router.post("", response_model=KnowledgeOut, status_code=201)
-def create_entry(body: KnowledgeIn, actor: EditorActor, session: DbSession) -> KnowledgeOut:
+def create_entry(body: KnowledgeIn, actor: KnowledgeEditor, session: DbSession) -> KnowledgeOut:
     entry = service.create_entry(session, actor.username, body)
     return _one(session, entry.id)
 
 
 @router.patch("/{entry_id}", response_model=KnowledgeOut)
 def update_entry(
-    entry_id: int, body: KnowledgeUpdateIn, actor: EditorActor, session: DbSession
+    entry_id: int, body: KnowledgeUpdateIn, actor: KnowledgeEditor, session: DbSession
 ) -> KnowledgeOut:
     service.update_entry(session, actor.username, entry_id, body.model_dump(exclude_unset=True))
     return _one(session, entry_id)
 
 
 @router.delete("/{entry_id}", response_model=KnowledgeOut)
-def deactivate_entry(entry_id: int, actor: EditorActor, session: DbSession) -> KnowledgeOut:
+def deactivate_entry(entry_id: int, actor: KnowledgeEditor, session: DbSession) -> KnowledgeOut:
     """停用条目（不物理删除：已据此办结的诉求仍保留引用）。"""
     service.deactivate_entry(session, actor.username, entry_id)
     return _one(session, entry_id)

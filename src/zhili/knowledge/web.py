@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from zhili.auth.models import Role
 from zhili.deps import DbSession
 from zhili.errors import ZhiliError
 from zhili.knowledge import repository, service
+from zhili.knowledge.policy import KnowledgeEditor
 from zhili.knowledge.schemas import KnowledgeIn, split_keywords
-from zhili.web.context import WebUser, require_web_roles
 from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
 
-Editor = Annotated[WebUser, Depends(require_web_roles(Role.dispatcher))]
 Text = Annotated[str, Form(max_length=21000)]
 PAGE_SIZE = 50
 
@@ -28,7 +26,7 @@ PAGE_SIZE = 50
 def knowledge_page(
     request: Request,
     session: DbSession,
-    _user: Editor,
+    _user: KnowledgeEditor,
     q: Annotated[str, Query(max_length=100)] = "",
     page: Annotated[int, Query(ge=1, le=10000)] = 1,
 ) -> HTMLResponse:
@@ -66,7 +64,7 @@ def _form_page(
 
 
 @router.get("/admin/knowledge/new", response_class=HTMLResponse)
-def new_entry_page(request: Request, _user: Editor) -> HTMLResponse:
+def new_entry_page(request: Request, _user: KnowledgeEditor) -> HTMLResponse:
     return _form_page(request, {"active": True}, {}, None)
 
 
@@ -90,7 +88,7 @@ def _body(form: dict[str, Any]) -> KnowledgeIn:
 def create_entry(
     request: Request,
     session: DbSession,
-    user: Editor,
+    user: KnowledgeEditor,
     question: Text = "",
     answer: Text = "",
     category: Text = "",
@@ -100,7 +98,7 @@ def create_entry(
     form = _form(question, answer, category, keywords, source)
     try:
         with session.begin_nested():
-            entry = service.create_entry(session, user.actor.username, _body(form))
+            entry = service.create_entry(session, user.username, _body(form))
     except ValidationError as exc:
         return _form_page(request, {**form, "active": True}, _errors(exc), None, status=422)
     except ZhiliError as exc:
@@ -109,7 +107,9 @@ def create_entry(
 
 
 @router.get("/admin/knowledge/{entry_id}", response_class=HTMLResponse)
-def edit_entry_page(request: Request, entry_id: int, session: DbSession, _user: Editor) -> HTMLResponse:
+def edit_entry_page(
+    request: Request, entry_id: int, session: DbSession, _user: KnowledgeEditor
+) -> HTMLResponse:
     row = repository.get_row(session, entry_id)
     e = row.entry
     form = {
@@ -128,7 +128,7 @@ def edit_entry(
     request: Request,
     entry_id: int,
     session: DbSession,
-    user: Editor,
+    user: KnowledgeEditor,
     question: Text = "",
     answer: Text = "",
     category: Text = "",
@@ -142,7 +142,7 @@ def edit_entry(
         body = _body(form)
         changes = {**body.model_dump(), "active": active == "1"}
         with session.begin_nested():
-            service.update_entry(session, user.actor.username, entry_id, changes)
+            service.update_entry(session, user.username, entry_id, changes)
     except ValidationError as exc:
         return _form_page(request, {**form, "active": active == "1"}, _errors(exc), entry_id, status=422)
     except ZhiliError as exc:

@@ -16,9 +16,12 @@ from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
 from zhili.auth import service as auth_service
+from zhili.auth.deps import API_KEY_HEADER
+from zhili.auth.policy import anyone
 from zhili.auth.scope import Actor
 from zhili.cases.deps import CaseCtx
-from zhili.deps import API_KEY_HEADER, DbSession
+from zhili.cases.policy import can_take_intake
+from zhili.deps import DbSession
 from zhili.open311 import catalogue, repository, views
 from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
 from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
@@ -189,15 +192,26 @@ async def problem_response(request: Request, exc: Exception) -> Response:
     return render(_fmt_of(request), "errors", exc.errors(), status=exc.status)
 
 
+@can_take_intake.marks
+def files_requests() -> None:
+    """Filing needs ``cases.policy.can_take_intake``: the key comes in the form, so the service
+    (``open311.service.file_request``) asks the permission once the key's owner is known."""
+
+
 def build_router(base_path: str) -> APIRouter:
-    router = APIRouter(prefix=base_path, tags=["open311"])
+    # Reading is public (an api_key only widens what a reader sees); filing needs a key.
+    router = APIRouter(prefix=base_path, tags=["open311"], dependencies=[anyone.depends])
     router.add_api_route("/discovery.{fmt}", discovery, methods=["GET"], summary="Open311 服务发现")
     router.add_api_route("/services.{fmt}", list_services, methods=["GET"], summary="服务类型列表")
     router.add_api_route(
         "/services/{service_code}.{fmt}", service_definition, methods=["GET"], summary="服务定义"
     )
     router.add_api_route(
-        "/requests.{fmt}", post_request, methods=["POST"], summary="提交诉求（需要 api_key）"
+        "/requests.{fmt}",
+        post_request,
+        methods=["POST"],
+        summary="提交诉求（需要 api_key）",
+        dependencies=[Depends(files_requests)],
     )
     router.add_api_route("/requests.{fmt}", get_requests, methods=["GET"], summary="查询诉求")
     router.add_api_route(

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from zhili.auth.scope import Actor
-from zhili.cases.api import INTAKE_ROLES
 from zhili.cases.context import CaseContext
 from zhili.cases.intake import service as intake
 from zhili.cases.models import Case
+from zhili.cases.policy import can_take_intake
 from zhili.cases.schemas import MAX_TITLE, CaseIn, CitizenIn
 from zhili.divisions.models import Division
 from zhili.errors import ZhiliError
@@ -184,7 +184,7 @@ def _case_in(session: Session, form: FormData, service: catalogue.Service) -> tu
 
 
 def check_can_file(actor: Actor) -> None:
-    if actor.role not in INTAKE_ROLES:
+    if not can_take_intake(actor):
         raise forbidden("该 api_key 所属账号无权提交诉求（需要接口客户端、坐席等受理角色）")
 
 

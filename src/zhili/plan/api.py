@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from zhili.auth.models import Role
-from zhili.auth.scope import Actor
-from zhili.deps import DbSession, StaffActor, require_roles
+from zhili.deps import DbSession
 from zhili.errors import NotFound
 from zhili.kernel.clock import local_zone, utcnow
 from zhili.plan import repository, service
+from zhili.plan.policy import PlanEditor, PlanReader
 from zhili.plan.schemas import RecomputeIn, ValueIn
 from zhili.plan.views import progress_view
 
 router = APIRouter(prefix="/api/plan", tags=["plan"])
-PlanEditor = Depends(require_roles(Role.supervisor))
 
 
 def today() -> date:
@@ -26,13 +24,13 @@ def today() -> date:
 
 @router.get("/indicators")
 def list_indicators(
-    _actor: StaffActor, session: DbSession, as_of: date | None = None
+    _actor: PlanReader, session: DbSession, as_of: date | None = None
 ) -> list[dict[str, Any]]:
     return [progress_view(row) for row in service.progress(session, as_of or today())]
 
 
 @router.get("/indicators/{code}")
-def get_indicator(code: str, _actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def get_indicator(code: str, _actor: PlanReader, session: DbSession) -> dict[str, Any]:
     rows = {row.indicator.code: row for row in service.progress(session, today())}
     if code not in rows:
         raise NotFound(f"未知的规划指标：{code}")
@@ -50,7 +48,7 @@ def get_indicator(code: str, _actor: StaffActor, session: DbSession) -> dict[str
 
 
 @router.post("/indicators/{code}/values", status_code=201)
-def enter_value(code: str, body: ValueIn, session: DbSession, actor: Actor = PlanEditor) -> dict[str, Any]:
+def enter_value(code: str, body: ValueIn, session: DbSession, actor: PlanEditor) -> dict[str, Any]:
     row = service.enter_value(
         session, actor=actor.username, code=code, as_of=body.as_of, value=body.value, evidence=body.evidence
     )
@@ -58,7 +56,7 @@ def enter_value(code: str, body: ValueIn, session: DbSession, actor: Actor = Pla
 
 
 @router.post("/recompute")
-def recompute(body: RecomputeIn, session: DbSession, actor: Actor = PlanEditor) -> dict[str, Any]:
+def recompute(body: RecomputeIn, session: DbSession, actor: PlanEditor) -> dict[str, Any]:
     as_of = body.as_of or today()
     return {
         "as_of": as_of.isoformat(),

@@ -7,31 +7,25 @@ import json
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from zhili.auth.models import Role
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
 from zhili.errors import NotFound
 from zhili.plan import report, repository, service
 from zhili.plan.api import today
+from zhili.plan.policy import PlanEditor, PlanReader, can_edit_plan
 from zhili.plan.schemas import ValueIn
 from zhili.plan.views import progress_view
-from zhili.web.context import SignedInUser, WebUser, require_web_roles
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
-EditorUser = Annotated[WebUser, Depends(require_web_roles(Role.supervisor))]
-
-
-def _can_edit(user: WebUser) -> bool:
-    return user.role in (Role.supervisor, Role.admin)
 
 
 @router.get("/plan", response_class=HTMLResponse)
 def dashboard(
-    request: Request, session: DbSession, user: SignedInUser, as_of: Annotated[date | None, Query()] = None
+    request: Request, session: DbSession, actor: PlanReader, as_of: Annotated[date | None, Query()] = None
 ) -> HTMLResponse:
     day = as_of or today()
     rows = [progress_view(row) for row in service.progress(session, day)]
@@ -44,14 +38,14 @@ def dashboard(
         "rows": rows,
         "as_of": day,
         "chart": json.dumps(chart, ensure_ascii=False),
-        "can_edit": _can_edit(user),
+        "can_edit": can_edit_plan(actor),
     }
     return render(request, "plan/dashboard.html", context)
 
 
 @router.post("/plan/recompute")
-def recompute(request: Request, session: DbSession, user: EditorUser) -> Response:
-    service.recompute(session, actor=user.actor.username, as_of=today())
+def recompute(request: Request, session: DbSession, actor: PlanEditor) -> Response:
+    service.recompute(session, actor=actor.username, as_of=today())
     return see_other(request, "/plan")
 
 
@@ -59,14 +53,14 @@ def recompute(request: Request, session: DbSession, user: EditorUser) -> Respons
 def report_page(
     request: Request,
     session: DbSession,
-    _user: SignedInUser,
+    _actor: PlanReader,
     year: Annotated[int, Query(ge=2021, le=2025)] = 2025,
 ) -> HTMLResponse:
     return render(request, "plan/report.html", {"report": report.build(session, year, today())})
 
 
 @router.get("/plan/{code}", response_class=HTMLResponse)
-def indicator_page(request: Request, code: str, session: DbSession, user: SignedInUser) -> HTMLResponse:
+def indicator_page(request: Request, code: str, session: DbSession, actor: PlanReader) -> HTMLResponse:
     rows = {row.indicator.code: row for row in service.progress(session, today())}
     if code not in rows:
         raise NotFound(f"未知的规划指标：{code}")
@@ -85,17 +79,17 @@ def indicator_page(request: Request, code: str, session: DbSession, user: Signed
         "row": progress_view(row),
         "history": history,
         "chart": json.dumps(chart, ensure_ascii=False),
-        "can_edit": _can_edit(user) and indicator.method.value == "entered",
+        "can_edit": can_edit_plan(actor) and indicator.method.value == "entered",
     }
     return render(request, "plan/indicator.html", context)
 
 
 @router.post("/plan/{code}/values")
-async def enter_value(request: Request, code: str, session: DbSession, user: EditorUser) -> Response:
+async def enter_value(request: Request, code: str, session: DbSession, actor: PlanEditor) -> Response:
     body = parse(ValueIn, await form_data(request))
     service.enter_value(
         session,
-        actor=user.actor.username,
+        actor=actor.username,
         code=code,
         as_of=body.as_of,
         value=body.value,

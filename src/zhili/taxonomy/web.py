@@ -18,9 +18,9 @@ from zhili.kernel.worktime import Duration
 from zhili.taxonomy import repository
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, URGENCY_LABELS
 from zhili.taxonomy.models import Category, TimeLimitPolicy
+from zhili.taxonomy.policy import TaxonomyEditor
 from zhili.taxonomy.time_limits import LIMIT_FIELDS
 from zhili.units.models import UNIT_KIND_LABELS
-from zhili.web.context import AdminWebUser
 from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,7 @@ LIMIT_LABELS = {
 
 @router.get("/admin/categories", response_class=HTMLResponse)
 def categories_page(
-    request: Request, session: DbSession, _admin: AdminWebUser, q: Annotated[str, Query(max_length=32)] = ""
+    request: Request, session: DbSession, _admin: TaxonomyEditor, q: Annotated[str, Query(max_length=32)] = ""
 ) -> HTMLResponse:
     rows = repository.all_categories(session, active_only=False)
     if q.strip():
@@ -74,7 +74,7 @@ def _category_form(
 
 
 @router.get("/admin/categories/new", response_class=HTMLResponse)
-def new_category_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
+def new_category_page(request: Request, _admin: TaxonomyEditor) -> HTMLResponse:
     return _category_form(request, {"active": True}, {}, None)
 
 
@@ -82,7 +82,7 @@ def new_category_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
 def create_category(
     request: Request,
     session: DbSession,
-    admin: AdminWebUser,
+    admin: TaxonomyEditor,
     code: Text = "",
     name: Text = "",
     default_unit_type: Text = "",
@@ -115,7 +115,7 @@ def create_category(
     session.flush()
     audit.record(
         session,
-        actor=admin.actor.username,
+        actor=admin.username,
         action="category.create",
         target_type="category",
         target_id=category.code,
@@ -131,7 +131,9 @@ def _category(session: Session, code: str) -> Category:
 
 
 @router.get("/admin/categories/{code}", response_class=HTMLResponse)
-def edit_category_page(request: Request, code: str, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def edit_category_page(
+    request: Request, code: str, session: DbSession, _admin: TaxonomyEditor
+) -> HTMLResponse:
     c = _category(session, code)
     form = {
         "code": c.code,
@@ -147,7 +149,7 @@ def edit_category(
     request: Request,
     code: str,
     session: DbSession,
-    admin: AdminWebUser,
+    admin: TaxonomyEditor,
     name: Text = "",
     default_unit_type: Text = "",
     keywords: Text = "",
@@ -174,7 +176,7 @@ def edit_category(
         session.flush()
         audit.record(
             session,
-            actor=admin.actor.username,
+            actor=admin.username,
             action="category.update",
             target_type="category",
             target_id=c.code,
@@ -196,7 +198,7 @@ def _policy_choices() -> dict[str, Any]:
 
 
 @router.get("/admin/time-limits", response_class=HTMLResponse)
-def policies_page(request: Request, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def policies_page(request: Request, session: DbSession, _admin: TaxonomyEditor) -> HTMLResponse:
     context = {"rows": repository.policies(session), **_policy_choices()}
     context["urgency_labels"] = dict(context["urgencies"])
     context["type_labels"] = dict(context["types"])
@@ -275,13 +277,13 @@ POLICY_FIELDS = (
 
 
 @router.get("/admin/time-limits/new", response_class=HTMLResponse)
-def new_policy_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
+def new_policy_page(request: Request, _admin: TaxonomyEditor) -> HTMLResponse:
     return _policy_form(request, {"active": "1", "priority": "50"}, {}, None)
 
 
 @router.get("/admin/time-limits/{policy_id}", response_class=HTMLResponse)
 def edit_policy_page(
-    request: Request, policy_id: int, session: DbSession, _admin: AdminWebUser
+    request: Request, policy_id: int, session: DbSession, _admin: TaxonomyEditor
 ) -> HTMLResponse:
     p = _policy(session, policy_id)
     form = {f: "" if getattr(p, f) is None else str(getattr(p, f)) for f in POLICY_FIELDS}
@@ -293,7 +295,7 @@ def edit_policy_page(
 def _save_policy(
     request: Request,
     session: Session,
-    admin: AdminWebUser,
+    admin: TaxonomyEditor,
     policy: TimeLimitPolicy | None,
     raw: dict[str, str],
 ) -> Response:
@@ -310,7 +312,7 @@ def _save_policy(
     action = "time_limit.create" if policy is None else "time_limit.update"
     audit.record(
         session,
-        actor=admin.actor.username,
+        actor=admin.username,
         action=action,
         target_type="time_limit",
         target_id=target.id,
@@ -342,12 +344,12 @@ PolicyForm = Annotated[dict[str, str], Depends(policy_form)]
 
 
 @router.post("/admin/time-limits", response_class=HTMLResponse)
-def create_policy(request: Request, session: DbSession, admin: AdminWebUser, form: PolicyForm) -> Response:
+def create_policy(request: Request, session: DbSession, admin: TaxonomyEditor, form: PolicyForm) -> Response:
     return _save_policy(request, session, admin, None, form)
 
 
 @router.post("/admin/time-limits/{policy_id}", response_class=HTMLResponse)
 def edit_policy(
-    request: Request, policy_id: int, session: DbSession, admin: AdminWebUser, form: PolicyForm
+    request: Request, policy_id: int, session: DbSession, admin: TaxonomyEditor, form: PolicyForm
 ) -> Response:
     return _save_policy(request, session, admin, _policy(session, policy_id), form)

@@ -6,17 +6,18 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from zhili.auth.models import Role
-from zhili.auth.scope import Actor
+from zhili.auth.policy import Staff
 from zhili.cases import views
 from zhili.cases.deps import CaseCtx
+from zhili.cases.policy import CaseReader, Dispatcher
 from zhili.cases.repository import get_readable
 from zhili.cases.schemas import CaseOut
-from zhili.deps import AdminActor, DbSession, StaffActor, require_roles
+from zhili.deps import DbSession
 from zhili.errors import Conflict
 from zhili.triage import queue, rules
+from zhili.triage.policy import RulesEditor, RulesReader
 from zhili.triage.reply_quality import score_reply
 from zhili.triage.schemas import (
     AcceptIn,
@@ -32,33 +33,31 @@ from zhili.triage.schemas import (
 
 router = APIRouter(tags=["triage"])
 
-DispatcherActor = Annotated[Actor, Depends(require_roles(Role.dispatcher))]
-
 
 @router.get("/api/triage/rules", response_model=list[RuleOut])
-def list_rules(_actor: DispatcherActor, session: DbSession) -> list[RuleOut]:
+def list_rules(_actor: RulesReader, session: DbSession) -> list[RuleOut]:
     return [rules.to_out(r) for r in rules.list_rules(session)]
 
 
 @router.post("/api/triage/rules", response_model=RuleOut, status_code=201)
-def create_rule(body: RuleIn, actor: AdminActor, session: DbSession) -> RuleOut:
+def create_rule(body: RuleIn, actor: RulesEditor, session: DbSession) -> RuleOut:
     return rules.to_out(rules.create_rule(session, actor, body))
 
 
 @router.put("/api/triage/rules/{rule_id}", response_model=RuleOut)
-def update_rule(rule_id: int, body: RuleIn, actor: AdminActor, session: DbSession) -> RuleOut:
+def update_rule(rule_id: int, body: RuleIn, actor: RulesEditor, session: DbSession) -> RuleOut:
     return rules.to_out(rules.update_rule(session, actor, rule_id, body))
 
 
 @router.delete("/api/triage/rules/{rule_id}", status_code=204)
-def delete_rule(rule_id: int, actor: AdminActor, session: DbSession) -> Response:
+def delete_rule(rule_id: int, actor: RulesEditor, session: DbSession) -> Response:
     rules.delete_rule(session, actor, rule_id)
     return Response(status_code=204)
 
 
 @router.get("/api/triage/queue", response_model=QueuePage)
 def manual_queue(
-    actor: DispatcherActor,
+    actor: Dispatcher,
     session: DbSession,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -68,18 +67,18 @@ def manual_queue(
 
 
 @router.post("/api/triage/reply-quality", response_model=ReplyScoreOut)
-def check_reply(body: ReplyCheckIn, _actor: StaffActor) -> ReplyScoreOut:
+def check_reply(body: ReplyCheckIn, _actor: Staff) -> ReplyScoreOut:
     return ReplyScoreOut(**vars(score_reply(body.demand, body.reply)))
 
 
 @router.get("/api/cases/{code}/recommendation", response_model=RecommendationOut)
-def get_recommendation(code: str, actor: StaffActor, session: DbSession) -> RecommendationOut:
+def get_recommendation(code: str, actor: CaseReader, session: DbSession) -> RecommendationOut:
     return queue.to_out(*queue.recommendation_of(session, actor, code))
 
 
 @router.post("/api/cases/{code}/recommendation/accept", response_model=CaseOut)
 def accept_recommendation(
-    code: str, body: AcceptIn, actor: DispatcherActor, session: DbSession, ctx: CaseCtx
+    code: str, body: AcceptIn, actor: Dispatcher, session: DbSession, ctx: CaseCtx
 ) -> CaseOut:
     """采纳: dispatch with the suggested lead unit and co-units."""
     case = queue.accept(session, ctx, actor, code, body)
@@ -88,7 +87,7 @@ def accept_recommendation(
 
 @router.post("/api/cases/{code}/recommendation/override", response_model=CaseOut)
 def override_recommendation(
-    code: str, body: OverrideIn, actor: DispatcherActor, session: DbSession, ctx: CaseCtx
+    code: str, body: OverrideIn, actor: Dispatcher, session: DbSession, ctx: CaseCtx
 ) -> CaseOut:
     """改派: dispatch with the dispatcher's choice; the correction is kept for training."""
     case = queue.override(session, ctx, actor, code, body)
@@ -96,7 +95,7 @@ def override_recommendation(
 
 
 @router.get("/api/cases/{code}/duplicates")
-def list_duplicates(code: str, actor: StaffActor, session: DbSession) -> list[dict[str, object]]:
+def list_duplicates(code: str, actor: CaseReader, session: DbSession) -> list[dict[str, object]]:
     """Earlier open cases nearby with similar text, found at intake, with a merge / link proposal."""
     _case, rec = queue.recommendation_of(session, actor, code)
     found: list[dict[str, object]] = json.loads(rec.duplicates)
@@ -106,7 +105,7 @@ def list_duplicates(code: str, actor: StaffActor, session: DbSession) -> list[di
 @router.get("/api/cases/{code}/knowledge", response_model=list[KnowledgeHit])
 def knowledge_suggestions(
     code: str,
-    actor: StaffActor,
+    actor: CaseReader,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> list[KnowledgeHit]:
@@ -118,7 +117,7 @@ def knowledge_suggestions(
 
 
 @router.get("/api/cases/{code}/reply-quality", response_model=ReplyScoreOut)
-def case_reply_quality(code: str, actor: StaffActor, session: DbSession) -> ReplyScoreOut:
+def case_reply_quality(code: str, actor: CaseReader, session: DbSession) -> ReplyScoreOut:
     """Scores the lead unit's 反馈 of this case against its demand (before the 回访)."""
     case = get_readable(session, actor, code)
     if not case.reply:

@@ -20,8 +20,8 @@ from zhili.errors import ZhiliError
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS
 from zhili.triage import rules
 from zhili.triage.models import RoutingRule
+from zhili.triage.policy import RulesEditor
 from zhili.triage.schemas import RuleIn
-from zhili.web.context import AdminWebUser
 from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -118,7 +118,7 @@ RuleForm = Annotated[dict[str, str], Depends(rule_form)]
 
 
 def _save(
-    request: Request, session: Session, admin: AdminWebUser, rule: RoutingRule | None, form: dict[str, str]
+    request: Request, session: Session, admin: RulesEditor, rule: RoutingRule | None, form: dict[str, str]
 ) -> Response:
     try:
         body = RuleIn.model_validate(_body(form))
@@ -127,16 +127,16 @@ def _save(
     try:
         with session.begin_nested():
             if rule is None:
-                saved = rules.create_rule(session, admin.actor, body)
+                saved = rules.create_rule(session, admin, body)
             else:
-                saved = rules.update_rule(session, admin.actor, rule.id, body)
+                saved = rules.update_rule(session, admin, rule.id, body)
     except ZhiliError as exc:
         return _form_page(request, form, exc.form_errors(), rule, status=exc.status)
     return see_other(request, f"/admin/routing-rules/{saved.id}?saved=1")
 
 
 @router.get("/admin/routing-rules", response_class=HTMLResponse)
-def rules_page(request: Request, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def rules_page(request: Request, session: DbSession, _admin: RulesEditor) -> HTMLResponse:
     context = {
         "rows": [rules.to_out(r) for r in rules.list_rules(session)],
         "type_labels": {k.value: v for k, v in DEMAND_TYPE_LABELS.items()},
@@ -146,29 +146,29 @@ def rules_page(request: Request, session: DbSession, _admin: AdminWebUser) -> HT
 
 
 @router.get("/admin/routing-rules/new", response_class=HTMLResponse)
-def new_rule_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
+def new_rule_page(request: Request, _admin: RulesEditor) -> HTMLResponse:
     return _form_page(request, {"active": "1", "priority": "0"}, {}, None)
 
 
 @router.post("/admin/routing-rules", response_class=HTMLResponse)
-def create_rule(request: Request, session: DbSession, admin: AdminWebUser, form: RuleForm) -> Response:
+def create_rule(request: Request, session: DbSession, admin: RulesEditor, form: RuleForm) -> Response:
     return _save(request, session, admin, None, form)
 
 
 @router.get("/admin/routing-rules/{rule_id}", response_class=HTMLResponse)
-def edit_rule_page(request: Request, rule_id: int, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def edit_rule_page(request: Request, rule_id: int, session: DbSession, _admin: RulesEditor) -> HTMLResponse:
     rule = rules.get_rule(session, rule_id)
     return _form_page(request, _form_of(rule), {}, rule)
 
 
 @router.post("/admin/routing-rules/{rule_id}", response_class=HTMLResponse)
 def edit_rule(
-    request: Request, rule_id: int, session: DbSession, admin: AdminWebUser, form: RuleForm
+    request: Request, rule_id: int, session: DbSession, admin: RulesEditor, form: RuleForm
 ) -> Response:
     return _save(request, session, admin, rules.get_rule(session, rule_id), form)
 
 
 @router.post("/admin/routing-rules/{rule_id}/delete", response_class=HTMLResponse)
-def delete_rule(request: Request, rule_id: int, session: DbSession, admin: AdminWebUser) -> Response:
-    rules.delete_rule(session, admin.actor, rule_id)
+def delete_rule(request: Request, rule_id: int, session: DbSession, admin: RulesEditor) -> Response:
+    rules.delete_rule(session, admin, rule_id)
     return see_other(request, "/admin/routing-rules?deleted=1")

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from zhili.deps import AdminActor, DbSession, StaffActor
+from zhili.deps import DbSession
 from zhili.units import repository, service
 from zhili.units.models import UNIT_KIND_LABELS, Unit, UnitKind
+from zhili.units.policy import UnitEditor, UnitReader
 from zhili.units.schemas import UnitCreateIn, UnitOut, UnitUpdateIn
 
 router = APIRouter(prefix="/api/units", tags=["units"])
@@ -49,7 +50,7 @@ def _one(session: Session, code: str) -> UnitOut:
 
 @router.get("", response_model=UnitPage)
 def list_units(
-    _actor: StaffActor,
+    _actor: UnitReader,
     session: DbSession,
     kind: UnitKind | None = None,
     division: str | None = Query(default=None, max_length=12, description="行政区划编码前缀"),
@@ -73,17 +74,17 @@ def list_units(
 
 
 @router.get("/{code}", response_model=UnitOut)
-def get_unit(code: str, _actor: StaffActor, session: DbSession) -> UnitOut:
+def get_unit(code: str, _actor: UnitReader, session: DbSession) -> UnitOut:
     return _one(session, code)
 
 
 @router.post("", response_model=UnitOut, status_code=201)
-def create_unit(body: UnitCreateIn, admin: AdminActor, session: DbSession) -> UnitOut:
+def create_unit(body: UnitCreateIn, admin: UnitEditor, session: DbSession) -> UnitOut:
     service.create_unit(session, actor=admin.username, **body.model_dump())
     return _one(session, body.code)
 
 
 @router.patch("/{code}", response_model=UnitOut)
-def update_unit(code: str, body: UnitUpdateIn, admin: AdminActor, session: DbSession) -> UnitOut:
+def update_unit(code: str, body: UnitUpdateIn, admin: UnitEditor, session: DbSession) -> UnitOut:
     service.update_unit(session, code, actor=admin.username, **body.model_dump(exclude_unset=True))
     return _one(session, code)

@@ -15,7 +15,7 @@ from zhili.deps import DbSession
 from zhili.errors import ZhiliError
 from zhili.units import repository, service
 from zhili.units.models import UNIT_KIND_LABELS, Unit, UnitKind
-from zhili.web.context import AdminWebUser
+from zhili.units.policy import UnitEditor
 from zhili.web.templating import is_htmx, render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +64,7 @@ def _unit_url(code: str) -> str:
 def units_page(
     request: Request,
     session: DbSession,
-    _admin: AdminWebUser,
+    _admin: UnitEditor,
     kind: Annotated[str, Query(max_length=16)] = "",
     division: Annotated[str, Query(max_length=12)] = "",
     q: Annotated[str, Query(max_length=64)] = "",
@@ -155,7 +155,7 @@ def _creation_errors(form: UnitForm) -> dict[str, str]:
 
 
 @router.get("/admin/units/new", response_class=HTMLResponse)
-def new_unit_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
+def new_unit_page(request: Request, _admin: UnitEditor) -> HTMLResponse:
     return _form_page(request, UnitForm(), {})
 
 
@@ -163,7 +163,7 @@ def new_unit_page(request: Request, _admin: AdminWebUser) -> HTMLResponse:
 def create_unit_submit(
     request: Request,
     session: DbSession,
-    admin: AdminWebUser,
+    admin: UnitEditor,
     code: Text = "",
     name: Text = "",
     kind: Text = "",
@@ -190,7 +190,7 @@ def create_unit_submit(
             with session.begin_nested():
                 service.create_unit(
                     session,
-                    actor=admin.actor.username,
+                    actor=admin.username,
                     code=form.code,
                     name=form.name,
                     kind=KINDS[form.kind],
@@ -224,7 +224,7 @@ def _current_form(session: Session, unit: Unit) -> UnitForm:
 
 
 @router.get("/admin/units/{code}", response_class=HTMLResponse)
-def edit_unit_page(request: Request, code: str, session: DbSession, _admin: AdminWebUser) -> HTMLResponse:
+def edit_unit_page(request: Request, code: str, session: DbSession, _admin: UnitEditor) -> HTMLResponse:
     unit = repository.get_by_code(session, code)
     return _form_page(request, _current_form(session, unit), {}, unit=unit)
 
@@ -245,7 +245,7 @@ def edit_unit_submit(
     request: Request,
     code: str,
     session: DbSession,
-    admin: AdminWebUser,
+    admin: UnitEditor,
     name: Text = "",
     unit_type: Text = "",
     parent_code: Text = "",
@@ -272,7 +272,7 @@ def edit_unit_submit(
     if not errors:
         try:
             with session.begin_nested():
-                service.update_unit(session, code, actor=admin.actor.username, **_changes(current, form))
+                service.update_unit(session, code, actor=admin.username, **_changes(current, form))
         except ZhiliError as exc:
             errors.update(exc.form_errors())
     if errors:

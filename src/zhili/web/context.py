@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from zhili.auth.deps import CurrentActor
 from zhili.auth.models import ROLE_LABELS, Role
 from zhili.auth.scope import Actor
-from zhili.deps import CurrentActor, DbSession
+from zhili.deps import DbSession
 from zhili.errors import Forbidden, NotAuthenticated, RedirectTo
 from zhili.units.models import Unit
 
@@ -23,6 +24,10 @@ class WebUser:
     @property
     def display_name(self) -> str:
         return self.actor.display_name or self.actor.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name
 
     @property
     def role(self) -> Role:

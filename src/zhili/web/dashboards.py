@@ -11,37 +11,30 @@ import json
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.analytics import proactive, topics, views, warnings
-from zhili.analytics.api import ANALYST_ROLES
 from zhili.analytics.filters import Reach, ViewFilter
+from zhili.analytics.policy import AnalystActor, TaskAssigner, can_assign_tasks
 from zhili.analytics.service import engine
 from zhili.assessment import periods, reports, repository
 from zhili.assessment.drilldown import RATES
 from zhili.assessment.models import LEAGUE_LABELS, League
+from zhili.assessment.policy import AssessmentReader
 from zhili.assessment.schemas import LeagueOut
-from zhili.auth.models import Role
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.deps import DbSession
 from zhili.errors import NotFound, ValidationFailed
 from zhili.kernel.clock import local_zone, utcnow
 from zhili.settings import Settings
 from zhili.units.models import Unit
-from zhili.web.context import WebUser, require_web_roles
 from zhili.web.templating import render, toast_trigger
 
 router = APIRouter(include_in_schema=False)
 
-# The assessment API's readers (api_client has no pages) and the analytics API's analysts.
-LEAGUE_ROLES = (*ANALYST_ROLES,)
-LeagueUser = Annotated[WebUser, Depends(require_web_roles(*LEAGUE_ROLES))]
-AnalystUser = Annotated[WebUser, Depends(require_web_roles(*ANALYST_ROLES))]
-LeaderUser = Annotated[WebUser, Depends(require_web_roles(Role.dispatcher, Role.supervisor))]
-LEADER_ROLES = {Role.dispatcher, Role.supervisor, Role.admin}
 RATE_LABELS = {
     "response": "响应率",
     "resolution": "解决率",
@@ -88,7 +81,7 @@ def _json(value: Any) -> str:
 def league_page(
     request: Request,
     session: DbSession,
-    user: LeagueUser,
+    actor: AssessmentReader,
     month: MonthQ = None,
     league: League = League.street,
     unit: Annotated[str | None, Query(max_length=32)] = None,
@@ -131,7 +124,7 @@ def _unit_name(session: Session, code: str | None) -> str | None:
 def league_drill(
     request: Request,
     session: DbSession,
-    user: LeagueUser,
+    actor: AssessmentReader,
     unit: Annotated[str, Query(max_length=32)],
     rate: Annotated[str, Query(max_length=16)],
     month: Annotated[str, Query(max_length=7)],
@@ -140,7 +133,7 @@ def league_drill(
     if rate not in RATES:
         raise ValidationFailed(f"rate 应为 {'/'.join(RATES)} 之一", field="rate")
     drill = reports.drill_down(
-        session, user.actor, _settings(request), periods.month(month), unit, rate, None, 200, 0
+        session, actor, _settings(request), periods.month(month), unit, rate, None, 200, 0
     )
     context = {
         "drill": drill,
@@ -154,17 +147,11 @@ def league_drill(
 # -- 数据分析 -------------------------------------------------------------------------------------------
 
 
-def _reach(session: Session, user: WebUser) -> Reach:
-    actor = user.actor
-    code = session.scalar(select(Unit.code).where(Unit.id == actor.unit_id)) if actor.unit_id else None
-    return Reach.of(actor, code)
-
-
 @router.get("/dash/analytics", response_class=HTMLResponse)
 def analytics_page(
     request: Request,
     session: DbSession,
-    user: AnalystUser,
+    actor: AnalystActor,
     date_from: date | None = None,
     date_to: date | None = None,
     month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
@@ -172,7 +159,7 @@ def analytics_page(
     resolution: Annotated[int, Query(ge=5, le=9)] = 7,
 ) -> HTMLResponse:
     settings = _settings(request)
-    e, reach = engine(settings), _reach(session, user)
+    e, reach = engine(settings), Reach.of(actor)
     f = ViewFilter(date_from=date_from, date_to=date_to)
     today = _today(settings)
     chosen_month = month or f"{today:%Y-%m}"
@@ -190,7 +177,7 @@ def analytics_page(
         "districts": districts,
         "candidates": topics.candidates(e, reach, chosen_month, 20),
         "warnings": warnings.early_warnings(e, reach, warning_day),
-        "can_task": user.role in LEADER_ROLES,
+        "can_task": can_assign_tasks(actor),
         "due": today + timedelta(days=TASK_DAYS),
         "volume_json": _json([[v["key"], v["count"]] for v in volume]),
         "districts_json": _json([{"name": d["label"], "value": d["count"]} for d in districts]),
@@ -200,14 +187,14 @@ def analytics_page(
 
 
 @router.post("/dash/analytics/warning-task", response_class=HTMLResponse)
-async def warning_task(request: Request, session: DbSession, user: LeaderUser) -> Response:
+async def warning_task(request: Request, session: DbSession, actor: TaskAssigner) -> Response:
     """生成主动治理任务: the same service as ``POST /api/analytics/warnings/tasks``."""
     form = await request.form()
     street, category = str(form.get("street", "")), str(form.get("category", ""))
     as_of, due = _form_date(form.get("as_of"), "as_of"), _form_date(form.get("due"), "due")
     settings = _settings(request)
     task = proactive.task_from_warning(
-        session, engine(settings), user.actor, street=street, category=category, as_of=as_of,
+        session, engine(settings), actor, street=street, category=category, as_of=as_of,
         due=due, note=None, tz=settings.timezone, now=utcnow(),
     )  # fmt: skip
     out = proactive.describe(session, task)

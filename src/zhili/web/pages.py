@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
+from zhili.auth.deps import CurrentActor
+from zhili.auth.policy import anyone
 from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
 from zhili.divisions.models import LEVEL_LABELS
 from zhili.units import repository as units
 from zhili.units.models import UNIT_KIND_LABELS
-from zhili.web.context import WebUserDep
 from zhili.web.templating import render, render_error
 
 router = APIRouter(include_in_schema=False)
@@ -20,8 +21,8 @@ def install(app: FastAPI) -> None:
     app.state.render_error = render_error
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, user: WebUserDep) -> HTMLResponse:
+@router.get("/", response_class=HTMLResponse, dependencies=[anyone.depends])
+def home(request: Request, session: DbSession, _: CurrentActor) -> HTMLResponse:
     level_counts = divisions.counts_by_level(session)
     kind_counts = units.counts_by_kind(session)
     return render(

@@ -25,6 +25,7 @@ from zhili.cases.context import CaseContext
 from zhili.cases.lifecycle import handlers
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
 from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.policy import can_take_action
 from zhili.cases.repository import get_readable
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import STATE_LABELS, AssignmentRole, AssignmentStatus
@@ -41,7 +42,7 @@ def rule_for(action: str) -> ActionRule:
 
 
 def check_role(actor: Actor, rule: ActionRule) -> None:
-    if actor.role not in rule.roles:
+    if not can_take_action(actor, rule):
         allowed = "、".join(ROLE_LABELS[r] for r in sorted(rule.roles))
         raise Forbidden(f"“{rule.label}”需要以下角色：{allowed}")
 

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
+from zhili.auth.policy import anyone
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Case
 from zhili.cases.tracking import service as tracking
@@ -20,7 +21,7 @@ from zhili.deps import DbSession
 from zhili.errors import NotFound
 from zhili.kernel.ratelimit import RateLimited, SlidingWindow, limiter_for, peer_address, rate_limit
 
-router = APIRouter(prefix="/api/track", tags=["citizen"])
+router = APIRouter(prefix="/api/track", tags=["citizen"], dependencies=[anyone.depends])
 
 TRACK_PER_MINUTE = 30
 WRONG_TAILS_PER_CODE = 10

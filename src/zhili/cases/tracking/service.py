@@ -24,8 +24,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhili.auth.models import Role
-from zhili.auth.scope import NOTHING, Actor
+from zhili.auth.scope import citizen
 from zhili.cases.context import CaseContext
 from zhili.cases.lifecycle import closing
 from zhili.cases.lifecycle.service import apply_step
@@ -41,7 +40,7 @@ from zhili.notifications.service import visit_token
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, DemandType
 from zhili.units.models import Unit
 
-CITIZEN = Actor(user_id=None, username="citizen", role=Role.citizen, unit_id=None, scope=NOTHING)
+CITIZEN = citizen("citizen")
 TRACK_NOT_FOUND = "未找到该诉求，请核对受理编号和登记电话的后四位"
 LINK_NOT_FOUND = "评价链接无效，请核对短信中的链接"
 TAIL_MESSAGE = "请填写登记电话号码的后四位数字"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from zhili.cases import repository
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Attachment, Case
-from zhili.cases.web.common import StaffUser
+from zhili.cases.policy import CaseReader
 from zhili.deps import DbSession
 from zhili.errors import NotFound, ValidationFailed
 from zhili.settings import Settings
@@ -116,9 +116,9 @@ def attachments_of(session: Session, case_id: int) -> list[Attachment]:
 
 @router.get("/cases/{code}/photos/{attachment_id}")
 def photo(
-    request: Request, code: str, attachment_id: int, session: DbSession, user: StaffUser
+    request: Request, code: str, attachment_id: int, session: DbSession, actor: CaseReader
 ) -> FileResponse:
-    case = repository.get_readable(session, user.actor, code)
+    case = repository.get_readable(session, actor, code)
     found = session.get(Attachment, attachment_id)
     if found is None or found.case_id != case.id:
         raise NotFound("照片不存在")

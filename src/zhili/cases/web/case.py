@@ -16,11 +16,11 @@ from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
 from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.policy import CaseReader
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import SATISFACTION_LABELS, AssignmentRole, AssignmentStatus
 from zhili.cases.web.attachments import attachments_of
 from zhili.cases.web.common import (
-    StaffUser,
     active_units,
     after_action,
     page_or_fragment,
@@ -81,10 +81,12 @@ def open_actions(session: Session, actor: Actor, case: Case) -> list[ActionRule]
 
 
 @router.get("/cases/{code}", response_class=HTMLResponse)
-def case_page(request: Request, code: str, session: DbSession, ctx: CaseCtx, user: StaffUser) -> HTMLResponse:
-    case = repository.get_readable(session, user.actor, code)
-    detail = views.detail(session, ctx, user.actor, case)
-    actions = open_actions(session, user.actor, case)
+def case_page(
+    request: Request, code: str, session: DbSession, ctx: CaseCtx, actor: CaseReader
+) -> HTMLResponse:
+    case = repository.get_readable(session, actor, code)
+    detail = views.detail(session, ctx, actor, case)
+    actions = open_actions(session, actor, case)
     places = [
         division.name
         for code in (case.district_code, case.street_code, case.community_code)
@@ -119,7 +121,7 @@ def act_on_case(
     action: str,
     session: DbSession,
     ctx: CaseCtx,
-    user: StaffUser,
+    actor: CaseReader,
     version: Short = "",
     note: Text = "",
     lead_unit: Short = "",
@@ -154,7 +156,7 @@ def act_on_case(
         "target": target.strip().upper() or None,
     }
     body = parse_model(ActionIn, fields)
-    lifecycle.perform(session, ctx, user.actor, code, action, body)
+    lifecycle.perform(session, ctx, actor, code, action, body)
     return after_action(request, safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成")
 
 
@@ -163,11 +165,11 @@ def reply_hint(
     request: Request,
     code: str,
     session: DbSession,
-    user: StaffUser,
+    actor: CaseReader,
     reply: Annotated[str, Query(max_length=6000)] = "",
 ) -> HTMLResponse:
     """The reply-quality hint (zhili.triage) under the 反馈 form, while the unit writes its reply."""
-    case = repository.get_readable(session, user.actor, code)
+    case = repository.get_readable(session, actor, code)
     if len(reply.strip()) < MIN_REPLY_FOR_HINT:
         return HTMLResponse("")
     score = score_reply(f"{case.title} {case.description}", reply)

@@ -1,4 +1,4 @@
-"""What every case page shares: role gates, list rows with their running deadline, form → ActionIn,
+"""What every case page shares: list rows with their running deadline, form → ActionIn,
 and the answer after an action (a fragment swap with a toast for htmx, a 303 otherwise).
 
 Pages act through the same services as the JSON API (``intake.create_case``, ``lifecycle.perform``)
@@ -12,15 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhili.auth.models import Role
 from zhili.cases.models import Case
 from zhili.cases.states import STATE_LABELS, CaseState
 from zhili.cases.views import unit_codes
@@ -28,21 +27,7 @@ from zhili.errors import ValidationFailed
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, URGENCY_LABELS
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit
-from zhili.web.context import WebUser, require_web_roles
 from zhili.web.templating import is_htmx, render, toast_trigger
-
-STAFF_ROLES = (
-    Role.operator,
-    Role.dispatcher,
-    Role.unit_staff,
-    Role.grid_worker,
-    Role.community_worker,
-    Role.supervisor,
-)
-OperatorUser = Annotated[WebUser, Depends(require_web_roles(Role.operator, Role.dispatcher))]
-DispatcherUser = Annotated[WebUser, Depends(require_web_roles(Role.dispatcher))]
-UnitUser = Annotated[WebUser, Depends(require_web_roles(Role.unit_staff))]
-StaffUser = Annotated[WebUser, Depends(require_web_roles(*STAFF_ROLES))]
 
 M = TypeVar("M", bound=BaseModel)
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from zhili.cases.deps import CaseCtx
 from zhili.cases.intake import service as intake
 from zhili.cases.lifecycle import service as lifecycle
+from zhili.cases.policy import IntakeActor
 from zhili.cases.schemas import ActionIn, CaseIn
-from zhili.cases.web.common import OperatorUser, page_or_fragment, parse_model
+from zhili.cases.web.common import page_or_fragment, parse_model
 from zhili.cases.web.suggest import (
     category_model,
     draft_duplicates,
@@ -100,7 +101,7 @@ def _form_page(
 
 
 @router.get("/work/intake", response_class=HTMLResponse)
-def intake_page(request: Request, session: DbSession, _user: OperatorUser) -> HTMLResponse:
+def intake_page(request: Request, session: DbSession, _: IntakeActor) -> HTMLResponse:
     return _form_page(request, session, {**DEFAULTS}, {})
 
 
@@ -109,7 +110,7 @@ def intake_suggest(
     request: Request,
     session: DbSession,
     ctx: CaseCtx,
-    user: OperatorUser,
+    actor: IntakeActor,
     title: Annotated[str, Query(max_length=400)] = "",
     description: Annotated[str, Query(max_length=6000)] = "",
     address: Annotated[str, Query(max_length=400)] = "",
@@ -123,7 +124,7 @@ def intake_suggest(
     context = {
         "categories": guess_categories(session, category_model(request), text),
         "answers": knowledge_answers(session, text),
-        "duplicates": draft_duplicates(session, ctx, user.actor, text, location, point),
+        "duplicates": draft_duplicates(session, ctx, actor, text, location, point),
         "located": location is not None,
         "typed": len(text) >= 4,
     }
@@ -135,7 +136,7 @@ def intake_submit(
     request: Request,
     session: DbSession,
     ctx: CaseCtx,
-    user: OperatorUser,
+    actor: IntakeActor,
     demand_type: Short = "",
     urgency: Short = "",
     category: Short = "",
@@ -160,13 +161,13 @@ def intake_submit(
         return _form_page(request, session, form, field_errors(exc), status=422)
     try:
         with session.begin_nested():
-            result = intake.create_case(session, ctx, user.actor, body, idem or None)
+            result = intake.create_case(session, ctx, actor, body, idem or None)
     except ZhiliError as exc:
         return _form_page(request, session, form, exc.form_errors(), status=exc.status)
     case = result.case
     if knowledge_entry_id and result.created:
         answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})
-        case = lifecycle.perform(session, ctx, user.actor, case.code, "direct_close", answer)
+        case = lifecycle.perform(session, ctx, actor, case.code, "direct_close", answer)
     context = {
         "case": case,
         "direct": case.state.value == "closed",

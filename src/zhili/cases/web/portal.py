@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from zhili.auth.models import Role
-from zhili.auth.scope import NOTHING, Actor
+from zhili.auth.policy import anyone
+from zhili.auth.scope import citizen
 from zhili.cases.deps import CaseCtx
 from zhili.cases.intake import service as intake
 from zhili.cases.schemas import CaseIn
@@ -27,9 +27,9 @@ from zhili.kernel.ratelimit import peer_address, rate_limit
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS
 from zhili.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
 
-PORTAL = Actor(user_id=None, username="portal", role=Role.citizen, unit_id=None, scope=NOTHING)
+PORTAL = citizen("portal")
 SUBMITS_PER_MINUTE = 10
 Short = Annotated[str, Form(max_length=400)]
 Long = Annotated[str, Form(max_length=6000)]

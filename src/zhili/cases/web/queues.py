@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from zhili.auth.models import Role
+from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Case, CaseAssignment, CaseEvent
+from zhili.cases.policy import Dispatcher, HandlingUnit, VisitCaller, can_take_action
 from zhili.cases.repository import readable_cases
 from zhili.cases.states import (
     HANDLING_STATES,
@@ -28,9 +29,6 @@ from zhili.cases.states import (
 )
 from zhili.cases.web.common import (
     CaseRow,
-    DispatcherUser,
-    OperatorUser,
-    UnitUser,
     active_units,
     case_rows,
     page_or_fragment,
@@ -70,8 +68,8 @@ def _latest_notes(session: Session, case_ids: list[int], action: str) -> dict[in
 
 
 @router.get("/work/dispatch", response_class=HTMLResponse)
-def dispatch_queue(request: Request, session: DbSession, user: DispatcherUser) -> HTMLResponse:
-    scoped = readable_cases(user.actor)
+def dispatch_queue(request: Request, session: DbSession, actor: Dispatcher) -> HTMLResponse:
+    scoped = readable_cases(actor)
     new = case_rows(
         session, _cases(session, scoped.where(Case.state == S.received).order_by(Case.received_at))
     )
@@ -120,23 +118,23 @@ def dispatch_queue(request: Request, session: DbSession, user: DispatcherUser) -
 def unit_inbox(
     request: Request,
     session: DbSession,
-    user: UnitUser,
+    actor: HandlingUnit,
     state: Annotated[str, Query(max_length=24)] = "",
 ) -> HTMLResponse:
-    scoped = readable_cases(user.actor)
+    scoped = readable_cases(actor)
     wanted = [CaseState(state)] if state in {s.value for s in INBOX_STATES} else list(INBOX_STATES)
     lead = case_rows(
         session,
         _cases(
             session,
-            scoped.where(Case.lead_unit_id == user.actor.unit_id, Case.state.in_(wanted)).order_by(
+            scoped.where(Case.lead_unit_id == actor.unit_id, Case.state.in_(wanted)).order_by(
                 Case.received_at
             ),
         ),
     )
     called = exists().where(
         CaseAssignment.case_id == Case.id,
-        CaseAssignment.unit_id == user.actor.unit_id,
+        CaseAssignment.unit_id == actor.unit_id,
         CaseAssignment.role == AssignmentRole.co,
         CaseAssignment.status.in_((AssignmentStatus.called, AssignmentStatus.checked_in)),
     )
@@ -146,7 +144,7 @@ def unit_inbox(
             session, scoped.where(called, Case.state.in_((S.signed, S.contacted))).order_by(Case.received_at)
         ),
     )
-    statuses = _co_statuses(session, [r.case.id for r in co], user.actor.unit_id)
+    statuses = _co_statuses(session, [r.case.id for r in co], actor.unit_id)
     context = {
         "lead": _by_due(lead),
         "co": co,
@@ -176,8 +174,8 @@ def _co_statuses(session: Session, case_ids: list[int], unit_id: int | None) -> 
 
 
 @router.get("/work/visits", response_class=HTMLResponse)
-def visit_worklist(request: Request, session: DbSession, user: OperatorUser) -> HTMLResponse:
-    scoped = readable_cases(user.actor)
+def visit_worklist(request: Request, session: DbSession, actor: VisitCaller) -> HTMLResponse:
+    scoped = readable_cases(actor)
     rows = case_rows(
         session, _cases(session, scoped.where(Case.state == S.reported).order_by(Case.reported_at))
     )
@@ -188,7 +186,7 @@ def visit_worklist(request: Request, session: DbSession, user: OperatorUser) -> 
     context = {
         "rows": rows,
         "visited": visited,
-        "can_reopen": user.role in (Role.dispatcher, Role.admin),
+        "can_reopen": can_take_action(actor, RULES["reopen"]),
         "satisfaction": [(k.value, v) for k, v in SATISFACTION_LABELS.items()],
         "next": "/work/visits",
     }

@@ -1,0 +1,67 @@
+"""Who is acting: the owner of an API key, the user of the signed session cookie, or nobody.
+
+``current_actor`` is the one place a request's actor is decided; the permissions of every domain
+(``zhili.auth.permissions``) are built on it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from zhili.auth import service as auth_service
+from zhili.auth.models import User
+from zhili.auth.scope import ANONYMOUS, Actor
+from zhili.deps import DbSession
+from zhili.errors import NotAuthenticated
+
+API_KEY_HEADER = "X-API-Key"
+
+
+def api_key_from(request: Request) -> str | None:
+    header = request.headers.get(API_KEY_HEADER)
+    if header:
+        return header.strip()
+    authorization = request.headers.get("Authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def session_user(request: Request, session: Session) -> User | None:
+    """The user of the signed session cookie, if it is still valid."""
+    user_id = request.session.get("user_id") if "session" in request.scope else None
+    if not user_id:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or request.session.get("stamp") != session_stamp(user):
+        request.session.clear()
+        return None
+    return user
+
+
+def session_stamp(user: User) -> str:
+    """Changes when the password changes, which ends every other session of that user."""
+    return (user.password_hash or "")[-16:]
+
+
+def current_actor(request: Request, session: DbSession) -> Actor:
+    """The acting user from an API key or the session cookie; anonymous otherwise.
+
+    Pages read it back from ``request.state.user`` (None for nobody) to draw the top bar.
+    """
+    key = api_key_from(request)
+    if key:
+        actor = auth_service.actor_for_api_key(session, key)
+        if actor is None:
+            raise NotAuthenticated("API 密钥无效或已吊销")
+    else:
+        user = session_user(request, session)
+        actor = ANONYMOUS if user is None else auth_service.actor_for(session, user)
+    request.state.user = None if actor.is_anonymous else actor
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]

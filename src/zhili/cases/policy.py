@@ -1,0 +1,76 @@
+"""Who may do what with cases (诉求): take them in, read them, work them, see the citizen's contact.
+
+Each lifecycle action names the roles it allows (``lifecycle.transitions.RULES`` is built from the
+role groups below); beyond the role, the lead unit or a called co-unit must be the actor's own unit,
+which ``lifecycle.service`` checks against the case.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from zhili.auth.models import Role
+from zhili.auth.permissions import permission
+from zhili.auth.policy import CENTRE_ROLES, STAFF_ROLES
+from zhili.auth.scope import Actor
+
+if TYPE_CHECKING:
+    from zhili.cases.lifecycle.transitions import ActionRule
+
+# Who takes demands in: the hotline, grid and community workers in the field, and apps (Open311).
+INTAKE_ROLES = frozenset(
+    {Role.operator, Role.dispatcher, Role.grid_worker, Role.community_worker, Role.api_client}
+)
+# Lifecycle role groups: the dispatcher's decisions, the centre's calls (回访, 合并), the unit's work.
+DISPATCHERS = frozenset({Role.dispatcher})
+OPERATORS = CENTRE_ROLES
+UNITS = frozenset({Role.unit_staff})
+SUPERVISORS = DISPATCHERS | {Role.supervisor}
+# Who sees the citizen's name, phone and ID number in full (everyone else sees them masked).
+FULL_CONTACT_ROLES = CENTRE_ROLES
+
+
+@permission("受理诉求")
+def can_take_intake(actor: Actor) -> bool:
+    """The hotline, field workers and apps take demands in, on every channel."""
+    return actor.role in INTAKE_ROLES
+
+
+@permission("查看诉求")
+def can_read_cases(actor: Actor) -> bool:
+    """Staff read the cases of their jurisdiction (the repository decides which)."""
+    return actor.role in STAFF_ROLES
+
+
+@permission("派单")
+def can_dispatch(actor: Actor) -> bool:
+    """The dispatcher's workbench: dispatch, rule on 退单 and 延期, 督办."""
+    return actor.role in DISPATCHERS
+
+
+@permission("承办诉求")
+def can_handle_cases(actor: Actor) -> bool:
+    """A handling unit's inbox: 签收, 联系, 反馈, 吹哨, 报到."""
+    return actor.role in UNITS
+
+
+@permission("回访")
+def can_visit(actor: Actor) -> bool:
+    """The 回访 worklist: call the citizen back and record the answers."""
+    return actor.role in OPERATORS
+
+
+def can_take_action(actor: Actor, rule: ActionRule) -> bool:
+    """The role part of a lifecycle action; the unit's part is checked against the case."""
+    return actor.role in rule.roles
+
+
+def can_see_full_contact(actor: Actor) -> bool:
+    return actor.role in FULL_CONTACT_ROLES
+
+
+IntakeActor = Annotated[Actor, can_take_intake.depends]
+CaseReader = Annotated[Actor, can_read_cases.depends]
+Dispatcher = Annotated[Actor, can_dispatch.depends]
+HandlingUnit = Annotated[Actor, can_handle_cases.depends]
+VisitCaller = Annotated[Actor, can_visit.depends]
