@@ -91,18 +91,29 @@ def _describes_answer(spec: dict[str, Any], operation: dict[str, Any]) -> bool:
     return False
 
 
-def _has_shape(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
+def _has_shape(spec: dict[str, Any], schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+    """Whether ``schema`` describes its data all the way down: no bare object without properties."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
-        return _has_shape(spec, spec["components"]["schemas"][name])
-    if "anyOf" in schema or "oneOf" in schema:
-        return all(_has_shape(spec, s) for s in schema.get("anyOf", schema.get("oneOf", [])))
+        if name in seen:
+            return True
+        return _has_shape(spec, spec["components"]["schemas"][name], seen | {name})
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            return all(_has_shape(spec, s, seen) for s in schema[key])
     kind = schema.get("type")
     if kind == "array":
-        return _has_shape(spec, schema.get("items") or {})
-    if kind == "object":
+        if "prefixItems" in schema:
+            return all(_has_shape(spec, s, seen) for s in schema["prefixItems"])
+        return _has_shape(spec, schema.get("items") or {}, seen)
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties") or {}
         extra = schema.get("additionalProperties")
-        return bool(schema.get("properties")) or (isinstance(extra, dict) and _has_shape(spec, extra))
+        if isinstance(extra, dict) and extra and not _has_shape(spec, extra, seen):
+            return False
+        if not properties and not (isinstance(extra, dict) and extra):
+            return False
+        return all(_has_shape(spec, s, seen) for s in properties.values())
     return bool(kind) or "const" in schema or "enum" in schema
 
 

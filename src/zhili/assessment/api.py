@@ -25,6 +25,7 @@ from zhili.assessment.schemas import (
 from zhili.assessment.views import row_out, run_out
 from zhili.deps import DbSession
 
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/api/assessment", tags=["assessment"])
 router.include_router(appeals_router)
 
@@ -152,7 +153,19 @@ def drill_down(
     return reports.drill_down(session, actor, settings, period, unit, rate, version, limit, offset)
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "考核结果：Excel（每个单位组一页，另附考核规则）或 CSV（UTF-8 BOM）",
+            "content": {
+                XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
 def export(
     _actor: AssessmentReader,
     session: DbSession,
@@ -167,6 +180,6 @@ def export(
     if format == "csv":
         body, media = to_csv(rows), "text/csv; charset=utf-8"
     else:
-        body, media = to_xlsx(run, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, media = to_xlsx(run, rows), XLSX_MEDIA
     disposition = f'attachment; filename="{filename(run, format)}"'
     return Response(content=body, media_type=media, headers={"Content-Disposition": disposition})

@@ -83,11 +83,22 @@ class CaseIn(BaseModel):
     received_at: datetime | None = None
 
 
+class LocationOut(BaseModel):
+    """Where intake placed the demand (codes are None when the address could not be resolved)."""
+
+    district: str | None
+    street: str | None
+    community: str | None
+    h3_cell: str | None
+    confidence: float | None = Field(description="0–1")
+    ambiguous: list[str] = Field(description="candidate division codes when the address was ambiguous")
+
+
 class CaseCreated(BaseModel):
     code: str
     state: CaseState
     created: bool = Field(description="False when an Idempotency-Key retry found the earlier case.")
-    location: dict[str, Any]
+    location: LocationOut
 
 
 class ActionIn(BaseModel):
@@ -120,6 +131,9 @@ class ActionIn(BaseModel):
     knowledge_entry_id: int | None = None
 
 
+EventValue = str | int | float | bool | list[str] | None
+
+
 class EventOut(BaseModel):
     seq: int
     action: str
@@ -131,7 +145,7 @@ class EventOut(BaseModel):
     actor_unit: str | None
     at: datetime
     note: str | None
-    data: dict[str, Any]
+    data: dict[str, EventValue] = Field(description="what the action recorded (unit codes, deadlines …)")
 
 
 class AssignmentOut(BaseModel):
@@ -224,3 +238,14 @@ class CasePage(BaseModel):
     page: int
     page_size: int
     items: list[CaseSummary]
+
+
+class ActionRuleOut(BaseModel):
+    """One row of the lifecycle table (``GET /api/cases/actions``)."""
+
+    action: str
+    label: str
+    from_states: list[CaseState]
+    to_state: CaseState | None = Field(description="None: the action records something, the state stays")
+    roles: list[str] = Field(description="roles allowed to take it (beyond the role, see party)")
+    party: str = Field(description="centre, lead_unit or co_unit: whose action it is")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -10,8 +10,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def local_zone(name: str = "Asia/Shanghai") -> ZoneInfo:
+def local_zone(name: str) -> ZoneInfo:
+    """The city's zone: always ``settings.timezone`` (ZHILI_TIMEZONE), never a default."""
     return ZoneInfo(name)
+
+
+def local_today(zone_name: str) -> date:
+    return utcnow().astimezone(ZoneInfo(zone_name)).date()
 
 
 def as_aware(moment: datetime) -> datetime:

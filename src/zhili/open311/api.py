@@ -7,7 +7,7 @@ header) makes the reader the key's owner, and filing a request requires one.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -26,7 +26,15 @@ from zhili.open311 import catalogue, repository, views
 from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
 from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
 from zhili.open311.params import check_jurisdiction, request_query, single
-from zhili.open311.schemas import CreatedOut, TokenOut
+from zhili.open311.schemas import (
+    CreatedOut,
+    DiscoveryOut,
+    ErrorOut,
+    RequestOut,
+    ServiceDefinitionOut,
+    ServiceOut,
+    TokenOut,
+)
 from zhili.open311.service import file_request
 from zhili.settings import Settings
 from zhili.taxonomy.models import Category
@@ -198,26 +206,73 @@ def files_requests() -> None:
     (``open311.service.file_request``) asks the permission once the key's owner is known."""
 
 
+def answers(model: Any) -> dict[int | str, dict[str, Any]]:
+    """What /openapi.json says a route answers: ``model`` as JSON (``.json``) or XML (``.xml``),
+    and errors as the specification's list of ``{code, description}``."""
+    xml = {"application/xml": {"schema": {"type": "string", "description": "the same data as XML"}}}
+    errors = {"model": list[ErrorOut], "content": xml}
+    return {
+        200: {"model": model, "content": xml},
+        400: {**errors, "description": "Bad request"},
+        403: {**errors, "description": "Missing or invalid api_key"},
+        404: {**errors, "description": "Unknown service, request, token or jurisdiction"},
+    }
+
+
 def build_router(base_path: str) -> APIRouter:
     # Reading is public (an api_key only widens what a reader sees); filing needs a key.
     router = APIRouter(prefix=base_path, tags=["open311"], dependencies=[anyone.depends])
-    router.add_api_route("/discovery.{fmt}", discovery, methods=["GET"], summary="Open311 服务发现")
-    router.add_api_route("/services.{fmt}", list_services, methods=["GET"], summary="服务类型列表")
-    router.add_api_route(
-        "/services/{service_code}.{fmt}", service_definition, methods=["GET"], summary="服务定义"
+    route = router.add_api_route
+    route(
+        "/discovery.{fmt}",
+        discovery,
+        methods=["GET"],
+        summary="Open311 服务发现",
+        responses=answers(DiscoveryOut),
     )
-    router.add_api_route(
+    route(
+        "/services.{fmt}",
+        list_services,
+        methods=["GET"],
+        summary="服务类型列表",
+        responses=answers(list[ServiceOut]),
+    )
+    route(
+        "/services/{service_code}.{fmt}",
+        service_definition,
+        methods=["GET"],
+        summary="服务定义",
+        responses=answers(ServiceDefinitionOut),
+    )
+    route(
         "/requests.{fmt}",
         post_request,
         methods=["POST"],
         summary="提交诉求（需要 api_key）",
         dependencies=[Depends(files_requests)],
+        responses=answers(list[CreatedOut]),
     )
-    router.add_api_route("/requests.{fmt}", get_requests, methods=["GET"], summary="查询诉求")
-    router.add_api_route(
-        "/requests/{service_request_id}.{fmt}", get_request, methods=["GET"], summary="查询单件诉求"
+    route(
+        "/requests.{fmt}",
+        get_requests,
+        methods=["GET"],
+        summary="查询诉求",
+        responses=answers(list[RequestOut]),
     )
-    router.add_api_route("/tokens/{token}.{fmt}", get_token, methods=["GET"], summary="由 token 查询诉求编号")
+    route(
+        "/requests/{service_request_id}.{fmt}",
+        get_request,
+        methods=["GET"],
+        summary="查询单件诉求",
+        responses=answers(list[RequestOut]),
+    )
+    route(
+        "/tokens/{token}.{fmt}",
+        get_token,
+        methods=["GET"],
+        summary="由 token 查询诉求编号",
+        responses=answers(list[TokenOut]),
+    )
     router.add_api_route("/{rest:path}", unknown_route, methods=["GET", "POST"], include_in_schema=False)
     return router
 

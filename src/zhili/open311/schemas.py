@@ -95,3 +95,25 @@ class RequestOut(BaseModel):
             data.pop("extended_attributes")
             data.pop("notes")
         return data
+
+
+class EndpointOut(BaseModel):
+    specification: str
+    url: str
+    changeset: str
+    type: str
+    formats: list[str]
+
+
+class DiscoveryOut(BaseModel):
+    changeset: str
+    contact: str
+    key_service: str
+    endpoints: list[EndpointOut]
+
+
+class ErrorOut(BaseModel):
+    """GeoReport v2 errors are a list of these, in the requested format."""
+
+    code: int
+    description: str

@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from zhili.cli_support import console, fail, friendly_errors, open_database
+from zhili.kernel.clock import local_today
 from zhili.plan import report, service
-from zhili.plan.api import today
 from zhili.plan.views import progress_view
 from zhili.settings import get_settings
 
@@ -69,13 +69,13 @@ def make_report(
     """生成年度/中期/期末评估报告（HTML 与 PDF）。"""
     folder = out or get_settings().data_dir / "reports"
     with open_database().session() as session:
-        html_path, pdf_path = report.write(session, year, today(), folder)
+        html_path, pdf_path = report.write(session, year, local_today(get_settings().timezone), folder)
     console.print(f"HTML：{html_path}\nPDF：{pdf_path}")
 
 
 def _day(text: str | None) -> date:
     if not text:
-        return today()
+        return local_today(get_settings().timezone)
     try:
         return date.fromisoformat(text)
     except ValueError:

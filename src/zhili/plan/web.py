@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 def dashboard(
     request: Request, session: DbSession, actor: PlanReader, as_of: Annotated[date | None, Query()] = None
 ) -> HTMLResponse:
-    day = as_of or today()
+    day = as_of or today(request)
     rows = [progress_view(row) for row in service.progress(session, day)]
     chart = {
         "names": [row["name"] for row in rows],
@@ -45,7 +45,7 @@ def dashboard(
 
 @router.post("/plan/recompute")
 def recompute(request: Request, session: DbSession, actor: PlanEditor) -> Response:
-    service.recompute(session, actor=actor.username, as_of=today())
+    service.recompute(session, actor=actor.username, as_of=today(request))
     return see_other(request, "/plan")
 
 
@@ -56,12 +56,12 @@ def report_page(
     _actor: PlanReader,
     year: Annotated[int, Query(ge=2021, le=2025)] = 2025,
 ) -> HTMLResponse:
-    return render(request, "plan/report.html", {"report": report.build(session, year, today())})
+    return render(request, "plan/report.html", {"report": report.build(session, year, today(request))})
 
 
 @router.get("/plan/{code}", response_class=HTMLResponse)
 def indicator_page(request: Request, code: str, session: DbSession, actor: PlanReader) -> HTMLResponse:
-    rows = {row.indicator.code: row for row in service.progress(session, today())}
+    rows = {row.indicator.code: row for row in service.progress(session, today(request))}
     if code not in rows:
         raise NotFound(f"未知的规划指标：{code}")
     row = rows[code]

@@ -21,6 +21,7 @@ from zhili.triage.policy import RulesEditor, RulesReader
 from zhili.triage.reply_quality import score_reply
 from zhili.triage.schemas import (
     AcceptIn,
+    DuplicateOut,
     KnowledgeHit,
     OverrideIn,
     QueuePage,
@@ -94,7 +95,7 @@ def override_recommendation(
     return views.detail(session, ctx, actor, case)
 
 
-@router.get("/api/cases/{code}/duplicates")
+@router.get("/api/cases/{code}/duplicates", response_model=list[DuplicateOut])
 def list_duplicates(code: str, actor: CaseReader, session: DbSession) -> list[dict[str, object]]:
     """Earlier open cases nearby with similar text, found at intake, with a merge / link proposal."""
     _case, rec = queue.recommendation_of(session, actor, code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -48,20 +48,62 @@ class RuleOut(BaseModel):
     updated_at: datetime | None
 
 
+class KnowledgeHit(BaseModel):
+    id: int
+    question: str
+    score: float
+
+
+class CategoryGuessOut(BaseModel):
+    label: str = Field(description="the classifier's label (a first-level name or a category code)")
+    category: str | None = Field(description="the category code it stands for")
+    probability: float
+
+
+class DemandTypeGuessOut(BaseModel):
+    label: str
+    probability: float
+
+
+class MatchedRuleOut(BaseModel):
+    id: int
+    name: str
+    priority: int
+    applied: bool = Field(description="the rule that decided the route")
+
+
+class ExplanationOut(BaseModel):
+    keywords: list[str] = Field(description="the n-grams or taxonomy keywords that decided the category")
+    category_source: str = Field(description="intake (the operator chose it) or model")
+    route: str = Field(description="why this unit, in words")
+
+
+class DuplicateOut(BaseModel):
+    """An earlier open case nearby with similar text, found at intake."""
+
+    code: str
+    similarity: float = Field(description="cosine of the text sketches, 0–1")
+    proposal: str = Field(description="merge, link, or repeat (the same citizen)")
+    same_cell: bool
+    same_community: bool
+    same_citizen: bool
+    received_at: datetime
+
+
 class RecommendationOut(BaseModel):
     case: str
     model_version: str
-    categories: list[dict[str, Any]]
+    categories: list[CategoryGuessOut]
     category: str | None
-    demand_types: list[dict[str, Any]]
+    demand_types: list[DemandTypeGuessOut]
     confidence: float
     lead_unit: str | None
     co_units: list[str]
     dispatch_mode: str
-    matched_rules: list[dict[str, Any]]
-    explanation: dict[str, Any]
-    duplicates: list[dict[str, Any]]
-    knowledge: list[dict[str, Any]]
+    matched_rules: list[MatchedRuleOut]
+    explanation: ExplanationOut
+    duplicates: list[DuplicateOut]
+    knowledge: list[KnowledgeHit]
     needs_review: bool
     status: str
     decided_by: str | None
@@ -117,9 +159,3 @@ class ReplyScoreOut(BaseModel):
     hints: list[str]
     matched_keywords: list[str]
     missing_keywords: list[str]
-
-
-class KnowledgeHit(BaseModel):
-    id: int
-    question: str
-    score: float
