@@ -30,6 +30,18 @@ class ValidationFailed(ZhiliError):
     code = "validation_failed"
 
 
+class FieldErrors(ValidationFailed):
+    """Several fields refused at once (a form checked whole): each with its own message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = dict(errors)
+
+    def form_errors(self) -> dict[str, str]:
+        return dict(self.errors)
+
+
 class NotAuthenticated(ZhiliError):
     status = 401
     code = "not_authenticated"

@@ -6,16 +6,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from sqlalchemy.exc import IntegrityError
 
 from zhili.auth.policy import Anyone
-from zhili.cases import repository, views
+from zhili.cases import flows, repository, views
 from zhili.cases.deps import CaseCtx
-from zhili.cases.intake import service as intake
+from zhili.cases.intake.service import Intake
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.policy import CaseReader, IntakeActor
-from zhili.cases.schemas import ActionIn, CaseCreated, CaseIn, CaseOut, CasePage
+from zhili.cases.schemas import ActionIn, ActionRuleOut, CaseCreated, CaseIn, CaseOut, CasePage, LocationOut
 from zhili.cases.states import CaseState
 from zhili.deps import DbSession
 from zhili.errors import ValidationFailed
@@ -26,17 +25,17 @@ from zhili.units.repository import get_by_code
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
 
-def _location_json(result: intake.Intake) -> dict[str, object]:
+def _location_json(result: Intake) -> LocationOut:
     loc = result.location
     case = result.case
-    return {
-        "district": case.district_code,
-        "street": case.street_code,
-        "community": case.community_code,
-        "h3_cell": case.h3_cell,
-        "confidence": case.location_confidence,
-        "ambiguous": [c.code for c in loc.candidates] if loc and len(loc.candidates) > 1 else [],
-    }
+    return LocationOut(
+        district=case.district_code,
+        street=case.street_code,
+        community=case.community_code,
+        h3_cell=case.h3_cell,
+        confidence=case.location_confidence,
+        ambiguous=[c.code for c in loc.candidates] if loc and len(loc.candidates) > 1 else [],
+    )
 
 
 @router.post("", response_model=CaseCreated, status_code=201)
@@ -48,17 +47,7 @@ def create_case(
     ctx: CaseCtx,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> CaseCreated:
-    try:
-        result = intake.create_case(session, ctx, actor, body, idempotency_key)
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its case.
-        session.rollback()
-        if not idempotency_key:
-            raise
-        earlier = intake.find_retry(session, actor, idempotency_key, body)
-        if earlier is None:
-            raise
-        result = intake.Intake(earlier, False, None)
+    result = flows.take_demand(session, ctx, actor, body, idempotency_key)
     if not result.created:
         response.status_code = 200
     return CaseCreated(
@@ -115,7 +104,7 @@ def list_cases(
     return CasePage(total=total, page=page, page_size=page_size, items=views.summaries(session, rows))
 
 
-@router.get("/actions", include_in_schema=True)
+@router.get("/actions", response_model=list[ActionRuleOut])
 def list_actions(_: Anyone) -> list[dict[str, object]]:
     """The lifecycle table: each action, its label, the states it starts from and the roles allowed."""
     return [

@@ -9,7 +9,6 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ValidationError
 
 from zhili.cases.deps import CaseCtx
-from zhili.cases.web.attachments import check_photos
 from zhili.deps import DbSession, StaffActor
 from zhili.errors import ValidationFailed
 from zhili.grid import repository as grid
@@ -26,6 +25,7 @@ from zhili.grid.schemas import (
     VerificationResultIn,
 )
 from zhili.settings import Settings
+from zhili.storage.images import check_photos
 
 router = APIRouter(prefix="/api/grid", tags=["grid"])
 
@@ -180,7 +180,7 @@ def report_event(
             "patrol_id": patrol_id,
         }
     )
-    checked = check_photos(photos or [], ctx.settings)
+    checked = check_photos(photos or [], ctx.settings.max_upload_mb)
     event, case = service.report_event(session, ctx, actor, body, checked, resolution(request))
     return {
         "event_id": event.id,

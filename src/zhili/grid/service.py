@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from zhili.audit import service as audit
 from zhili.auth.models import Role, User
 from zhili.auth.scope import Actor, readable
+from zhili.cases import flows
 from zhili.cases import repository as cases
+from zhili.cases.attachments import store_photos
 from zhili.cases.context import CaseContext
 from zhili.cases.events import append_event
-from zhili.cases.intake import service as intake
 from zhili.cases.models import Case
 from zhili.cases.schemas import CaseIn
-from zhili.cases.web.attachments import Photo, store_photos
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.grid import repository as grid
@@ -37,6 +37,7 @@ from zhili.grid.models import (
 )
 from zhili.grid.schemas import EventIn, PatrolPlanIn
 from zhili.kernel.clock import as_aware, utcnow
+from zhili.storage.images import Photo
 from zhili.taxonomy.enums import Channel
 
 MANAGER_ROLES = (Role.unit_staff, Role.community_worker, Role.dispatcher)
@@ -188,7 +189,7 @@ def report_event(
         lng=body.lng,
         address=body.address,
     )
-    result = intake.create_case(session, ctx, actor, case_in)
+    result = flows.take_demand(session, ctx, actor, case_in)
     case = result.case
     cell_id = grid_cell_of(case.h3_cell, resolution) or ""
     _refine_location(session, case, session.get(GridCell, cell_id))

@@ -1,6 +1,6 @@
 """Filing an Open311 request: the GeoReport form becomes a ``CaseIn`` for the one intake service.
 
-Nothing here stores a case itself: ``cases.intake.service.create_case`` validates, resolves the location,
+Nothing here stores a case itself: ``cases.flows.take_demand`` validates, resolves the location,
 encrypts the citizen's contact details and audits, exactly as for ``POST /api/cases``; the channel
 is Open311. Every parameter is checked before intake runs, and any refusal raises before anything
 is flushed, so a bad request writes nothing (the request's transaction is rolled back).
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from zhili.auth.scope import Actor
+from zhili.cases import flows
 from zhili.cases.context import CaseContext
-from zhili.cases.intake import service as intake
 from zhili.cases.models import Case
 from zhili.cases.policy import can_take_intake
 from zhili.cases.schemas import MAX_TITLE, CaseIn, CitizenIn
@@ -200,7 +200,7 @@ def file_request(session: Session, ctx: CaseContext, actor: Actor, form: FormDat
     account_id = _text(form, "account_id", MAX_ID)
     device_id = _text(form, "device_id", MAX_ID)
     try:
-        result = intake.create_case(session, ctx, actor, body)
+        result = flows.take_demand(session, ctx, actor, body)
     except ZhiliError as exc:
         raise from_zhili(exc) from None
     submission = Open311Submission(

@@ -9,7 +9,6 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
@@ -22,7 +21,6 @@ from zhili.divisions.results import Location
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel.clock import as_aware
 from zhili.taxonomy import repository as taxonomy
-from zhili.triage import service as triage_service
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -63,10 +61,10 @@ def resolve_location(ctx: CaseContext, body: CaseIn) -> Location | None:
 def create_case(
     session: Session, ctx: CaseContext, actor: Actor, body: CaseIn, idempotency_key: str | None = None
 ) -> Intake:
-    if idempotency_key:
-        earlier = find_retry(session, actor, idempotency_key, body)
-        if earlier is not None:
-            return Intake(earlier, False, None)
+    """Validate, locate, encrypt and store the demand with its first event (flushed, not committed).
+
+    Triage and the audit entry come after, in ``cases.flows.take_demand``, which every channel calls.
+    """
     category = None
     if body.category:
         category = taxonomy.by_code(session, body.category)
@@ -121,13 +119,4 @@ def create_case(
         data={"channel": body.channel.value},
         first=True,
     )
-    audit.record(
-        session,
-        actor=actor.username,
-        action="case.create",
-        target_type="case",
-        target_id=code,
-        detail={"channel": body.channel.value, "type": body.demand_type.value},
-    )
-    triage_service.on_intake(session, ctx, case)
     return Intake(case, True, location)

@@ -18,8 +18,7 @@ from zhili.cases.models import Case
 from zhili.cases.tracking import service as tracking
 from zhili.cases.tracking.service import TrackOut, VisitIn, VisitOut
 from zhili.deps import DbSession
-from zhili.errors import NotFound
-from zhili.kernel.ratelimit import RateLimited, SlidingWindow, limiter_for, peer_address, rate_limit
+from zhili.kernel.ratelimit import SlidingWindow, limiter_for, peer_address, rate_limit
 
 router = APIRouter(prefix="/api/track", tags=["citizen"], dependencies=[anyone.depends])
 
@@ -58,19 +57,8 @@ def track_case(
 def find_tracked(
     request: Request, session: Session, ctx: CaseContext, code: str, phone_tail: str | None
 ) -> Case:
-    """A citizen's lookup by code and phone tail (API and portal): wrong tails count per code, and a
-    code with too many is locked for a while, so tails cannot be guessed."""
-    tail = tracking.clean_tail(phone_tail)
-    key = tracking.clean_code(code)
-    guard = _wrong_tails(request)
-    wait = guard.retry_after(key)
-    if wait is not None:
-        raise RateLimited(wait, "该受理编号的查询错误次数过多")
-    try:
-        return tracking.find_for_citizen(session, ctx, key, tail)
-    except NotFound:
-        guard.add(key)
-        raise
+    """``tracking.track`` with this server's counter of wrong tails (shared by the API and the portal)."""
+    return tracking.track(session, ctx, code, phone_tail, _wrong_tails(request))
 
 
 @router.get(

@@ -32,11 +32,12 @@ from zhili.cases.models import Case, CaseEvent
 from zhili.cases.privacy import open_contact
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import SATISFACTION_LABELS, STATE_LABELS, CaseState, Satisfaction
+from zhili.cases.tracking.visit_link import visit_token
 from zhili.cases.views import EVENT_LABELS
 from zhili.errors import Conflict, NotFound, ValidationFailed
 from zhili.kernel.clock import as_aware
 from zhili.kernel.crypto import normalise_phone
-from zhili.notifications.service import visit_token
+from zhili.kernel.ratelimit import RateLimited, SlidingWindow
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, DemandType
 from zhili.units.models import Unit
 
@@ -163,6 +164,24 @@ def find_for_citizen(session: Session, ctx: CaseContext, code: str, phone_tail: 
     if case is None or not tail_matches(case, phone_tail, ctx):
         raise NotFound(TRACK_NOT_FOUND)
     return case
+
+
+def track(
+    session: Session, ctx: CaseContext, code: str, phone_tail: str | None, wrong_tails: SlidingWindow
+) -> Case:
+    """A citizen's lookup by code and phone tail (API and portal alike). Wrong tails are counted per
+    code, and a code with too many is locked for a while, whatever the tail (otherwise a 429 versus a
+    200 would reveal the answer), so four digits cannot be guessed even from many addresses."""
+    tail = clean_tail(phone_tail)
+    key = clean_code(code)
+    wait = wrong_tails.retry_after(key)
+    if wait is not None:
+        raise RateLimited(wait, "该受理编号的查询错误次数过多")
+    try:
+        return find_for_citizen(session, ctx, key, tail)
+    except NotFound:
+        wrong_tails.add(key)
+        raise
 
 
 def find_for_visit_link(session: Session, ctx: CaseContext, code: str, token: str) -> Case:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
 from zhili.cases import repository, views
+from zhili.cases.attachments import attachments_of
 from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
@@ -19,7 +20,6 @@ from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.policy import CaseReader
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import SATISFACTION_LABELS, AssignmentRole, AssignmentStatus
-from zhili.cases.web.attachments import attachments_of
 from zhili.cases.web.common import (
     active_units,
     after_action,

@@ -1,7 +1,7 @@
 """What every case page shares: list rows with their running deadline, form → ActionIn,
 and the answer after an action (a fragment swap with a toast for htmx, a 303 otherwise).
 
-Pages act through the same services as the JSON API (``intake.create_case``, ``lifecycle.perform``)
+Pages act through the same services as the JSON API (``flows.take_demand``, ``lifecycle.perform``)
 and read through the same scoped repository; nothing here decides who may do what.
 """
 

@@ -1,5 +1,5 @@
 """坐席 intake: the form, live suggestions while the operator types, 直接办结 from a knowledge entry,
-and the tracking code once the demand is in. The form goes through ``intake.create_case`` and, for
+and the tracking code once the demand is in. The form goes through ``flows.take_demand`` and, for
 直接办结, ``lifecycle.perform``: the same services as ``POST /api/cases``."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from zhili.cases import flows
 from zhili.cases.deps import CaseCtx
-from zhili.cases.intake import service as intake
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.policy import IntakeActor
 from zhili.cases.schemas import ActionIn, CaseIn
@@ -161,7 +161,7 @@ def intake_submit(
         return _form_page(request, session, form, field_errors(exc), status=422)
     try:
         with session.begin_nested():
-            result = intake.create_case(session, ctx, actor, body, idem or None)
+            result = flows.take_demand(session, ctx, actor, body, idem or None)
     except ZhiliError as exc:
         return _form_page(request, session, form, exc.form_errors(), status=exc.status)
     case = result.case

@@ -13,17 +13,18 @@ from pydantic import ValidationError
 
 from zhili.auth.policy import anyone
 from zhili.auth.scope import citizen
+from zhili.cases import flows
+from zhili.cases.attachments import store_photos
 from zhili.cases.deps import CaseCtx
-from zhili.cases.intake import service as intake
 from zhili.cases.schemas import CaseIn
 from zhili.cases.tracking import service as tracking
 from zhili.cases.tracking.api import TRACK_LIMIT, VISIT_LIMIT, find_tracked
-from zhili.cases.web.attachments import MAX_PHOTOS, check_photos, store_photos
 from zhili.cases.web.common import parse_model
 from zhili.cases.web.intake import case_body, field_errors
 from zhili.deps import DbSession
 from zhili.errors import ZhiliError
 from zhili.kernel.ratelimit import peer_address, rate_limit
+from zhili.storage.images import MAX_PHOTOS, check_photos
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS
 from zhili.web.templating import render
 
@@ -86,12 +87,12 @@ def portal_submit(
         errors = {**field_errors(exc), **errors}
     if not errors:
         try:
-            checked = check_photos(photos or [], ctx.settings)
+            checked = check_photos(photos or [], ctx.settings.max_upload_mb)
         except ZhiliError as exc:
             errors.update(exc.form_errors())
     if errors:
         return _portal_form(request, form, errors, status=422)
-    result = intake.create_case(session, ctx, PORTAL, body)
+    result = flows.take_demand(session, ctx, PORTAL, body)
     store_photos(session, ctx, result.case, checked, PORTAL.username)
     context = {"case": result.case, "tail": form["phone"][-4:], "photos": len(checked)}
     return render(request, "portal/submitted.html", context, status=201)

@@ -1,0 +1,54 @@
+"""Orchestration that spans domains, in one place (the habit of Netflix Dispatch's ``flows.py``).
+
+Taking a demand in touches four domains: the case is stored (``intake``), triage classifies and
+routes it and looks for duplicates (``zhili.triage``), and the audit log records it (``zhili.audit``).
+Every channel (the API, the operator's form, the portal, Open311, grid patrols) calls
+``take_demand``, so they all do the same, in the same order. The audit chain's lock is taken last,
+so concurrent intakes queue behind it only for the append itself.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from zhili.audit import service as audit
+from zhili.auth.scope import Actor
+from zhili.cases.context import CaseContext
+from zhili.cases.intake.service import Intake, create_case, find_retry
+from zhili.cases.schemas import CaseIn
+from zhili.triage import service as triage
+
+
+def take_demand(
+    session: Session, ctx: CaseContext, actor: Actor, body: CaseIn, idempotency_key: str | None = None
+) -> Intake:
+    """受理: store the demand, triage it and audit it; a retry with the same key returns the first case.
+
+    Two retries racing with one key: the loser's insert breaks the key's unique index inside its
+    savepoint, and it answers with the winner's case instead of an error.
+    """
+    if idempotency_key:
+        earlier = find_retry(session, actor, idempotency_key, body)
+        if earlier is not None:
+            return Intake(earlier, False, None)
+    try:
+        with session.begin_nested() if idempotency_key else nullcontext():
+            result = create_case(session, ctx, actor, body, idempotency_key)
+    except IntegrityError:
+        winner = find_retry(session, actor, idempotency_key, body) if idempotency_key else None
+        if winner is None:
+            raise
+        return Intake(winner, False, None)
+    triage.on_intake(session, ctx, result.case)
+    audit.record(
+        session,
+        actor=actor.username,
+        action="case.create",
+        target_type="case",
+        target_id=result.case.code,
+        detail={"channel": body.channel.value, "type": body.demand_type.value},
+    )
+    return result
