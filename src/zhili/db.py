@@ -219,10 +219,6 @@ class Database:
         database._bound = True
         return database
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def open_session(self, *, write: bool = False) -> Session:
         session = self.sessionmaker()
         if write and not self._bound:

@@ -123,10 +123,3 @@ def backtest_mape(
         actual = weekly[origin : origin + horizon]
         errors.append(np.mean(np.abs(predicted - actual) / np.maximum(actual, 1)))
     return float(np.mean(errors)) if errors else float("nan")
-
-
-def seasonal_naive(weekly: NDArray[np.float64], horizon: int = 4, season: int = 52) -> NDArray[np.float64]:
-    y = np.asarray(weekly, dtype=float)
-    if len(y) >= season:
-        return y[len(y) - season : len(y) - season + horizon]
-    return np.full(horizon, y[-4:].mean() if len(y) else 0.0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import duckdb
 
@@ -174,7 +174,3 @@ def median_from(histogram: list[int]) -> float | None:
             return lo + (hi - lo) * (half - seen) / count
         seen += count
     return None
-
-
-def month_range(f: ViewFilter) -> tuple[date | None, date | None]:
-    return f.date_from, f.date_to

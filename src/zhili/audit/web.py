@@ -12,7 +12,7 @@ from zhili.audit import repository, service
 from zhili.audit.models import AuditEntry
 from zhili.audit.policy import AuditReader
 from zhili.deps import DbSession
-from zhili.web.templating import is_htmx, local_time, render
+from zhili.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,7 +48,6 @@ def audit_page(
     context: dict[str, Any] = {
         "filters": filters,
         "entries": entries,
-        "local_time": local_time,
         "total": total,
         "page": page,
         "pages": pages,
@@ -65,5 +64,5 @@ def audit_page(
 def verify_submit(request: Request, session: DbSession, _admin: AuditReader) -> HTMLResponse:
     result = service.verify(session)
     broken = session.get(AuditEntry, result.broken_seq) if result.broken_seq is not None else None
-    context = {"result": result, "broken": broken, "local_time": local_time}
+    context = {"result": result, "broken": broken}
     return render(request, "admin/audit_verify.html", context)

@@ -15,7 +15,7 @@ from zhili.auth.policy import ASSIGNABLE_ROLES, AccountAdmin
 from zhili.deps import DbSession
 from zhili.errors import ValidationFailed, ZhiliError
 from zhili.units.models import Unit
-from zhili.web.templating import local_time, render, see_other
+from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,9 +55,8 @@ def _users_page(
         "filters": {"role": role, "q": q},
         "form": form or {},
         "errors": errors or {},
-        "local_time": local_time,
     }
-    return render(request, "admin/users.html", context, status=status)
+    return render(request, "admin/users.html", {**context, "role_labels": ALL_ROLES}, status=status)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -73,7 +72,7 @@ def users_page(
 
 def _secret_page(request: Request, title: str, user: User, secret: str, note: str) -> HTMLResponse:
     context = {"title": title, "account": user, "secret": secret, "note": note}
-    response = render(request, "admin/secret.html", context)
+    response = render(request, "admin/secret.html", {**context, "role_labels": ALL_ROLES})
     response.headers.update(NO_STORE)
     return response
 
@@ -165,9 +164,8 @@ def _keys_page(
         "new_key": new_key,
         "name": name,
         "errors": errors or {},
-        "local_time": local_time,
     }
-    response = render(request, "admin/user_keys.html", context, status=status)
+    response = render(request, "admin/user_keys.html", {**context, "role_labels": ALL_ROLES}, status=status)
     if new_key:
         response.headers.update(NO_STORE)
     return response

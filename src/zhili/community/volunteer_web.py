@@ -17,7 +17,7 @@ from zhili.community.volunteer_models import STAR_THRESHOLDS_HOURS
 from zhili.community.web import CommunityUser
 from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
-from zhili.kernel.clock import local_zone, utcnow
+from zhili.kernel.clock import as_aware, local_today, local_zone
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -82,14 +82,15 @@ def certificate(
         target_id=str(volunteer.id),
     )
     community = divisions.get(session, volunteer.community_code)
+    zone = request.app.state.settings.timezone
     context = {
         "name": cipher.decrypt(volunteer.name_enc),
         "community": community.name if community else volunteer.community_code,
         "hours": round(volunteer.service_minutes / 60, 1),
         "stars": volunteer.stars,
         "number": f"ZY{volunteer.community_code}{volunteer.id:06d}",
-        "issued_on": utcnow().astimezone(local_zone()).date(),
-        "registered_on": volunteer.registered_at.astimezone(local_zone()).date(),
+        "issued_on": local_today(zone),
+        "registered_on": as_aware(volunteer.registered_at).astimezone(local_zone(zone)).date(),
     }
     return render(request, "community/certificate.html", context)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, Request
 
 from zhili.deps import DbSession
 from zhili.divisions.resolver import DEFAULT_H3_RESOLUTION, Resolver
@@ -29,11 +29,6 @@ def get_resolver(request: Request, session: DbSession) -> Resolver:
         if len(resolver.gazetteer):
             _RESOLVERS[key] = resolver
     return resolver
-
-
-def reset_resolver(app: FastAPI | None = None) -> None:
-    """Forget the cached resolvers, so the next request reads the divisions again."""
-    _RESOLVERS.clear()
 
 
 DivisionResolver = Annotated[Resolver, Depends(get_resolver)]

@@ -109,10 +109,6 @@ class SlidingWindow:
         events.append(now)
         self._events.move_to_end(key)
 
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._events.pop(key, None)
-
 
 _registry_lock = threading.Lock()
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
@@ -66,11 +66,6 @@ def find_requests(session: Session, actor: Actor | None, query: RequestQuery) ->
     statement = statement.order_by(Case.received_at.desc(), Case.id.desc())
     statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
     return session.execute(statement).scalars().all()
-
-
-def count_requests(session: Session, actor: Actor | None, query: RequestQuery) -> int:
-    statement = _filtered(readable_requests(actor), query)
-    return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
 
 
 def find_request(session: Session, actor: Actor | None, code: str) -> Case | None:

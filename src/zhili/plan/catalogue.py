@@ -191,5 +191,3 @@ INDICATORS: tuple[Definition, ...] = (
         note="新建小区按 500 平方米计；分母为已录入基础数据的社区。",
     ),
 )
-
-BY_CODE = {definition.code: definition for definition in INDICATORS}

@@ -15,7 +15,3 @@ VENDORED = {
     "echarts.min.js": "echarts/dist/echarts.min.js",
     "pico.min.css": "@picocss/pico/css/pico.min.css",
 }
-
-
-def missing_assets() -> list[str]:
-    return [name for name in VENDORED if not (VENDOR_DIR / name).exists()]

@@ -7,22 +7,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from zhili import __version__
-from zhili.auth.models import ROLE_LABELS
 from zhili.csrf import csrf_token
 from zhili.kernel.clock import as_aware, local_zone, utcnow
+from zhili.settings import Settings
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.globals.update(
     csrf_token=csrf_token,
-    role_labels={role.value: label for role, label in ROLE_LABELS.items()},
     version=__version__,
 )
 
@@ -78,17 +80,24 @@ def see_other(request: Request, location: str) -> Response:
     return RedirectResponse(location, status_code=303)
 
 
-def local_time(moment: datetime | None) -> str:
-    """A stored UTC time shown in the city's zone."""
-    if moment is None:
-        return ""
-    return as_aware(moment).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S")
+def _zone(context: Context) -> ZoneInfo:
+    settings: Settings = context["request"].app.state.settings
+    return local_zone(settings.timezone)
 
 
-def short_time(moment: datetime | None) -> str:
+@pass_context
+def local_time(context: Context, moment: datetime | None) -> str:
+    """A stored UTC time shown in the city's zone (ZHILI_TIMEZONE)."""
     if moment is None:
         return ""
-    return as_aware(moment).astimezone(local_zone()).strftime("%m-%d %H:%M")
+    return as_aware(moment).astimezone(_zone(context)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pass_context
+def short_time(context: Context, moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return as_aware(moment).astimezone(_zone(context)).strftime("%m-%d %H:%M")
 
 
 def iso_time(moment: datetime | None) -> str:

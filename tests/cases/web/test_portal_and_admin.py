@@ -19,7 +19,7 @@ from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Attachment, Case
-from zhili.notifications.service import visit_token
+from zhili.cases.tracking.visit_link import visit_token
 from zhili.settings import Settings
 from zhili.taxonomy.models import Category, TimeLimitPolicy
 

@@ -59,10 +59,6 @@ LEVEL_OF_COLUMN = {
 LOCATION_CACHE_LIMIT = 100_000
 
 
-def _label(column: str) -> str:
-    return f"{column}（{COLUMNS[column]}）"
-
-
 @dataclass
 class Lookups:
     """Reference data read once per import."""

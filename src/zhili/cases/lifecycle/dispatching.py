@@ -19,9 +19,9 @@ from zhili.cases.lifecycle.steps import (
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState
+from zhili.cases.tracking.visit_link import notify_visit_link_after_commit
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel.worktime import Duration, deadline
-from zhili.notifications.service import notify_visit_link_after_commit
 from zhili.taxonomy import repository as taxonomy
 from zhili.units.models import Unit
 
