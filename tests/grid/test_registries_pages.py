@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from community.governance_accounts import client, wangjing_communities
 from zhili.audit.models import AuditEntry
-from zhili.grid.registry_models import Facility, PersonRecord
+from zhili.grid.registry.models import Facility, PersonRecord
 
 
 def test_places_facilities_and_people(app: Any, session: Session) -> None:

@@ -1,6 +1,6 @@
 """Grid cells (H3) with their community, grid workers' cells, patrols, field events and 核查 tasks.
 
-The registries of 人/地/物/组织 are in ``registry_models``, imported at the end.
+The registries of 人/地/物/组织 are in ``registry.models``, imported at the end.
 """
 
 from __future__ import annotations
@@ -122,4 +122,4 @@ class VerificationTask(IdMixin, Base):
     completed_at: Mapped[datetime | None]
 
 
-from zhili.grid import registry_models  # noqa: E402, F401
+from zhili.grid.registry import models as registry_models  # noqa: E402, F401

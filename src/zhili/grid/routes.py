@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from zhili.grid import api, registry_api, web
+from zhili.grid import api, web
+from zhili.grid.registry import api as registry_api
 
 router = APIRouter()
 for part in (api.router, registry_api.router, web.router):

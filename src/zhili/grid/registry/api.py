@@ -11,8 +11,8 @@ from sqlalchemy import select
 from zhili.auth.scope import readable
 from zhili.community.deps import Cipher
 from zhili.deps import DbSession, StaffActor
-from zhili.grid import registry_service as service
-from zhili.grid.registry_models import (
+from zhili.grid.registry import service
+from zhili.grid.registry.models import (
     FACILITY_LABELS,
     STATE_LABELS,
     Facility,
@@ -21,7 +21,7 @@ from zhili.grid.registry_models import (
     Place,
     PopulationCount,
 )
-from zhili.grid.schemas_registry import (
+from zhili.grid.registry.schemas import (
     FacilityIn,
     FacilityStateIn,
     OrganisationIn,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from zhili.grid.registry_models import FacilityKind, FacilityState, PlaceKind
+from zhili.grid.registry.models import FacilityKind, FacilityState, PlaceKind
 
 
 def _stripped(value: object) -> object:

@@ -18,7 +18,7 @@ from zhili.db import Base
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import ValidationFailed
 from zhili.grid.models import GridCell
-from zhili.grid.registry_models import (
+from zhili.grid.registry.models import (
     Facility,
     FacilityState,
     GridOrganisation,
@@ -26,7 +26,7 @@ from zhili.grid.registry_models import (
     Place,
     PopulationCount,
 )
-from zhili.grid.schemas_registry import FacilityIn, OrganisationIn, PersonIn, PlaceIn, PopulationIn
+from zhili.grid.registry.schemas import FacilityIn, OrganisationIn, PersonIn, PlaceIn, PopulationIn
 from zhili.kernel.clock import utcnow
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name
