@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from community.governance_accounts import client, wangjing_communities
 from support.cases import CASE_BODY, WANGJING_POINT, intake, staff
 from zhili.cases.models import Attachment, Case
-from zhili.grid.cells import generate, serpentine, split_evenly
-from zhili.grid.models import FieldEvent, GridCell, VerificationTask
+from zhili.grid.cells.generate import generate, serpentine, split_evenly
+from zhili.grid.cells.models import GridCell
+from zhili.grid.models import FieldEvent, VerificationTask
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CHAOYANG = "110105"

@@ -1,4 +1,4 @@
-"""JSON routes for grid management: cells, workers, patrols, field events, 核查 and figures."""
+"""JSON routes for patrol plans, patrols, field events, 核查 and the per-cell figures."""
 
 from __future__ import annotations
 
@@ -14,10 +14,8 @@ from zhili.deps import DbSession, StaffActor
 from zhili.errors import ValidationFailed
 from zhili.grid import repository as grid
 from zhili.grid import service
-from zhili.grid.models import RESULT_LABELS, GridCell, TaskStatus, VerificationTask
+from zhili.grid.models import RESULT_LABELS, TaskStatus, VerificationTask
 from zhili.grid.schemas import (
-    CellCommunityIn,
-    CellWorkerIn,
     EventIn,
     PatrolEndIn,
     PatrolPlanIn,
@@ -35,18 +33,6 @@ def resolution(request: Request) -> int:
     return settings.grid_h3_resolution
 
 
-def cell_view(cell: GridCell, worker_id: int | None = None) -> dict[str, Any]:
-    return {
-        "cell": cell.cell,
-        "district_code": cell.district_code,
-        "community_code": cell.community_code,
-        "assigned_by": cell.assigned_by.value,
-        "lat": cell.lat,
-        "lng": cell.lng,
-        "worker_id": worker_id,
-    }
-
-
 def task_view(task: VerificationTask, code: str) -> dict[str, Any]:
     return {
         "id": task.id,
@@ -59,31 +45,6 @@ def task_view(task: VerificationTask, code: str) -> dict[str, Any]:
         "result_label": RESULT_LABELS[task.result] if task.result else None,
         "result_note": task.result_note,
     }
-
-
-@router.get("/cells")
-def list_cells(
-    actor: StaffActor,
-    session: DbSession,
-    division: str | None = Query(default=None, max_length=12),
-    limit: int = Query(default=500, ge=1, le=5000),
-    offset: int = Query(default=0, ge=0),
-) -> dict[str, Any]:
-    rows, total = grid.list_cells(session, actor, division, limit, offset)
-    return {"total": total, "items": [cell_view(cell, worker) for cell, worker in rows]}
-
-
-@router.patch("/cells/{cell}")
-def assign_community(
-    cell: str, body: CellCommunityIn, actor: StaffActor, session: DbSession
-) -> dict[str, Any]:
-    return cell_view(service.assign_community(session, actor, cell, body.community_code))
-
-
-@router.put("/cells/{cell}/worker")
-def assign_worker(cell: str, body: CellWorkerIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
-    row = service.assign_worker(session, actor, cell, body.username)
-    return {"cell": row.cell, "worker_id": row.user_id}
 
 
 @router.post("/patrol-plans", status_code=201)

@@ -3,8 +3,9 @@
 from fastapi import APIRouter
 
 from zhili.grid import api, web
+from zhili.grid.cells import api as cells_api
 from zhili.grid.registry import api as registry_api
 
 router = APIRouter()
-for part in (api.router, registry_api.router, web.router):
+for part in (cells_api.router, api.router, registry_api.router, web.router):
     router.include_router(part)

@@ -14,6 +14,7 @@ from zhili.deps import DbSession
 from zhili.grid import repository as grid
 from zhili.grid import service
 from zhili.grid.api import resolution
+from zhili.grid.cells import repository as grid_cells
 from zhili.grid.models import RESULT_LABELS, TaskStatus
 from zhili.grid.schemas import VerificationResultIn
 from zhili.web.context import WebUser, require_web_roles
@@ -37,7 +38,7 @@ def grid_page(
     scope = user.actor.scope
     default = "11" if scope.everything else min(scope.division_codes, default="")
     chosen = division.strip() or default
-    _cells, total = grid.list_cells(session, user.actor, chosen or None, limit=1)
+    _cells, total = grid_cells.list_cells(session, user.actor, chosen or None, limit=1)
     figures = grid.figures(session, user.actor, chosen, resolution(request))[:50] if chosen else []
     tasks = grid.tasks_for(session, user.actor.user_id) if user.actor.user_id else []
     context = {

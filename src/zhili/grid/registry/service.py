@@ -17,7 +17,7 @@ from zhili.community.access import check_writable, division_at
 from zhili.db import Base
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import ValidationFailed
-from zhili.grid.models import GridCell
+from zhili.grid.cells.models import GridCell
 from zhili.grid.registry.models import (
     Facility,
     FacilityState,
