@@ -14,7 +14,7 @@ from support.cases import CASE_BODY, WANGJING_POINT, intake, staff
 from zhili.cases.models import Attachment, Case
 from zhili.grid.cells.generate import generate, serpentine, split_evenly
 from zhili.grid.cells.models import GridCell
-from zhili.grid.models import FieldEvent, VerificationTask
+from zhili.grid.patrols.models import FieldEvent, VerificationTask
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CHAOYANG = "110105"

@@ -12,10 +12,10 @@ from zhili.cases.deps import CaseCtx
 from zhili.cases.web.attachments import check_photos
 from zhili.deps import DbSession, StaffActor
 from zhili.errors import ValidationFailed
-from zhili.grid import repository as grid
-from zhili.grid import service
-from zhili.grid.models import RESULT_LABELS, TaskStatus, VerificationTask
-from zhili.grid.schemas import (
+from zhili.grid.patrols import repository as patrols
+from zhili.grid.patrols import service
+from zhili.grid.patrols.models import RESULT_LABELS, TaskStatus, VerificationTask
+from zhili.grid.patrols.schemas import (
     EventIn,
     PatrolEndIn,
     PatrolPlanIn,
@@ -66,7 +66,7 @@ def my_plans(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
             "starts_on": p.starts_on.isoformat(),
             "ends_on": p.ends_on.isoformat() if p.ends_on else None,
         }
-        for p in grid.plans_of(session, actor.user_id)
+        for p in patrols.plans_of(session, actor.user_id)
     ]
 
 
@@ -83,7 +83,7 @@ def my_patrols(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
             "cells": json.loads(r.cells),
             "note": r.note,
         }
-        for r in grid.patrols_of(session, actor.user_id)
+        for r in patrols.patrols_of(session, actor.user_id)
     ]
 
 
@@ -166,7 +166,7 @@ def request_verification(
 def my_tasks(actor: StaffActor, session: DbSession, status: TaskStatus | None = None) -> list[dict[str, Any]]:
     if actor.user_id is None:
         return []
-    return [task_view(task, code) for task, code in grid.tasks_for(session, actor.user_id, status)]
+    return [task_view(task, code) for task, code in patrols.tasks_for(session, actor.user_id, status)]
 
 
 @router.post("/verifications/{task_id}/result")
@@ -174,7 +174,7 @@ def complete_verification(
     task_id: int, body: VerificationResultIn, actor: StaffActor, session: DbSession
 ) -> dict[str, Any]:
     task = service.complete_verification(session, actor, task_id, body.result, body.note, body.at)
-    code = next(code for t, code in grid.tasks_for(session, task.assignee_id) if t.id == task.id)
+    code = next(code for t, code in patrols.tasks_for(session, task.assignee_id) if t.id == task.id)
     return task_view(task, code)
 
 
@@ -185,4 +185,4 @@ def figures(
     session: DbSession,
     division: str = Query(min_length=2, max_length=12),
 ) -> list[dict[str, object]]:
-    return grid.figures(session, actor, division, resolution(request))
+    return patrols.figures(session, actor, division, resolution(request))

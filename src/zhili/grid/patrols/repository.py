@@ -15,7 +15,7 @@ from zhili.cases.repository import readable_cases
 from zhili.grid.cells.generate import grid_cell_of
 from zhili.grid.cells.models import GridCell
 from zhili.grid.cells.repository import readable_cells
-from zhili.grid.models import FieldEvent, PatrolPlan, PatrolRecord, TaskStatus, VerificationTask
+from zhili.grid.patrols.models import FieldEvent, PatrolPlan, PatrolRecord, TaskStatus, VerificationTask
 from zhili.taxonomy.enums import Channel
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from zhili.cases.schemas import TypeField, UrgencyField
 from zhili.grid.cells.schemas import Cell, OptText, Strict, Text
-from zhili.grid.models import VerificationResult
+from zhili.grid.patrols.models import VerificationResult
 from zhili.taxonomy.enums import DemandType, Urgency
 
 

@@ -20,11 +20,11 @@ from zhili.cases.models import Case
 from zhili.cases.schemas import CaseIn
 from zhili.cases.web.attachments import Photo, store_photos
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from zhili.grid import repository as grid
 from zhili.grid.cells import repository as grid_cells
 from zhili.grid.cells.generate import grid_cell_of
 from zhili.grid.cells.models import GridCell, GridWorkerCell
-from zhili.grid.models import (
+from zhili.grid.patrols import repository as patrols
+from zhili.grid.patrols.models import (
     RESULT_LABELS,
     FieldEvent,
     PatrolPlan,
@@ -33,7 +33,7 @@ from zhili.grid.models import (
     VerificationResult,
     VerificationTask,
 )
-from zhili.grid.schemas import EventIn, PatrolPlanIn
+from zhili.grid.patrols.schemas import EventIn, PatrolPlanIn
 from zhili.kernel.clock import as_aware, utcnow
 from zhili.taxonomy.enums import Channel
 
@@ -70,7 +70,7 @@ def start_patrol(session: Session, actor: Actor, plan_id: int | None) -> PatrolR
         plan = session.get(PatrolPlan, plan_id)
         if plan is None or plan.worker_id != worker_id:
             raise NotFound("巡查计划不存在", field="plan_id")
-    if grid.open_patrol(session, worker_id) is not None:
+    if patrols.open_patrol(session, worker_id) is not None:
         raise Conflict("您有一次巡查尚未结束")
     record = PatrolRecord(plan_id=plan_id, worker_id=worker_id, started_at=utcnow(), cells="[]")
     session.add(record)
@@ -171,7 +171,7 @@ def request_verification(
     ).scalar_one_or_none()
     if worker is None:
         raise Conflict(f"诉求所在网格 {cell_id} 尚未配置网格员", field="case_code")
-    if grid.pending_task(session, case.id) is not None:
+    if patrols.pending_task(session, case.id) is not None:
         raise Conflict("该诉求已有未完成的核查任务", field="case_code")
     now = utcnow()
     task = VerificationTask(
