@@ -8,7 +8,9 @@ from zhili.cases import models as request_models
 from zhili.community import models as community_models
 from zhili.db import Base
 from zhili.divisions import models as division_models
-from zhili.grid import models as grid_models
+from zhili.grid.cells import models as grid_cell_models
+from zhili.grid.patrols import models as grid_patrol_models
+from zhili.grid.registry import models as grid_registry_models
 from zhili.knowledge import models as knowledge_models
 from zhili.open311 import models as open311_models
 from zhili.plan import models as plan_models
@@ -25,7 +27,9 @@ __all__ = [
     "auth_models",
     "community_models",
     "division_models",
-    "grid_models",
+    "grid_cell_models",
+    "grid_patrol_models",
+    "grid_registry_models",
     "knowledge_models",
     "metadata",
     "open311_models",

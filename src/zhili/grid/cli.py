@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from zhili.cli_support import console, friendly_errors, open_database
-from zhili.grid.cells import generate
+from zhili.grid.cells.generate import generate
 from zhili.settings import get_settings
 
 app = typer.Typer(help="网格化管理：生成网格 (grid)", no_args_is_help=True)

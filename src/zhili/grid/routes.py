@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter
 
-from zhili.grid import api, registry_api, web
+from zhili.grid.cells import api as cells_api
+from zhili.grid.patrols import api as patrols_api
+from zhili.grid.patrols import web as patrols_web
+from zhili.grid.registry import api as registry_api
 
 router = APIRouter()
-for part in (api.router, registry_api.router, web.router):
+for part in (cells_api.router, patrols_api.router, registry_api.router, patrols_web.router):
     router.include_router(part)

@@ -19,10 +19,10 @@ from zhili.audit.models import AuditEntry
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Case, CaseEvent
 from zhili.cases.tracking import api as public_api
+from zhili.cases.tracking.visit_link import notify_visit_link, visit_token
 from zhili.db import Database
 from zhili.kernel.ratelimit import SlidingWindow
 from zhili.notifications.backends import OUTBOX, LogNotifier, MemoryNotifier, backend_named
-from zhili.cases.tracking.visit_link import notify_visit_link, visit_token
 from zhili.notifications.service import notifier_for
 from zhili.settings import Settings
 from zhili.units.models import Unit

@@ -1,5 +1,4 @@
-"""Registries of 地/物/组织/人 (aggregate by default; person-level opt-in, encrypted, audited) and
-the grid page with a grid worker's 核查 form."""
+"""Registries of 地/物/组织/人 (aggregate by default; person-level opt-in, encrypted, audited)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from community.governance_accounts import client, wangjing_communities
 from zhili.audit.models import AuditEntry
-from zhili.grid.registry_models import Facility, PersonRecord
+from zhili.grid.registry.models import Facility, PersonRecord
 
 
 def test_places_facilities_and_people(app: Any, session: Session) -> None:
@@ -103,10 +102,3 @@ def test_places_facilities_and_people(app: Any, session: Session) -> None:
     assert {a.action for a in actions} == {"grid.person.create", "grid.person.read"}
     assert all("钱" not in (a.detail or "") for a in actions)
     assert other.get("/api/grid/people", params={"community": community}).status_code == 403
-
-
-def test_grid_page(app: Any, session: Session) -> None:
-    grid_worker = client(app, "grid")
-    page = grid_worker.get("/grid")
-    assert page.status_code == 200 and "网格化服务管理" in page.text and "110105026" in page.text
-    assert client(app, "operator").get("/grid").status_code == 403

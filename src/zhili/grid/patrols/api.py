@@ -1,4 +1,4 @@
-"""JSON routes for grid management: cells, workers, patrols, field events, 核查 and figures."""
+"""JSON routes for patrol plans, patrols, field events, 核查 and the per-cell figures."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from pydantic import ValidationError
 from zhili.cases.deps import CaseCtx
 from zhili.deps import DbSession, StaffActor
 from zhili.errors import ValidationFailed
-from zhili.grid import repository as grid
-from zhili.grid import service
-from zhili.grid.models import RESULT_LABELS, GridCell, TaskStatus, VerificationTask
-from zhili.grid.schemas import (
-    CellCommunityIn,
-    CellWorkerIn,
+from zhili.grid.patrols import repository as patrols
+from zhili.grid.patrols import service
+from zhili.grid.patrols.models import RESULT_LABELS, TaskStatus, VerificationTask
+from zhili.grid.patrols.schemas import (
     EventIn,
     PatrolEndIn,
     PatrolPlanIn,
@@ -35,18 +33,6 @@ def resolution(request: Request) -> int:
     return settings.grid_h3_resolution
 
 
-def cell_view(cell: GridCell, worker_id: int | None = None) -> dict[str, Any]:
-    return {
-        "cell": cell.cell,
-        "district_code": cell.district_code,
-        "community_code": cell.community_code,
-        "assigned_by": cell.assigned_by.value,
-        "lat": cell.lat,
-        "lng": cell.lng,
-        "worker_id": worker_id,
-    }
-
-
 def task_view(task: VerificationTask, code: str) -> dict[str, Any]:
     return {
         "id": task.id,
@@ -59,31 +45,6 @@ def task_view(task: VerificationTask, code: str) -> dict[str, Any]:
         "result_label": RESULT_LABELS[task.result] if task.result else None,
         "result_note": task.result_note,
     }
-
-
-@router.get("/cells")
-def list_cells(
-    actor: StaffActor,
-    session: DbSession,
-    division: str | None = Query(default=None, max_length=12),
-    limit: int = Query(default=500, ge=1, le=5000),
-    offset: int = Query(default=0, ge=0),
-) -> dict[str, Any]:
-    rows, total = grid.list_cells(session, actor, division, limit, offset)
-    return {"total": total, "items": [cell_view(cell, worker) for cell, worker in rows]}
-
-
-@router.patch("/cells/{cell}")
-def assign_community(
-    cell: str, body: CellCommunityIn, actor: StaffActor, session: DbSession
-) -> dict[str, Any]:
-    return cell_view(service.assign_community(session, actor, cell, body.community_code))
-
-
-@router.put("/cells/{cell}/worker")
-def assign_worker(cell: str, body: CellWorkerIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
-    row = service.assign_worker(session, actor, cell, body.username)
-    return {"cell": row.cell, "worker_id": row.user_id}
 
 
 @router.post("/patrol-plans", status_code=201)
@@ -105,7 +66,7 @@ def my_plans(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
             "starts_on": p.starts_on.isoformat(),
             "ends_on": p.ends_on.isoformat() if p.ends_on else None,
         }
-        for p in grid.plans_of(session, actor.user_id)
+        for p in patrols.plans_of(session, actor.user_id)
     ]
 
 
@@ -122,7 +83,7 @@ def my_patrols(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
             "cells": json.loads(r.cells),
             "note": r.note,
         }
-        for r in grid.patrols_of(session, actor.user_id)
+        for r in patrols.patrols_of(session, actor.user_id)
     ]
 
 
@@ -205,7 +166,7 @@ def request_verification(
 def my_tasks(actor: StaffActor, session: DbSession, status: TaskStatus | None = None) -> list[dict[str, Any]]:
     if actor.user_id is None:
         return []
-    return [task_view(task, code) for task, code in grid.tasks_for(session, actor.user_id, status)]
+    return [task_view(task, code) for task, code in patrols.tasks_for(session, actor.user_id, status)]
 
 
 @router.post("/verifications/{task_id}/result")
@@ -213,7 +174,7 @@ def complete_verification(
     task_id: int, body: VerificationResultIn, actor: StaffActor, session: DbSession
 ) -> dict[str, Any]:
     task = service.complete_verification(session, actor, task_id, body.result, body.note, body.at)
-    code = next(code for t, code in grid.tasks_for(session, task.assignee_id) if t.id == task.id)
+    code = next(code for t, code in patrols.tasks_for(session, task.assignee_id) if t.id == task.id)
     return task_view(task, code)
 
 
@@ -224,4 +185,4 @@ def figures(
     session: DbSession,
     division: str = Query(min_length=2, max_length=12),
 ) -> list[dict[str, object]]:
-    return grid.figures(session, actor, division, resolution(request))
+    return patrols.figures(session, actor, division, resolution(request))

@@ -9,14 +9,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhili.db import Base, IdMixin
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=24)
+from zhili.grid.cells.models import enum_column
 
 
 class PlaceKind(enum.StrEnum):
@@ -58,7 +55,7 @@ STATE_LABELS = {
 class Place(IdMixin, Base):
     __tablename__ = "grid_places"
 
-    kind: Mapped[PlaceKind] = mapped_column(_enum(PlaceKind), index=True)
+    kind: Mapped[PlaceKind] = mapped_column(enum_column(PlaceKind), index=True)
     name: Mapped[str] = mapped_column(String(128))
     address: Mapped[str | None] = mapped_column(String(300))
     community_code: Mapped[str] = mapped_column(ForeignKey("divisions.code", ondelete="RESTRICT"), index=True)
@@ -71,9 +68,9 @@ class Place(IdMixin, Base):
 class Facility(IdMixin, Base):
     __tablename__ = "grid_facilities"
 
-    kind: Mapped[FacilityKind] = mapped_column(_enum(FacilityKind), index=True)
+    kind: Mapped[FacilityKind] = mapped_column(enum_column(FacilityKind), index=True)
     label: Mapped[str] = mapped_column(String(64))
-    state: Mapped[FacilityState] = mapped_column(_enum(FacilityState), index=True)
+    state: Mapped[FacilityState] = mapped_column(enum_column(FacilityState), index=True)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("grid_places.id", ondelete="SET NULL"))
     community_code: Mapped[str] = mapped_column(ForeignKey("divisions.code", ondelete="RESTRICT"), index=True)
     cell: Mapped[str | None] = mapped_column(String(16), index=True)

@@ -1,5 +1,5 @@
-"""Grid rules: cell-to-community edits, grid workers' cells, patrols, field events that become cases
-(channel 网格巡查) and 核查 tasks for the grid worker of a case's cell."""
+"""Patrol rules: patrol plans and patrols, field events that become cases (channel 网格巡查) and 核查
+tasks for the grid worker of a case's cell."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.models import Role, User
-from zhili.auth.scope import Actor, readable
+from zhili.auth.models import Role
+from zhili.auth.scope import Actor
 from zhili.cases import flows
 from zhili.cases import repository as cases
 from zhili.cases.attachments import store_photos
@@ -19,84 +19,24 @@ from zhili.cases.context import CaseContext
 from zhili.cases.events import append_event
 from zhili.cases.models import Case
 from zhili.cases.schemas import CaseIn
-from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from zhili.grid import repository as grid
-from zhili.grid.cells import grid_cell_of
-from zhili.grid.models import (
+from zhili.grid.cells import repository as grid_cells
+from zhili.grid.cells.generate import grid_cell_of
+from zhili.grid.cells.models import GridCell, GridWorkerCell
+from zhili.grid.patrols import repository as patrols
+from zhili.grid.patrols.models import (
     RESULT_LABELS,
-    AssignedBy,
     FieldEvent,
-    GridCell,
-    GridWorkerCell,
     PatrolPlan,
     PatrolRecord,
     TaskStatus,
     VerificationResult,
     VerificationTask,
 )
-from zhili.grid.schemas import EventIn, PatrolPlanIn
+from zhili.grid.patrols.schemas import EventIn, PatrolPlanIn
 from zhili.kernel.clock import as_aware, utcnow
 from zhili.storage.images import Photo
 from zhili.taxonomy.enums import Channel
-
-MANAGER_ROLES = (Role.unit_staff, Role.community_worker, Role.dispatcher)
-
-
-def _manager(actor: Actor, code: str | None) -> None:
-    if actor.role != Role.admin and actor.role not in MANAGER_ROLES:
-        raise Forbidden("当前角色无权管理网格")
-    if not readable(actor).covers(code):
-        raise Forbidden("该网格不在您的辖区内")
-
-
-def assign_community(session: Session, actor: Actor, cell_id: str, community_code: str) -> GridCell:
-    cell = grid.get_cell(session, actor, cell_id)
-    _manager(actor, cell.community_code or cell.district_code)
-    community = session.get(Division, community_code)
-    if community is None or community.level != DivisionLevel.community:
-        raise ValidationFailed(f"未知的社区编码：{community_code}", field="community_code")
-    if not community_code.startswith(cell.district_code):
-        raise ValidationFailed("只能划入网格所在区的社区", field="community_code")
-    _manager(actor, community_code)
-    before = cell.community_code
-    cell.community_code = community_code
-    cell.assigned_by = AssignedBy.manual
-    session.flush()
-    audit.record(
-        session,
-        actor=actor.username,
-        action="grid.cell.assign",
-        target_type="grid_cell",
-        target_id=cell.cell,
-        detail={"from": before, "to": community_code},
-    )
-    return cell
-
-
-def assign_worker(session: Session, actor: Actor, cell_id: str, username: str) -> GridWorkerCell:
-    cell = grid.get_cell(session, actor, cell_id)
-    _manager(actor, cell.community_code or cell.district_code)
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.is_active or user.role != Role.grid_worker:
-        raise ValidationFailed(f"{username} 不是在岗的网格员", field="username")
-    row = session.execute(select(GridWorkerCell).where(GridWorkerCell.cell == cell.cell)).scalar_one_or_none()
-    if row is None:
-        row = GridWorkerCell(cell=cell.cell)
-        session.add(row)
-    row.user_id = user.id
-    row.assigned_by = actor.username
-    row.assigned_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor=actor.username,
-        action="grid.worker.assign",
-        target_type="grid_cell",
-        target_id=cell.cell,
-        detail={"worker": username},
-    )
-    return row
 
 
 def _require_worker(actor: Actor) -> int:
@@ -108,7 +48,7 @@ def _require_worker(actor: Actor) -> int:
 def create_plan(session: Session, actor: Actor, body: PatrolPlanIn) -> PatrolPlan:
     worker_id = _require_worker(actor)
     for cell_id in body.cells:
-        grid.get_cell(session, actor, cell_id, field="cells")
+        grid_cells.get_cell(session, actor, cell_id, field="cells")
     if body.ends_on and body.ends_on < body.starts_on:
         raise ValidationFailed("结束日期不能早于开始日期", field="ends_on")
     plan = PatrolPlan(
@@ -131,7 +71,7 @@ def start_patrol(session: Session, actor: Actor, plan_id: int | None) -> PatrolR
         plan = session.get(PatrolPlan, plan_id)
         if plan is None or plan.worker_id != worker_id:
             raise NotFound("巡查计划不存在", field="plan_id")
-    if grid.open_patrol(session, worker_id) is not None:
+    if patrols.open_patrol(session, worker_id) is not None:
         raise Conflict("您有一次巡查尚未结束")
     record = PatrolRecord(plan_id=plan_id, worker_id=worker_id, started_at=utcnow(), cells="[]")
     session.add(record)
@@ -149,7 +89,7 @@ def end_patrol(
     if record.ended_at is not None:
         raise Conflict("该巡查已结束")
     for cell_id in cells:
-        grid.get_cell(session, actor, cell_id, field="cells")
+        grid_cells.get_cell(session, actor, cell_id, field="cells")
     record.ended_at = utcnow()
     record.cells = json.dumps(sorted(set(cells)))
     record.note = note
@@ -232,7 +172,7 @@ def request_verification(
     ).scalar_one_or_none()
     if worker is None:
         raise Conflict(f"诉求所在网格 {cell_id} 尚未配置网格员", field="case_code")
-    if grid.pending_task(session, case.id) is not None:
+    if patrols.pending_task(session, case.id) is not None:
         raise Conflict("该诉求已有未完成的核查任务", field="case_code")
     now = utcnow()
     task = VerificationTask(

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from zhili.auth.models import Role
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
-from zhili.grid import repository as grid
-from zhili.grid import service
-from zhili.grid.api import resolution
-from zhili.grid.models import RESULT_LABELS, TaskStatus
-from zhili.grid.schemas import VerificationResultIn
+from zhili.grid.cells import repository as grid_cells
+from zhili.grid.patrols import repository as patrols
+from zhili.grid.patrols import service
+from zhili.grid.patrols.api import resolution
+from zhili.grid.patrols.models import RESULT_LABELS, TaskStatus
+from zhili.grid.patrols.schemas import VerificationResultIn
 from zhili.web.context import WebUser, require_web_roles
 from zhili.web.templating import render, see_other
 
@@ -37,9 +38,9 @@ def grid_page(
     scope = user.actor.scope
     default = "11" if scope.everything else min(scope.division_codes, default="")
     chosen = division.strip() or default
-    _cells, total = grid.list_cells(session, user.actor, chosen or None, limit=1)
-    figures = grid.figures(session, user.actor, chosen, resolution(request))[:50] if chosen else []
-    tasks = grid.tasks_for(session, user.actor.user_id) if user.actor.user_id else []
+    _cells, total = grid_cells.list_cells(session, user.actor, chosen or None, limit=1)
+    figures = patrols.figures(session, user.actor, chosen, resolution(request))[:50] if chosen else []
+    tasks = patrols.tasks_for(session, user.actor.user_id) if user.actor.user_id else []
     context = {
         "division": chosen,
         "cells_total": total,

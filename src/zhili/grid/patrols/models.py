@@ -1,52 +1,15 @@
-"""Grid cells (H3) with their community, grid workers' cells, patrols, field events and 核查 tasks.
-
-The registries of 人/地/物/组织 are in ``registry_models``, imported at the end.
-"""
+"""Patrol plans and patrols, field events and 核查 tasks."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhili.db import Base, IdMixin
-
-
-def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=24)
-
-
-class AssignedBy(enum.StrEnum):
-    generated = "generated"
-    manual = "manual"
-
-
-class GridCell(Base):
-    """One H3 cell at the grid resolution, in a district, assigned to one community of it."""
-
-    __tablename__ = "grid_cells"
-
-    cell: Mapped[str] = mapped_column(String(16), primary_key=True)
-    district_code: Mapped[str] = mapped_column(ForeignKey("divisions.code", ondelete="RESTRICT"), index=True)
-    community_code: Mapped[str | None] = mapped_column(
-        ForeignKey("divisions.code", ondelete="RESTRICT"), index=True
-    )
-    assigned_by: Mapped[AssignedBy] = mapped_column(_enum(AssignedBy))
-    lat: Mapped[float] = mapped_column(Float)
-    lng: Mapped[float] = mapped_column(Float)
-
-
-class GridWorkerCell(IdMixin, Base):
-    """The grid worker responsible for a cell (one per cell; a worker has many)."""
-
-    __tablename__ = "grid_worker_cells"
-
-    cell: Mapped[str] = mapped_column(ForeignKey("grid_cells.cell", ondelete="CASCADE"), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    assigned_by: Mapped[str] = mapped_column(String(64))
-    assigned_at: Mapped[datetime]
+from zhili.grid.cells.models import enum_column
 
 
 class PatrolPlan(IdMixin, Base):
@@ -114,12 +77,9 @@ class VerificationTask(IdMixin, Base):
     cell: Mapped[str] = mapped_column(String(16), index=True)
     assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     instructions: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus))
-    result: Mapped[VerificationResult | None] = mapped_column(_enum(VerificationResult))
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus))
+    result: Mapped[VerificationResult | None] = mapped_column(enum_column(VerificationResult))
     result_note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
-
-
-from zhili.grid import registry_models  # noqa: E402, F401

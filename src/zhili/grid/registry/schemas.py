@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Field
 
-from zhili.grid.registry_models import FacilityKind, FacilityState, PlaceKind
+from zhili.grid.cells.schemas import OptText, Strict, Text
+from zhili.grid.registry.models import FacilityKind, FacilityState, PlaceKind
 
-
-def _stripped(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-Text = Annotated[str, BeforeValidator(_stripped)]
-OptText = Annotated[str | None, BeforeValidator(_stripped)]
 Community = Annotated[str, Field(pattern=r"^\d{12}$")]
 # Aggregate groups of 人 (counts only).
 POPULATION_GROUPS = (
@@ -28,10 +22,6 @@ POPULATION_GROUPS = (
     "special_care",
     "floating",
 )
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PlaceIn(Strict):

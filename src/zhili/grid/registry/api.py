@@ -6,22 +6,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
-from zhili.auth.scope import readable
 from zhili.community.deps import Cipher
 from zhili.deps import DbSession, StaffActor
-from zhili.grid import registry_service as service
-from zhili.grid.registry_models import (
+from zhili.grid.registry import repository as registry
+from zhili.grid.registry import service
+from zhili.grid.registry.models import (
     FACILITY_LABELS,
     STATE_LABELS,
     Facility,
     FacilityKind,
     FacilityState,
-    Place,
-    PopulationCount,
 )
-from zhili.grid.schemas_registry import (
+from zhili.grid.registry.schemas import (
     FacilityIn,
     FacilityStateIn,
     OrganisationIn,
@@ -62,9 +59,7 @@ def add_place(body: PlaceIn, actor: StaffActor, session: DbSession) -> dict[str,
 def list_places(
     actor: StaffActor, session: DbSession, community: str = Query(max_length=12)
 ) -> list[dict[str, Any]]:
-    rows: Sequence[Place] = session.scalars(
-        select(Place).where(Place.community_code == community, readable(actor).clause(Place.community_code))
-    ).all()
+    rows = registry.places_of(session, actor, community)
     return [
         {"id": p.id, "kind": p.kind.value, "name": p.name, "address": p.address, "cell": p.cell} for p in rows
     ]
@@ -83,15 +78,7 @@ def list_facilities(
     kind: FacilityKind | None = None,
     state: FacilityState | None = None,
 ) -> list[dict[str, Any]]:
-    statement = select(Facility).where(
-        Facility.community_code.startswith(division, autoescape=True),
-        readable(actor).clause(Facility.community_code),
-    )
-    if kind:
-        statement = statement.where(Facility.kind == kind)
-    if state:
-        statement = statement.where(Facility.state == state)
-    return [facility_view(f) for f in session.scalars(statement.order_by(Facility.id).limit(2000))]
+    return [facility_view(f) for f in registry.facilities_in(session, actor, division, kind, state)]
 
 
 @router.patch("/facilities/{facility_id}")
@@ -115,16 +102,7 @@ def set_population(body: PopulationIn, actor: StaffActor, session: DbSession) ->
 
 @router.get("/population")
 def population(actor: StaffActor, session: DbSession, division: str = Query(max_length=12)) -> dict[str, int]:
-    rows = session.execute(
-        select(PopulationCount.group, PopulationCount.count).where(
-            PopulationCount.community_code.startswith(division, autoescape=True),
-            readable(actor).clause(PopulationCount.community_code),
-        )
-    ).all()
-    totals: dict[str, int] = {}
-    for group, count in rows:
-        totals[group] = totals.get(group, 0) + int(count)
-    return totals
+    return registry.population_in(session, actor, division)
 
 
 @router.post("/people", status_code=201)

@@ -1,64 +1,22 @@
-"""Reads of grid data, filtered by the actor's jurisdiction (a cell is readable through its
-community, or through its district for cells not yet assigned)."""
+"""Reads of a grid worker's own patrol plans, patrols and 核查 tasks, and the per-cell figures, which
+count only the cells and cases the actor may read."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from zhili.auth.scope import Actor, readable
+from zhili.auth.scope import Actor
 from zhili.cases.models import Case
 from zhili.cases.repository import readable_cases
-from zhili.errors import NotFound
-from zhili.grid.cells import grid_cell_of
-from zhili.grid.models import (
-    FieldEvent,
-    GridCell,
-    GridWorkerCell,
-    PatrolPlan,
-    PatrolRecord,
-    TaskStatus,
-    VerificationTask,
-)
+from zhili.grid.cells.generate import grid_cell_of
+from zhili.grid.cells.models import GridCell
+from zhili.grid.cells.repository import readable_cells
+from zhili.grid.patrols.models import FieldEvent, PatrolPlan, PatrolRecord, TaskStatus, VerificationTask
 from zhili.taxonomy.enums import Channel
-
-
-def readable_cells(actor: Actor) -> ColumnElement[bool]:
-    scope = readable(actor)
-    return or_(scope.clause(GridCell.community_code), scope.clause(GridCell.district_code))
-
-
-def get_cell(session: Session, actor: Actor, cell: str, *, field: str = "cell") -> GridCell:
-    row = session.scalars(select(GridCell).where(GridCell.cell == cell, readable_cells(actor))).one_or_none()
-    if row is None:
-        raise NotFound(f"网格 {cell} 不存在或不在您的辖区内", field=field)
-    return row
-
-
-def list_cells(
-    session: Session, actor: Actor, division: str | None = None, limit: int = 500, offset: int = 0
-) -> tuple[Sequence[tuple[GridCell, int | None]], int]:
-    where = [readable_cells(actor)]
-    if division:
-        where.append(
-            or_(
-                GridCell.community_code.startswith(division, autoescape=True),
-                GridCell.district_code.startswith(division, autoescape=True),
-            )
-        )
-    total = int(session.execute(select(func.count()).select_from(GridCell).where(*where)).scalar_one())
-    rows = session.execute(
-        select(GridCell, GridWorkerCell.user_id)
-        .outerjoin(GridWorkerCell, GridWorkerCell.cell == GridCell.cell)
-        .where(*where)
-        .order_by(GridCell.community_code, GridCell.cell)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return [(cell, worker) for cell, worker in rows], total
 
 
 def plans_of(session: Session, worker_id: int) -> Sequence[PatrolPlan]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import ValidationFailed
-from zhili.grid.models import AssignedBy, GridCell
+from zhili.grid.cells.models import AssignedBy, GridCell
 
 KM_PER_DEGREE = 111.0
 BAND_CELLS = 2  # height of a sweep band, in cell edge lengths

@@ -1,35 +1,20 @@
-"""Grid end to end: cells generated from the district outline, a field event with a photo becomes a
-case with channel 网格巡查, a 核查 task goes to the grid worker of the case's cell, and figures."""
+"""Patrols end to end: a field event with a photo becomes a case with channel 网格巡查, a 核查 task goes
+to the grid worker of the case's cell, and the figures set events found against complaints received."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import h3
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from community.governance_accounts import client, wangjing_communities
+from community.governance_accounts import client
+from grid.cells.wangjing import wangjing_cell
 from support.cases import CASE_BODY, WANGJING_POINT, intake, staff
 from zhili.cases.models import Attachment, Case
-from zhili.grid.cells import generate, serpentine, split_evenly
-from zhili.grid.models import FieldEvent, GridCell, VerificationTask
+from zhili.grid.patrols.models import FieldEvent, VerificationTask
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-CHAOYANG = "110105"
-
-
-def _grid_for_wangjing(app: Any, session: Session) -> tuple[str, str]:
-    dispatcher = client(app, "dispatcher")  # signs in (commits accounts) before this test writes
-    generate(session, 8, CHAOYANG)
-    cell = h3.latlng_to_cell(WANGJING_POINT["lat"], WANGJING_POINT["lng"], 8)
-    community = wangjing_communities(session, 1)[0]
-    moved = dispatcher.patch(f"/api/grid/cells/{cell}", json={"community_code": community})
-    assert moved.status_code == 200, moved.text
-    assert moved.json()["assigned_by"] == "manual"
-    assigned = dispatcher.put(f"/api/grid/cells/{cell}/worker", json={"username": "grid_wangjing"})
-    assert assigned.status_code == 200, assigned.text
-    return cell, community
 
 
 def _event(c: Any, **fields: Any) -> Any:
@@ -44,34 +29,8 @@ def _event(c: Any, **fields: Any) -> Any:
     return c.post("/api/grid/events", data=data, files=[("photos", ("jinggai.png", PNG, "image/png"))])
 
 
-def test_generation_rule_is_even_and_complete(session: Session) -> None:
-    result = generate(session, 8, CHAOYANG)
-    cells = session.scalars(select(GridCell).where(GridCell.district_code == CHAOYANG)).all()
-    assert result.cells == len(cells) > 400
-    per_community: dict[str, int] = {}
-    for cell in cells:
-        assert cell.community_code and cell.community_code.startswith(CHAOYANG)
-        per_community[cell.community_code] = per_community.get(cell.community_code, 0) + 1
-    # Near-equal runs: sizes differ by at most one (only when there are more cells than communities).
-    if len(cells) >= len(per_community):
-        assert max(per_community.values()) - min(per_community.values()) <= 1
-    assert split_evenly(["a", "b", "c", "d", "e"], ["x", "y"]) == {
-        "a": "x",
-        "b": "x",
-        "c": "x",
-        "d": "y",
-        "e": "y",
-    }
-    ordered = serpentine([c.cell for c in cells], 8)
-    assert sorted(ordered) == sorted(c.cell for c in cells)
-    # Regenerating keeps a manual assignment.
-    cells[0].community_code, cells[0].assigned_by = cells[-1].community_code, cells[0].assigned_by.manual
-    again = generate(session, 8, CHAOYANG)
-    assert again.kept_manual == 1 and again.cells == 0
-
-
 def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Session) -> None:
-    cell, _community = _grid_for_wangjing(app, session)
+    cell, _community = wangjing_cell(app, session)
     worker = client(app, "grid")
     plan = worker.post(
         "/api/grid/patrol-plans",
@@ -141,7 +100,7 @@ def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Ses
 
 
 def test_bad_grid_inputs_write_nothing(app: Any, session: Session) -> None:
-    cell, _ = _grid_for_wangjing(app, session)
+    wangjing_cell(app, session)
     worker = client(app, "grid")
     cases_before = session.execute(select(func.count()).select_from(Case)).scalar_one()
     no_lat = _event(worker, lat="")
@@ -175,8 +134,4 @@ def test_bad_grid_inputs_write_nothing(app: Any, session: Session) -> None:
     no_point = intake(desk.operator, lat=None, lng=None)
     assert dispatcher.post("/api/grid/verifications", json={"case_code": no_point}).status_code == 422
     assert session.execute(select(func.count()).select_from(VerificationTask)).scalar_one() == 0
-    wrong = dispatcher.patch(f"/api/grid/cells/{cell}", json={"community_code": "110101001001"})
-    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "community_code"
-    not_worker = dispatcher.put(f"/api/grid/cells/{cell}/worker", json={"username": "op_gov"})
-    assert not_worker.status_code == 422 and not_worker.json()["error"]["field"] == "username"
     assert CASE_BODY["channel"] == "电话"

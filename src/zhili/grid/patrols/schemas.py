@@ -1,36 +1,16 @@
-"""Pydantic shapes for grid management."""
+"""Pydantic shapes for patrols, field events and 核查."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from zhili.cases.schemas import TypeField, UrgencyField
-from zhili.grid.models import VerificationResult
+from zhili.grid.cells.schemas import Cell, OptText, Strict, Text
+from zhili.grid.patrols.models import VerificationResult
 from zhili.taxonomy.enums import DemandType, Urgency
-
-
-def _stripped(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-Text = Annotated[str, BeforeValidator(_stripped)]
-OptText = Annotated[str | None, BeforeValidator(_stripped)]
-Cell = Annotated[str, Field(min_length=15, max_length=16, pattern=r"^[0-9a-f]+$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CellCommunityIn(Strict):
-    community_code: Text = Field(pattern=r"^\d{12}$")
-
-
-class CellWorkerIn(Strict):
-    username: Text = Field(min_length=1, max_length=64)
 
 
 class PatrolPlanIn(Strict):

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.scope import Actor, readable
+from zhili.auth.scope import Actor
 from zhili.community.access import check_writable, division_at
 from zhili.db import Base
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import ValidationFailed
-from zhili.grid.models import GridCell
-from zhili.grid.registry_models import (
+from zhili.grid.cells.models import GridCell
+from zhili.grid.registry import repository as registry
+from zhili.grid.registry.models import (
     Facility,
     FacilityState,
     GridOrganisation,
@@ -26,7 +27,7 @@ from zhili.grid.registry_models import (
     Place,
     PopulationCount,
 )
-from zhili.grid.schemas_registry import FacilityIn, OrganisationIn, PersonIn, PlaceIn, PopulationIn
+from zhili.grid.registry.schemas import FacilityIn, OrganisationIn, PersonIn, PlaceIn, PopulationIn
 from zhili.kernel.clock import utcnow
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name
@@ -69,13 +70,7 @@ def add_facility(session: Session, actor: Actor, body: FacilityIn) -> Facility:
 
 
 def set_facility_state(session: Session, actor: Actor, facility_id: int, state: FacilityState) -> Facility:
-    facility = session.scalars(
-        select(Facility).where(Facility.id == facility_id, readable(actor).clause(Facility.community_code))
-    ).one_or_none()
-    if facility is None:
-        from zhili.errors import NotFound
-
-        raise NotFound("设施不存在或不在您的辖区内")
+    facility = registry.get_facility(session, actor, facility_id)
     check_writable(actor, facility.community_code)
     before = facility.state
     facility.state = state
@@ -141,13 +136,7 @@ def read_people(
 ) -> Sequence[dict[str, object]]:
     """Person-level records of one community, names masked; the read itself is audited."""
     check_writable(actor, community_code)
-    rows = session.scalars(
-        select(PersonRecord)
-        .where(
-            PersonRecord.community_code == community_code, readable(actor).clause(PersonRecord.community_code)
-        )
-        .order_by(PersonRecord.id)
-    ).all()
+    rows = registry.people_of(session, actor, community_code)
     audit.record(
         session,
         actor=actor.username,

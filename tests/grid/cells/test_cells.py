@@ -1,0 +1,49 @@
+"""Grid cells: generated from the district outline in near-equal runs per community, and edited by
+hand (a cell's community, its grid worker), which regeneration keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community.governance_accounts import client
+from grid.cells.wangjing import CHAOYANG, wangjing_cell
+from zhili.grid.cells.generate import generate, serpentine, split_evenly
+from zhili.grid.cells.models import GridCell
+
+
+def test_generation_rule_is_even_and_complete(session: Session) -> None:
+    result = generate(session, 8, CHAOYANG)
+    cells = session.scalars(select(GridCell).where(GridCell.district_code == CHAOYANG)).all()
+    assert result.cells == len(cells) > 400
+    per_community: dict[str, int] = {}
+    for cell in cells:
+        assert cell.community_code and cell.community_code.startswith(CHAOYANG)
+        per_community[cell.community_code] = per_community.get(cell.community_code, 0) + 1
+    # Near-equal runs: sizes differ by at most one (only when there are more cells than communities).
+    if len(cells) >= len(per_community):
+        assert max(per_community.values()) - min(per_community.values()) <= 1
+    assert split_evenly(["a", "b", "c", "d", "e"], ["x", "y"]) == {
+        "a": "x",
+        "b": "x",
+        "c": "x",
+        "d": "y",
+        "e": "y",
+    }
+    ordered = serpentine([c.cell for c in cells], 8)
+    assert sorted(ordered) == sorted(c.cell for c in cells)
+    # Regenerating keeps a manual assignment.
+    cells[0].community_code, cells[0].assigned_by = cells[-1].community_code, cells[0].assigned_by.manual
+    again = generate(session, 8, CHAOYANG)
+    assert again.kept_manual == 1 and again.cells == 0
+
+
+def test_bad_cell_edits_are_refused(app: Any, session: Session) -> None:
+    cell, _ = wangjing_cell(app, session)
+    dispatcher = client(app, "dispatcher")
+    wrong = dispatcher.patch(f"/api/grid/cells/{cell}", json={"community_code": "110101001001"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "community_code"
+    not_worker = dispatcher.put(f"/api/grid/cells/{cell}/worker", json={"username": "op_gov"})
+    assert not_worker.status_code == 422 and not_worker.json()["error"]["field"] == "username"
