@@ -6,11 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
 from zhili.grid.cells import repository as grid
 from zhili.grid.cells import service
 from zhili.grid.cells.models import GridCell
 from zhili.grid.cells.schemas import CellCommunityIn, CellWorkerIn
+from zhili.grid.policy import CellManager, GridReader
 
 router = APIRouter(prefix="/api/grid", tags=["grid"])
 
@@ -29,7 +30,7 @@ def cell_view(cell: GridCell, worker_id: int | None = None) -> dict[str, Any]:
 
 @router.get("/cells")
 def list_cells(
-    actor: StaffActor,
+    actor: GridReader,
     session: DbSession,
     division: str | None = Query(default=None, max_length=12),
     limit: int = Query(default=500, ge=1, le=5000),
@@ -41,12 +42,12 @@ def list_cells(
 
 @router.patch("/cells/{cell}")
 def assign_community(
-    cell: str, body: CellCommunityIn, actor: StaffActor, session: DbSession
+    cell: str, body: CellCommunityIn, actor: CellManager, session: DbSession
 ) -> dict[str, Any]:
     return cell_view(service.assign_community(session, actor, cell, body.community_code))
 
 
 @router.put("/cells/{cell}/worker")
-def assign_worker(cell: str, body: CellWorkerIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def assign_worker(cell: str, body: CellWorkerIn, actor: CellManager, session: DbSession) -> dict[str, Any]:
     row = service.assign_worker(session, actor, cell, body.username)
     return {"cell": row.cell, "worker_id": row.user_id}

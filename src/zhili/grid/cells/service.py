@@ -6,20 +6,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.models import Role, User
+from zhili.auth.models import User
 from zhili.auth.scope import Actor, readable
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import Forbidden, ValidationFailed
 from zhili.grid.cells import repository as grid
 from zhili.grid.cells.models import AssignedBy, GridCell, GridWorkerCell
+from zhili.grid.policy import can_manage_cells, works_the_grid
 from zhili.kernel.clock import utcnow
-
-MANAGER_ROLES = (Role.unit_staff, Role.community_worker, Role.dispatcher)
 
 
 def _manager(actor: Actor, code: str | None) -> None:
-    if actor.role != Role.admin and actor.role not in MANAGER_ROLES:
-        raise Forbidden("当前角色无权管理网格")
+    can_manage_cells.require(actor)
     if not readable(actor).covers(code):
         raise Forbidden("该网格不在您的辖区内")
 
@@ -52,7 +50,7 @@ def assign_worker(session: Session, actor: Actor, cell_id: str, username: str) -
     cell = grid.get_cell(session, actor, cell_id)
     _manager(actor, cell.community_code or cell.district_code)
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.is_active or user.role != Role.grid_worker:
+    if user is None or not user.is_active or not works_the_grid(user.role):
         raise ValidationFailed(f"{username} 不是在岗的网格员", field="username")
     row = session.execute(select(GridWorkerCell).where(GridWorkerCell.cell == cell.cell)).scalar_one_or_none()
     if row is None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ValidationError
 
 from zhili.cases.deps import CaseCtx
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
 from zhili.errors import ValidationFailed
 from zhili.grid.patrols import repository as patrols
 from zhili.grid.patrols import service
@@ -22,6 +22,7 @@ from zhili.grid.patrols.schemas import (
     VerificationIn,
     VerificationResultIn,
 )
+from zhili.grid.policy import GridReader, GridWorker, VerificationRequester
 from zhili.settings import Settings
 from zhili.storage.images import check_photos
 
@@ -48,13 +49,13 @@ def task_view(task: VerificationTask, code: str) -> dict[str, Any]:
 
 
 @router.post("/patrol-plans", status_code=201)
-def create_plan(body: PatrolPlanIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def create_plan(body: PatrolPlanIn, actor: GridWorker, session: DbSession) -> dict[str, Any]:
     plan = service.create_plan(session, actor, body)
     return {"id": plan.id, "title": plan.title, "cells": json.loads(plan.cells), "weekdays": plan.weekdays}
 
 
 @router.get("/patrol-plans")
-def my_plans(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
+def my_plans(actor: GridWorker, session: DbSession) -> list[dict[str, Any]]:
     if actor.user_id is None:
         return []
     return [
@@ -71,7 +72,7 @@ def my_plans(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.get("/patrols")
-def my_patrols(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
+def my_patrols(actor: GridWorker, session: DbSession) -> list[dict[str, Any]]:
     if actor.user_id is None:
         return []
     return [
@@ -88,13 +89,13 @@ def my_patrols(actor: StaffActor, session: DbSession) -> list[dict[str, Any]]:
 
 
 @router.post("/patrols", status_code=201)
-def start_patrol(body: PatrolStartIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def start_patrol(body: PatrolStartIn, actor: GridWorker, session: DbSession) -> dict[str, Any]:
     record = service.start_patrol(session, actor, body.plan_id)
     return {"id": record.id, "started_at": record.started_at.isoformat()}
 
 
 @router.post("/patrols/{patrol_id}/end")
-def end_patrol(patrol_id: int, body: PatrolEndIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def end_patrol(patrol_id: int, body: PatrolEndIn, actor: GridWorker, session: DbSession) -> dict[str, Any]:
     record = service.end_patrol(session, actor, patrol_id, body.cells, body.note)
     return {"id": record.id, "cells": json.loads(record.cells), "ended_at": record.ended_at}
 
@@ -113,7 +114,7 @@ def _event_in(fields: dict[str, Any]) -> EventIn:
 @router.post("/events", status_code=201)
 def report_event(
     request: Request,
-    actor: StaffActor,
+    actor: GridWorker,
     session: DbSession,
     ctx: CaseCtx,
     title: Annotated[str, Form(max_length=400)] = "",
@@ -154,7 +155,7 @@ def report_event(
 
 @router.post("/verifications", status_code=201)
 def request_verification(
-    request: Request, body: VerificationIn, actor: StaffActor, session: DbSession
+    request: Request, body: VerificationIn, actor: VerificationRequester, session: DbSession
 ) -> dict[str, Any]:
     task = service.request_verification(
         session, actor, body.case_code, body.instructions, resolution(request)
@@ -163,7 +164,7 @@ def request_verification(
 
 
 @router.get("/verifications")
-def my_tasks(actor: StaffActor, session: DbSession, status: TaskStatus | None = None) -> list[dict[str, Any]]:
+def my_tasks(actor: GridWorker, session: DbSession, status: TaskStatus | None = None) -> list[dict[str, Any]]:
     if actor.user_id is None:
         return []
     return [task_view(task, code) for task, code in patrols.tasks_for(session, actor.user_id, status)]
@@ -171,7 +172,7 @@ def my_tasks(actor: StaffActor, session: DbSession, status: TaskStatus | None = 
 
 @router.post("/verifications/{task_id}/result")
 def complete_verification(
-    task_id: int, body: VerificationResultIn, actor: StaffActor, session: DbSession
+    task_id: int, body: VerificationResultIn, actor: GridWorker, session: DbSession
 ) -> dict[str, Any]:
     task = service.complete_verification(session, actor, task_id, body.result, body.note, body.at)
     code = next(code for t, code in patrols.tasks_for(session, task.assignee_id) if t.id == task.id)
@@ -181,7 +182,7 @@ def complete_verification(
 @router.get("/figures")
 def figures(
     request: Request,
-    actor: StaffActor,
+    actor: GridReader,
     session: DbSession,
     division: str = Query(min_length=2, max_length=12),
 ) -> list[dict[str, object]]:

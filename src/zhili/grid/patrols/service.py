@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.models import Role
 from zhili.auth.scope import Actor
 from zhili.cases import flows
 from zhili.cases import repository as cases
@@ -34,13 +33,14 @@ from zhili.grid.patrols.models import (
     VerificationTask,
 )
 from zhili.grid.patrols.schemas import EventIn, PatrolPlanIn
+from zhili.grid.policy import can_patrol, can_request_verification
 from zhili.kernel.clock import as_aware, utcnow
 from zhili.storage.images import Photo
 from zhili.taxonomy.enums import Channel
 
 
 def _require_worker(actor: Actor) -> int:
-    if actor.role != Role.grid_worker or actor.user_id is None:
+    if not can_patrol(actor) or actor.user_id is None:
         raise Forbidden("只有网格员可以执行此操作")
     return actor.user_id
 
@@ -161,7 +161,7 @@ def request_verification(
     session: Session, actor: Actor, code: str, instructions: str | None, resolution: int
 ) -> VerificationTask:
     """核查: send a case to the grid worker responsible for its cell."""
-    if actor.role == Role.grid_worker:
+    if not can_request_verification(actor):
         raise Forbidden("网格员不能给自己派发核查任务")
     case = cases.get_readable(session, actor, code, for_update=True)
     cell_id = grid_cell_of(case.h3_cell, resolution)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from zhili.auth.models import Role
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
 from zhili.grid.cells import repository as grid_cells
@@ -17,30 +16,25 @@ from zhili.grid.patrols import service
 from zhili.grid.patrols.api import resolution
 from zhili.grid.patrols.models import RESULT_LABELS, TaskStatus
 from zhili.grid.patrols.schemas import VerificationResultIn
-from zhili.web.context import WebUser, require_web_roles
+from zhili.grid.policy import GridReader, GridWorker
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
-GridUser = Annotated[
-    WebUser,
-    Depends(
-        require_web_roles(
-            Role.grid_worker, Role.unit_staff, Role.community_worker, Role.dispatcher, Role.supervisor
-        )
-    ),
-]
 
 
 @router.get("/grid", response_class=HTMLResponse)
 def grid_page(
-    request: Request, session: DbSession, user: GridUser, division: Annotated[str, Query(max_length=12)] = ""
+    request: Request,
+    session: DbSession,
+    actor: GridReader,
+    division: Annotated[str, Query(max_length=12)] = "",
 ) -> HTMLResponse:
-    scope = user.actor.scope
+    scope = actor.scope
     default = "11" if scope.everything else min(scope.division_codes, default="")
     chosen = division.strip() or default
-    _cells, total = grid_cells.list_cells(session, user.actor, chosen or None, limit=1)
-    figures = patrols.figures(session, user.actor, chosen, resolution(request))[:50] if chosen else []
-    tasks = patrols.tasks_for(session, user.actor.user_id) if user.actor.user_id else []
+    _cells, total = grid_cells.list_cells(session, actor, chosen or None, limit=1)
+    figures = patrols.figures(session, actor, chosen, resolution(request))[:50] if chosen else []
+    tasks = patrols.tasks_for(session, actor.user_id) if actor.user_id else []
     context = {
         "division": chosen,
         "cells_total": total,
@@ -53,7 +47,9 @@ def grid_page(
 
 
 @router.post("/grid/verifications/{task_id}/result")
-async def verification_result(request: Request, task_id: int, session: DbSession, user: GridUser) -> Response:
+async def verification_result(
+    request: Request, task_id: int, session: DbSession, actor: GridWorker
+) -> Response:
     body = parse(VerificationResultIn, await form_data(request))
-    service.complete_verification(session, user.actor, task_id, body.result, body.note)
+    service.complete_verification(session, actor, task_id, body.result, body.note)
     return see_other(request, "/grid")

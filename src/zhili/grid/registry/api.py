@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from zhili.community.deps import Cipher
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
+from zhili.grid.policy import GridReader, RegistryKeeper
 from zhili.grid.registry import repository as registry
 from zhili.grid.registry import service
 from zhili.grid.registry.models import (
@@ -45,7 +46,7 @@ def facility_view(f: Facility) -> dict[str, Any]:
 
 
 @router.post("/places", status_code=201)
-def add_place(body: PlaceIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def add_place(body: PlaceIn, actor: RegistryKeeper, session: DbSession) -> dict[str, Any]:
     place = service.add_place(session, actor, body)
     return {
         "id": place.id,
@@ -57,7 +58,7 @@ def add_place(body: PlaceIn, actor: StaffActor, session: DbSession) -> dict[str,
 
 @router.get("/places")
 def list_places(
-    actor: StaffActor, session: DbSession, community: str = Query(max_length=12)
+    actor: GridReader, session: DbSession, community: str = Query(max_length=12)
 ) -> list[dict[str, Any]]:
     rows = registry.places_of(session, actor, community)
     return [
@@ -66,13 +67,13 @@ def list_places(
 
 
 @router.post("/facilities", status_code=201)
-def add_facility(body: FacilityIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def add_facility(body: FacilityIn, actor: RegistryKeeper, session: DbSession) -> dict[str, Any]:
     return facility_view(service.add_facility(session, actor, body))
 
 
 @router.get("/facilities")
 def list_facilities(
-    actor: StaffActor,
+    actor: GridReader,
     session: DbSession,
     division: str = Query(max_length=12),
     kind: FacilityKind | None = None,
@@ -83,36 +84,36 @@ def list_facilities(
 
 @router.patch("/facilities/{facility_id}")
 def set_state(
-    facility_id: int, body: FacilityStateIn, actor: StaffActor, session: DbSession
+    facility_id: int, body: FacilityStateIn, actor: RegistryKeeper, session: DbSession
 ) -> dict[str, Any]:
     return facility_view(service.set_facility_state(session, actor, facility_id, body.state))
 
 
 @router.post("/organisations", status_code=201)
-def add_organisation(body: OrganisationIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def add_organisation(body: OrganisationIn, actor: RegistryKeeper, session: DbSession) -> dict[str, Any]:
     org = service.add_organisation(session, actor, body)
     return {"id": org.id, "name": org.name, "kind": org.kind, "community_code": org.community_code}
 
 
 @router.put("/population")
-def set_population(body: PopulationIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def set_population(body: PopulationIn, actor: RegistryKeeper, session: DbSession) -> dict[str, Any]:
     row = service.set_population(session, actor, body)
     return {"community_code": row.community_code, "group": row.group, "count": row.count, "as_of": row.as_of}
 
 
 @router.get("/population")
-def population(actor: StaffActor, session: DbSession, division: str = Query(max_length=12)) -> dict[str, int]:
+def population(actor: GridReader, session: DbSession, division: str = Query(max_length=12)) -> dict[str, int]:
     return registry.population_in(session, actor, division)
 
 
 @router.post("/people", status_code=201)
-def add_person(body: PersonIn, actor: StaffActor, session: DbSession, cipher: Cipher) -> dict[str, Any]:
+def add_person(body: PersonIn, actor: RegistryKeeper, session: DbSession, cipher: Cipher) -> dict[str, Any]:
     person = service.add_person(session, actor, cipher, body)
     return {"id": person.id, "group": person.group}
 
 
 @router.get("/people")
 def read_people(
-    actor: StaffActor, session: DbSession, cipher: Cipher, community: str = Query(max_length=12)
+    actor: RegistryKeeper, session: DbSession, cipher: Cipher, community: str = Query(max_length=12)
 ) -> Sequence[dict[str, object]]:
     return service.read_people(session, actor, cipher, community)

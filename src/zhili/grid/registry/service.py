@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.scope import Actor
-from zhili.community.access import check_writable, division_at
+from zhili.auth.scope import Actor, readable
+from zhili.community.access import division_at
 from zhili.db import Base
 from zhili.divisions.models import DivisionLevel
-from zhili.errors import ValidationFailed
+from zhili.errors import Forbidden, ValidationFailed
 from zhili.grid.cells.models import GridCell
+from zhili.grid.policy import can_keep_registry
 from zhili.grid.registry import repository as registry
 from zhili.grid.registry.models import (
     Facility,
@@ -33,6 +34,13 @@ from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name
 
 RowT = TypeVar("RowT", bound=Base)
+
+
+def check_writable(actor: Actor, code: str) -> None:
+    """Registry keepers write inside their own jurisdiction only."""
+    can_keep_registry.require(actor)
+    if not readable(actor).covers(code):
+        raise Forbidden(f"{code} 不在您的辖区内")
 
 
 def _community(session: Session, actor: Actor, code: str) -> None:
