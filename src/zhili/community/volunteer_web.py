@@ -11,10 +11,10 @@ from zhili.community import volunteer_repository as repo
 from zhili.community import volunteer_service as service
 from zhili.community.deps import Cipher
 from zhili.community.forms import form_data, parse
+from zhili.community.pages import CommunityUser
 from zhili.community.schemas import HoursIn, SignIn, VolunteerIn
 from zhili.community.volunteer_api import activity_view, volunteer_view
 from zhili.community.volunteer_models import STAR_THRESHOLDS_HOURS
-from zhili.community.web import CommunityUser
 from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
 from zhili.kernel.clock import local_zone, utcnow

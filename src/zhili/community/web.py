@@ -3,18 +3,18 @@ discussion, proposals (supports and votes), meetings and decisions. Forms act th
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from zhili.auth.models import Role
 from zhili.community import hall_repository as halls
 from zhili.community import hall_service as service
 from zhili.community import repository
 from zhili.community.forms import form_data, parse
 from zhili.community.hall_models import VOTE_LABELS
 from zhili.community.hall_views import hall_view, topic_detail, topic_view
+from zhili.community.pages import CommunityUser, division_names
 from zhili.community.schemas import (
     CommentIn,
     DecisionIn,
@@ -26,28 +26,16 @@ from zhili.community.schemas import (
     VoteIn,
 )
 from zhili.deps import DbSession
-from zhili.divisions import repository as divisions
-from zhili.web.context import WebUser, require_web_roles
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
-COMMUNITY_PAGE_ROLES = (Role.community_worker, Role.unit_staff, Role.grid_worker, Role.supervisor)
-CommunityUser = Annotated[WebUser, Depends(require_web_roles(*COMMUNITY_PAGE_ROLES))]
-
-
-def _names(session: DbSession, codes: set[str]) -> dict[str, str]:
-    names = {}
-    for code in codes:
-        division = divisions.get(session, code)
-        names[code] = division.name if division else code
-    return names
 
 
 @router.get("/community/halls", response_class=HTMLResponse)
 def halls_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
     hall_rows = [hall_view(h) for h in halls.list_halls(session, user.actor)]
     topics = [topic_view(t) for t in halls.list_topics(session, user.actor)]
-    names = _names(session, {h["community_code"] for h in hall_rows})
+    names = division_names(session, {h["community_code"] for h in hall_rows})
     return render(request, "community/halls.html", {"halls": hall_rows, "topics": topics, "names": names})
 
 
@@ -66,7 +54,7 @@ def topic_page(request: Request, topic_id: int, session: DbSession, user: Commun
     residents = repository.list_residents(session, user.actor, topic.community_code)
     context = {
         "topic": detail,
-        "community": _names(session, {topic.community_code})[topic.community_code],
+        "community": division_names(session, {topic.community_code})[topic.community_code],
         "residents": [(r.id, r.zone) for r in residents],
         "vote_labels": {choice.value: label for choice, label in VOTE_LABELS.items()},
     }
@@ -153,7 +141,7 @@ def profiles_page(request: Request, session: DbSession, user: CommunityUser) -> 
     for org in orgs:
         by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
     hubs = [hub_view(h) for h in repository.list_hubs(session, user.actor)]
-    names = _names(session, {h["street_code"] for h in hubs})
+    names = division_names(session, {h["street_code"] for h in hubs})
     context = {
         "profiles": profiles,
         "orgs_by_type": by_type,
