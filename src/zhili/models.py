@@ -6,6 +6,7 @@ from zhili.audit import models as audit_models
 from zhili.auth import models as auth_models
 from zhili.cases import models as request_models
 from zhili.community import models as community_models
+from zhili.community.organisations import models as organisation_models
 from zhili.db import Base
 from zhili.divisions import models as division_models
 from zhili.grid import models as grid_models
@@ -29,6 +30,7 @@ __all__ = [
     "knowledge_models",
     "metadata",
     "open311_models",
+    "organisation_models",
     "plan_models",
     "request_models",
     "taxonomy_models",

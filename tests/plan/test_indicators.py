@@ -13,7 +13,8 @@ from community.governance_accounts import JIUXIANQIAO_STREET, WANGJING_STREET, c
 from zhili.auth.models import Role
 from zhili.auth.scope import EVERYTHING, Actor
 from zhili.community import hall_service, service, volunteer_service
-from zhili.community.models import HubKind, OrgType
+from zhili.community.organisations import service as organisations
+from zhili.community.organisations.models import HubKind, OrgType
 from zhili.community.schemas import HallIn, ProfileIn, VolunteerIn
 from zhili.kernel.crypto import cipher_for
 from zhili.plan import compute
@@ -49,7 +50,7 @@ def test_catalogue_holds_every_target_of_the_plan(session: Session) -> None:
 
 def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
     streets = _streets(session, CHAOYANG)
-    service.add_hub(
+    organisations.add_hub(
         session,
         ADMIN,
         kind=HubKind.incubation,
@@ -57,7 +58,7 @@ def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
         name="望京孵化中心",
         established_on=None,
     )
-    service.add_hub(
+    organisations.add_hub(
         session,
         ADMIN,
         kind=HubKind.incubation,
@@ -65,7 +66,7 @@ def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
         name="酒仙桥孵化中心",
         established_on=None,
     )
-    service.add_hub(
+    organisations.add_hub(
         session,
         ADMIN,
         kind=HubKind.federation,
@@ -81,7 +82,7 @@ def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
 
     assert compute.four_type_share(session, WANGJING_STREET) is None  # no organisations: no value
     for n, kind in enumerate([OrgType.trade, OrgType.community, OrgType.charity, OrgType.other]):
-        service.add_organisation(
+        organisations.add_organisation(
             session, ADMIN, name=f"组织{n}", org_type=kind, street_code=WANGJING_STREET, registered_on=None
         )
     share = compute.four_type_share(session, WANGJING_STREET)

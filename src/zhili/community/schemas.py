@@ -9,7 +9,6 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from zhili.community.hall_models import VoteChoice
-from zhili.community.models import HubKind, OrgType
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -70,20 +69,6 @@ class ResidentOut(BaseModel):
     zone: str | None
     name: str | None = Field(description="已脱敏")
     verified_at: datetime
-
-
-class OrgIn(Strict):
-    name: Text = Field(min_length=1, max_length=128)
-    org_type: OrgType
-    street_code: Text = Field(pattern=CODE9)
-    registered_on: date | None = None
-
-
-class HubIn(Strict):
-    kind: HubKind
-    street_code: Text = Field(pattern=CODE9)
-    name: Text = Field(min_length=1, max_length=128)
-    established_on: date | None = None
 
 
 # -- 议事厅 -------------------------------------------------------------------------------------

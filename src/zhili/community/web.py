@@ -14,6 +14,7 @@ from zhili.community import repository
 from zhili.community.forms import form_data, parse
 from zhili.community.hall_models import VOTE_LABELS
 from zhili.community.hall_views import hall_view, topic_detail, topic_view
+from zhili.community.organisations import repository as organisations
 from zhili.community.pages import CommunityUser, division_names
 from zhili.community.schemas import (
     CommentIn,
@@ -133,14 +134,15 @@ async def follow_up_done(
 
 @router.get("/community/profiles", response_class=HTMLResponse)
 def profiles_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
-    from zhili.community.api import hub_view, org_view, profile_out
+    from zhili.community.api import profile_out
+    from zhili.community.organisations.api import hub_view, org_view
 
     profiles = [profile_out(session, p) for p in repository.list_profiles(session, user.actor)]
-    orgs = [org_view(o) for o in repository.list_orgs(session, user.actor)]
+    orgs = [org_view(o) for o in organisations.list_orgs(session, user.actor)]
     by_type: dict[str, int] = {}
     for org in orgs:
         by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
-    hubs = [hub_view(h) for h in repository.list_hubs(session, user.actor)]
+    hubs = [hub_view(h) for h in organisations.list_hubs(session, user.actor)]
     names = division_names(session, {h["street_code"] for h in hubs})
     context = {
         "profiles": profiles,
