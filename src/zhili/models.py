@@ -5,8 +5,9 @@ from zhili.assessment import models as assessment_models
 from zhili.audit import models as audit_models
 from zhili.auth import models as auth_models
 from zhili.cases import models as request_models
-from zhili.community import models as community_models
+from zhili.community import hall_models, volunteer_models
 from zhili.community.organisations import models as organisation_models
+from zhili.community.profiles import models as profile_models
 from zhili.db import Base
 from zhili.divisions import models as division_models
 from zhili.grid import models as grid_models
@@ -24,16 +25,18 @@ __all__ = [
     "assessment_models",
     "audit_models",
     "auth_models",
-    "community_models",
     "division_models",
     "grid_models",
+    "hall_models",
     "knowledge_models",
     "metadata",
     "open311_models",
     "organisation_models",
     "plan_models",
+    "profile_models",
     "request_models",
     "taxonomy_models",
     "triage_models",
     "unit_models",
+    "volunteer_models",
 ]

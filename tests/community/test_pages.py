@@ -139,39 +139,3 @@ def test_volunteer_sign_in_and_out_on_the_page(app: Any, session: Session) -> No
         f"/community/volunteers/{vid}/sign-out", data={"activity_id": str(activity), "at": "2025-02-01T11:30"}
     )
     assert out.status_code == 200 and "2.5" in out.text
-
-
-def test_profiles_page(app: Any, session: Session) -> None:
-    worker = client(app, "worker")
-    community = wangjing_communities(session, 1)[0]
-    worker.put(
-        f"/api/community/profiles/{community}",
-        json={
-            "population": 5000,
-            "households": 2100,
-            "service_space_m2": 300,
-            "facilities": ["社区服务站", "养老驿站"],
-        },
-    )
-    worker.post(
-        "/api/community/orgs",
-        json={"name": "望京志愿者协会", "org_type": "charity", "street_code": "110105026"},
-    )
-    worker.post(
-        "/api/community/hubs",
-        json={"kind": "federation", "street_code": "110105026", "name": "望京社会组织联合会"},
-    )
-    page = worker.get("/community/profiles")
-    assert page.status_code == 200
-    assert "✗ 未达标" in page.text and "社区服务站、养老驿站" in page.text
-    assert "公益慈善类" in page.text and "望京社会组织联合会" in page.text
-    negative = worker.put(
-        f"/api/community/profiles/{community}",
-        json={"population": -1, "households": 1, "service_space_m2": 1},
-    )
-    assert negative.status_code == 422 and negative.json()["error"]["field"] == "population"
-    again = worker.post(
-        "/api/community/hubs", json={"kind": "federation", "street_code": "110105026", "name": "x"}
-    )
-    assert again.status_code == 409
-    assert worker.get(f"/api/community/profiles/{community}").json()["population"] == 5000

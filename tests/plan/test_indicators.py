@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from community.governance_accounts import JIUXIANQIAO_STREET, WANGJING_STREET, client, wangjing_communities
 from zhili.auth.models import Role
 from zhili.auth.scope import EVERYTHING, Actor
-from zhili.community import hall_service, service, volunteer_service
+from zhili.community import hall_service, volunteer_service
 from zhili.community.organisations import service as organisations
 from zhili.community.organisations.models import HubKind, OrgType
-from zhili.community.schemas import HallIn, ProfileIn, VolunteerIn
+from zhili.community.profiles import service as profiles
+from zhili.community.profiles.schemas import ProfileIn
+from zhili.community.schemas import HallIn, VolunteerIn
 from zhili.kernel.crypto import cipher_for
 from zhili.plan import compute
 from zhili.plan import service as plan
@@ -98,7 +100,7 @@ def test_profile_indicators_hand_computed(session: Session) -> None:
         (b, 300, False, False, 300, 0.5),
         (c, 450, True, True, 100, 0.0),
     ):
-        service.save_profile(
+        profiles.save_profile(
             session,
             ADMIN,
             code,
@@ -141,7 +143,7 @@ def test_hall_coverage_and_models_hand_computed(session: Session) -> None:
 def test_volunteer_share_recomputed_after_the_data_changes(session: Session) -> None:
     a = wangjing_communities(session, 1)[0]
     as_of = date(2025, 6, 30)
-    service.save_profile(session, ADMIN, a, ProfileIn(population=10, households=4, service_space_m2=350))
+    profiles.save_profile(session, ADMIN, a, ProfileIn(population=10, households=4, service_space_m2=350))
     first = plan.recompute(session, actor="admin", as_of=as_of, within=WANGJING_STREET)
     assert first["volunteer_share"] == 0.0
     volunteer_service.register(

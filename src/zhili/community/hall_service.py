@@ -30,7 +30,7 @@ from zhili.community.hall_models import (
     Vote,
     VoteChoice,
 )
-from zhili.community.models import Resident
+from zhili.community.profiles.models import Resident
 from zhili.community.schemas import DecisionIn, HallIn, MeetingIn, ProposalIn, TopicIn
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -2,16 +2,19 @@
 
 from fastapi import APIRouter
 
-from zhili.community import api, hall_api, volunteer_api, volunteer_web, web
+from zhili.community import hall_api, volunteer_api, volunteer_web, web
 from zhili.community.organisations import api as organisations_api
+from zhili.community.profiles import api as profiles_api
+from zhili.community.profiles import web as profiles_web
 
 router = APIRouter()
 for part in (
-    api.router,
+    profiles_api.router,
     organisations_api.router,
     hall_api.router,
     volunteer_api.router,
     web.router,
+    profiles_web.router,
     volunteer_web.router,
 ):
     router.include_router(part)

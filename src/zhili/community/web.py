@@ -10,12 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from zhili.community import hall_repository as halls
 from zhili.community import hall_service as service
-from zhili.community import repository
 from zhili.community.forms import form_data, parse
 from zhili.community.hall_models import VOTE_LABELS
 from zhili.community.hall_views import hall_view, topic_detail, topic_view
-from zhili.community.organisations import repository as organisations
 from zhili.community.pages import CommunityUser, division_names
+from zhili.community.profiles import repository as profiles
 from zhili.community.schemas import (
     CommentIn,
     DecisionIn,
@@ -52,7 +51,7 @@ async def create_topic(request: Request, session: DbSession, user: CommunityUser
 def topic_page(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> HTMLResponse:
     topic = halls.get_topic(session, user.actor, topic_id)
     detail: dict[str, Any] = topic_detail(session, topic)
-    residents = repository.list_residents(session, user.actor, topic.community_code)
+    residents = profiles.list_residents(session, user.actor, topic.community_code)
     context = {
         "topic": detail,
         "community": division_names(session, {topic.community_code})[topic.community_code],
@@ -130,25 +129,3 @@ async def follow_up_done(
     decision = session.get(service.Decision, item.decision_id)
     assert decision is not None
     return _back(request, decision.topic_id)
-
-
-@router.get("/community/profiles", response_class=HTMLResponse)
-def profiles_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
-    from zhili.community.api import profile_out
-    from zhili.community.organisations.api import hub_view, org_view
-
-    profiles = [profile_out(session, p) for p in repository.list_profiles(session, user.actor)]
-    orgs = [org_view(o) for o in organisations.list_orgs(session, user.actor)]
-    by_type: dict[str, int] = {}
-    for org in orgs:
-        by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
-    hubs = [hub_view(h) for h in organisations.list_hubs(session, user.actor)]
-    names = division_names(session, {h["street_code"] for h in hubs})
-    context = {
-        "profiles": profiles,
-        "orgs_by_type": by_type,
-        "org_total": len(orgs),
-        "hubs": hubs,
-        "names": names,
-    }
-    return render(request, "community/profiles.html", context)

@@ -1,9 +1,4 @@
-"""Community base data (一库) and verified residents.
-
-The 议事厅 and volunteer tables live in ``hall_models`` and ``volunteer_models``; they are imported at
-the end so that loading this module registers them too. Social organisations and street hubs live in
-``organisations.models``.
-"""
+"""Community base data (一库) and verified residents."""
 
 from __future__ import annotations
 
@@ -54,6 +49,3 @@ class Resident(IdMixin, Base):
     id_digest: Mapped[str] = mapped_column(String(40))
     verified_by: Mapped[str] = mapped_column(String(64))
     verified_at: Mapped[datetime]
-
-
-from zhili.community import hall_models, volunteer_models  # noqa: E402, F401

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
-from zhili.community.models import CommunityProfile, Resident
+from zhili.community.profiles.models import CommunityProfile, Resident
 from zhili.errors import NotFound
 
 

@@ -7,11 +7,15 @@ import json
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from zhili.community import repository, service
 from zhili.community.access import is_urban_community
 from zhili.community.deps import Cipher
-from zhili.community.models import MIN_SERVICE_SPACE_M2, MIN_SERVICE_SPACE_NEW_ESTATE_M2, CommunityProfile
-from zhili.community.schemas import ProfileIn, ProfileOut, ResidentIn, ResidentOut
+from zhili.community.profiles import repository, service
+from zhili.community.profiles.models import (
+    MIN_SERVICE_SPACE_M2,
+    MIN_SERVICE_SPACE_NEW_ESTATE_M2,
+    CommunityProfile,
+)
+from zhili.community.profiles.schemas import ProfileIn, ProfileOut, ResidentIn, ResidentOut
 from zhili.deps import DbSession, StaffActor
 from zhili.divisions import repository as divisions
 from zhili.kernel.masking import mask_name

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.community.access import check_writable, division_at
-from zhili.community.models import CommunityProfile, Resident
-from zhili.community.schemas import ProfileIn
+from zhili.community.profiles.models import CommunityProfile, Resident
+from zhili.community.profiles.schemas import ProfileIn
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict
 from zhili.kernel.clock import utcnow
