@@ -5,7 +5,8 @@ from zhili.assessment import models as assessment_models
 from zhili.audit import models as audit_models
 from zhili.auth import models as auth_models
 from zhili.cases import models as request_models
-from zhili.community import hall_models, volunteer_models
+from zhili.community import volunteer_models
+from zhili.community.halls import models as hall_models
 from zhili.community.organisations import models as organisation_models
 from zhili.community.profiles import models as profile_models
 from zhili.db import Base

@@ -2,7 +2,9 @@
 
 from fastapi import APIRouter
 
-from zhili.community import hall_api, volunteer_api, volunteer_web, web
+from zhili.community import volunteer_api, volunteer_web
+from zhili.community.halls import api as halls_api
+from zhili.community.halls import web as halls_web
 from zhili.community.organisations import api as organisations_api
 from zhili.community.profiles import api as profiles_api
 from zhili.community.profiles import web as profiles_web
@@ -11,9 +13,9 @@ router = APIRouter()
 for part in (
     profiles_api.router,
     organisations_api.router,
-    hall_api.router,
+    halls_api.router,
     volunteer_api.router,
-    web.router,
+    halls_web.router,
     profiles_web.router,
     volunteer_web.router,
 ):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from zhili.community.hall_models import DeliberationHall
+from zhili.community.halls.models import DeliberationHall
 from zhili.community.organisations.models import FAVOURED_TYPES, HubKind, SocialOrganisation, StreetHub
 from zhili.community.profiles.models import (
     MIN_SERVICE_SPACE_M2,

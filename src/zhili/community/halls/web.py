@@ -1,5 +1,6 @@
 """社区议事厅 pages: the halls and topics of the actor's jurisdiction, and one topic with its
-discussion, proposals (supports and votes), meetings and decisions. Forms act through hall_service."""
+discussion, proposals (supports and votes), meetings and decisions. Forms act through the same
+service as the API."""
 
 from __future__ import annotations
 
@@ -8,14 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from zhili.community import hall_repository as halls
-from zhili.community import hall_service as service
 from zhili.community.forms import form_data, parse
-from zhili.community.hall_models import VOTE_LABELS
-from zhili.community.hall_views import hall_view, topic_detail, topic_view
-from zhili.community.pages import CommunityUser, division_names
-from zhili.community.profiles import repository as profiles
-from zhili.community.schemas import (
+from zhili.community.halls import repository as halls
+from zhili.community.halls import service
+from zhili.community.halls.models import VOTE_LABELS
+from zhili.community.halls.schemas import (
     CommentIn,
     DecisionIn,
     FollowUpDoneIn,
@@ -25,6 +23,9 @@ from zhili.community.schemas import (
     TopicIn,
     VoteIn,
 )
+from zhili.community.halls.views import hall_view, topic_detail, topic_view
+from zhili.community.pages import CommunityUser, division_names
+from zhili.community.profiles import repository as profiles
 from zhili.deps import DbSession
 from zhili.web.templating import render, see_other
 
