@@ -5,10 +5,10 @@ from zhili.assessment import models as assessment_models
 from zhili.audit import models as audit_models
 from zhili.auth import models as auth_models
 from zhili.cases import models as request_models
-from zhili.community import volunteer_models
 from zhili.community.halls import models as hall_models
 from zhili.community.organisations import models as organisation_models
 from zhili.community.profiles import models as profile_models
+from zhili.community.volunteers import models as volunteer_models
 from zhili.db import Base
 from zhili.divisions import models as division_models
 from zhili.grid import models as grid_models

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from community.governance_accounts import JIUXIANQIAO_STREET, WANGJING_STREET, client, wangjing_communities
 from zhili.auth.models import Role
 from zhili.auth.scope import EVERYTHING, Actor
-from zhili.community import volunteer_service
 from zhili.community.halls import service as hall_service
 from zhili.community.halls.schemas import HallIn
 from zhili.community.organisations import service as organisations
 from zhili.community.organisations.models import HubKind, OrgType
 from zhili.community.profiles import service as profiles
 from zhili.community.profiles.schemas import ProfileIn
-from zhili.community.schemas import VolunteerIn
+from zhili.community.volunteers import service as volunteer_service
+from zhili.community.volunteers.schemas import VolunteerIn
 from zhili.kernel.crypto import cipher_for
 from zhili.plan import compute
 from zhili.plan import service as plan

@@ -1,16 +1,14 @@
-"""Pydantic shapes for community base data, residents, 议事厅, volunteers and social organisations."""
+"""What the pydantic shapes of every community sub-package share: a base that refuses unknown fields,
+text that is stripped before it is checked, and the patterns of division codes."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-CODE12 = r"^\d{12}$"
-CODE9 = r"^\d{9}$"
+CODE12 = r"^\d{12}$"  # a community (社区/村)
+CODE9 = r"^\d{9}$"  # a street (街道/乡镇)
 
 
 def _stripped(value: object) -> object:
@@ -23,36 +21,3 @@ OptText = Annotated[str | None, BeforeValidator(_stripped)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-# -- volunteers -------------------------------------------------------------------------------
-class VolunteerIn(Strict):
-    community_code: Text = Field(pattern=CODE12)
-    name: Text = Field(min_length=1, max_length=50)
-    phone: Text
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        if not MOBILE.match(value):
-            raise ValueError("手机号格式不正确（11 位）")
-        return value
-
-
-class ActivityIn(Strict):
-    community_code: Text = Field(pattern=CODE12)
-    title: Text = Field(min_length=1, max_length=200)
-    place: Text = Field(min_length=1, max_length=128)
-    starts_at: datetime
-    ends_at: datetime
-
-
-class SignIn(Strict):
-    activity_id: int
-    at: datetime | None = Field(default=None, description="签到/签退时间，缺省为当前时间")
-
-
-class HoursIn(Strict):
-    hours: float = Field(gt=0, le=24, description="补录服务时长（小时），单次不超过 24")
-    served_on: date
-    note: Text = Field(min_length=1, max_length=500, description="补录依据")

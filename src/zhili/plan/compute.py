@@ -19,7 +19,7 @@ from zhili.community.profiles.models import (
     MIN_SERVICE_SPACE_NEW_ESTATE_M2,
     CommunityProfile,
 )
-from zhili.community.volunteer_models import Volunteer
+from zhili.community.volunteers.models import Volunteer
 from zhili.divisions.models import Division, DivisionLevel
 
 MODELS_PER_STREET = 2

@@ -1,5 +1,5 @@
-"""Community pages: 议事厅 list and topic (forms act through the same services), volunteer pages and
-the printable certificate (full name shown only there, and the view is audited)."""
+"""Volunteer pages: the register (masked), one volunteer's record with sign-in/out and hours, and the
+printable certificate (full name shown only there, and the view is audited)."""
 
 from __future__ import annotations
 
