@@ -4,8 +4,11 @@ from zhili.analytics import models as analytics_models
 from zhili.assessment import models as assessment_models
 from zhili.audit import models as audit_models
 from zhili.auth import models as auth_models
-from zhili.cases import models as request_models
-from zhili.community import models as community_models
+from zhili.cases import models as case_models
+from zhili.community.halls import models as hall_models
+from zhili.community.organisations import models as organisation_models
+from zhili.community.profiles import models as profile_models
+from zhili.community.volunteers import models as volunteer_models
 from zhili.db import Base
 from zhili.divisions import models as division_models
 from zhili.grid.cells import models as grid_cell_models
@@ -25,17 +28,20 @@ __all__ = [
     "assessment_models",
     "audit_models",
     "auth_models",
-    "community_models",
+    "case_models",
     "division_models",
     "grid_cell_models",
     "grid_patrol_models",
     "grid_registry_models",
+    "hall_models",
     "knowledge_models",
     "metadata",
     "open311_models",
+    "organisation_models",
     "plan_models",
-    "request_models",
+    "profile_models",
     "taxonomy_models",
     "triage_models",
     "unit_models",
+    "volunteer_models",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from zhili.audit import service
 from zhili.audit.models import AuditEntry
-from zhili.community.models import OrgType, SocialOrganisation
+from zhili.community.organisations.models import OrgType, SocialOrganisation
 from zhili.divisions.models import Division, DivisionLevel
 
 

@@ -12,9 +12,14 @@ from sqlalchemy.orm import Session
 from community.governance_accounts import JIUXIANQIAO_STREET, WANGJING_STREET, client, wangjing_communities
 from zhili.auth.models import Role
 from zhili.auth.scope import EVERYTHING, Actor
-from zhili.community import hall_service, service, volunteer_service
-from zhili.community.models import HubKind, OrgType
-from zhili.community.schemas import HallIn, ProfileIn, VolunteerIn
+from zhili.community.halls import service as hall_service
+from zhili.community.halls.schemas import HallIn
+from zhili.community.organisations import service as organisations
+from zhili.community.organisations.models import HubKind, OrgType
+from zhili.community.profiles import service as profiles
+from zhili.community.profiles.schemas import ProfileIn
+from zhili.community.volunteers import service as volunteer_service
+from zhili.community.volunteers.schemas import VolunteerIn
 from zhili.kernel.crypto import cipher_for
 from zhili.plan import compute
 from zhili.plan import service as plan
@@ -49,7 +54,7 @@ def test_catalogue_holds_every_target_of_the_plan(session: Session) -> None:
 
 def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
     streets = _streets(session, CHAOYANG)
-    service.add_hub(
+    organisations.add_hub(
         session,
         ADMIN,
         kind=HubKind.incubation,
@@ -57,7 +62,7 @@ def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
         name="望京孵化中心",
         established_on=None,
     )
-    service.add_hub(
+    organisations.add_hub(
         session,
         ADMIN,
         kind=HubKind.incubation,
@@ -65,7 +70,7 @@ def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
         name="酒仙桥孵化中心",
         established_on=None,
     )
-    service.add_hub(
+    organisations.add_hub(
         session,
         ADMIN,
         kind=HubKind.federation,
@@ -81,7 +86,7 @@ def test_hub_and_org_coverage_hand_computed(session: Session) -> None:
 
     assert compute.four_type_share(session, WANGJING_STREET) is None  # no organisations: no value
     for n, kind in enumerate([OrgType.trade, OrgType.community, OrgType.charity, OrgType.other]):
-        service.add_organisation(
+        organisations.add_organisation(
             session, ADMIN, name=f"组织{n}", org_type=kind, street_code=WANGJING_STREET, registered_on=None
         )
     share = compute.four_type_share(session, WANGJING_STREET)
@@ -97,7 +102,7 @@ def test_profile_indicators_hand_computed(session: Session) -> None:
         (b, 300, False, False, 300, 0.5),
         (c, 450, True, True, 100, 0.0),
     ):
-        service.save_profile(
+        profiles.save_profile(
             session,
             ADMIN,
             code,
@@ -140,7 +145,7 @@ def test_hall_coverage_and_models_hand_computed(session: Session) -> None:
 def test_volunteer_share_recomputed_after_the_data_changes(session: Session) -> None:
     a = wangjing_communities(session, 1)[0]
     as_of = date(2025, 6, 30)
-    service.save_profile(session, ADMIN, a, ProfileIn(population=10, households=4, service_space_m2=350))
+    profiles.save_profile(session, ADMIN, a, ProfileIn(population=10, households=4, service_space_m2=350))
     first = plan.recompute(session, actor="admin", as_of=as_of, within=WANGJING_STREET)
     assert first["volunteer_share"] == 0.0
     volunteer_service.register(

@@ -7,7 +7,7 @@ import typer
 from zhili.auth.models import Role
 from zhili.auth.scope import EVERYTHING, Actor
 from zhili.cli_support import console, friendly_errors, open_database
-from zhili.community import volunteer_repository
+from zhili.community.volunteers import repository as volunteers
 
 app = typer.Typer(help="社区治理：志愿者统计等 (community)", no_args_is_help=True)
 CLI_ACTOR = Actor(user_id=None, username="cli", role=Role.admin, unit_id=None, scope=EVERYTHING)
@@ -18,7 +18,7 @@ CLI_ACTOR = Actor(user_id=None, username="cli", role=Role.admin, unit_id=None, s
 def volunteer_stats(division: str = typer.Option("", help="行政区划编码前缀，缺省为全市。")) -> None:
     """注册志愿者人数、星级分布与占常住人口比例（目标 ≥ 21%）。"""
     with open_database().session(write=False) as session:
-        stats = volunteer_repository.stats(session, CLI_ACTOR, division)
+        stats = volunteers.stats(session, CLI_ACTOR, division)
     share = "无常住人口数据" if stats.share is None else f"{stats.share * 100:.2f}%"
     console.print(
         f"志愿者 {stats.volunteers:,} 人，常住人口 {stats.population:,} 人，占比 {share}（目标 ≥ 21%）"

@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from zhili.community.hall_models import DeliberationHall
-from zhili.community.models import (
-    FAVOURED_TYPES,
+from zhili.community.halls.models import DeliberationHall
+from zhili.community.organisations.models import FAVOURED_TYPES, HubKind, SocialOrganisation, StreetHub
+from zhili.community.profiles.models import (
     MIN_SERVICE_SPACE_M2,
     MIN_SERVICE_SPACE_NEW_ESTATE_M2,
     CommunityProfile,
-    HubKind,
-    SocialOrganisation,
-    StreetHub,
 )
-from zhili.community.volunteer_models import Volunteer
+from zhili.community.volunteers.models import Volunteer
 from zhili.divisions.models import Division, DivisionLevel
 
 MODELS_PER_STREET = 2

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
-from zhili.community import volunteer_repository as repo
 from zhili.community.access import check_writable, division_at
-from zhili.community.schemas import ActivityIn, HoursIn, VolunteerIn
-from zhili.community.volunteer_models import ServiceRecord, Volunteer, VolunteerActivity, stars_for
+from zhili.community.volunteers import repository as repo
+from zhili.community.volunteers.models import ServiceRecord, Volunteer, VolunteerActivity, stars_for
+from zhili.community.volunteers.schemas import ActivityIn, HoursIn, VolunteerIn
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel.clock import as_aware, utcnow

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
-from zhili.community.models import CommunityProfile
-from zhili.community.volunteer_models import ServiceRecord, Volunteer, VolunteerActivity
+from zhili.community.profiles.models import CommunityProfile
+from zhili.community.volunteers.models import ServiceRecord, Volunteer, VolunteerActivity
 from zhili.errors import NotFound
 
 PLAN_TARGET_SHARE = 0.21

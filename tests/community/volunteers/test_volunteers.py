@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from community.governance_accounts import client, wangjing_communities
 from zhili.audit.models import AuditEntry
-from zhili.community.volunteer_models import ServiceRecord, Volunteer, stars_for
+from zhili.community.volunteers.models import ServiceRecord, Volunteer, stars_for
 
 
 def _activity(c: Any, community: str) -> int:

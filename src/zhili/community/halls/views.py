@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhili.community import hall_repository as halls
-from zhili.community.hall_models import (
+from zhili.community.halls import repository as halls
+from zhili.community.halls.models import (
     PROPOSAL_STATUS_LABELS,
     DeliberationHall,
     Proposal,

@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from zhili.community import volunteer_repository as repo
-from zhili.community import volunteer_service as service
 from zhili.community.deps import Cipher
-from zhili.community.schemas import ActivityIn, HoursIn, SignIn, VolunteerIn
-from zhili.community.volunteer_models import STAR_THRESHOLDS_HOURS, Volunteer, VolunteerActivity
+from zhili.community.volunteers import repository as repo
+from zhili.community.volunteers import service
+from zhili.community.volunteers.models import STAR_THRESHOLDS_HOURS, Volunteer, VolunteerActivity
+from zhili.community.volunteers.schemas import ActivityIn, HoursIn, SignIn, VolunteerIn
 from zhili.deps import DbSession, StaffActor
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name, mask_phone

@@ -12,9 +12,9 @@ from zhili.auth.scope import Actor
 from zhili.cases import repository as cases
 from zhili.cases.events import append_event
 from zhili.cases.models import Case
-from zhili.community import hall_repository as halls
 from zhili.community.access import check_writable, division_at
-from zhili.community.hall_models import (
+from zhili.community.halls import repository as halls
+from zhili.community.halls.models import (
     Comment,
     Decision,
     DeliberationHall,
@@ -30,8 +30,8 @@ from zhili.community.hall_models import (
     Vote,
     VoteChoice,
 )
-from zhili.community.models import Resident
-from zhili.community.schemas import DecisionIn, HallIn, MeetingIn, ProposalIn, TopicIn
+from zhili.community.halls.schemas import DecisionIn, HallIn, MeetingIn, ProposalIn, TopicIn
+from zhili.community.profiles.models import Resident
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zhili.kernel.clock import as_aware, utcnow

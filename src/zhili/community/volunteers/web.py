@@ -7,14 +7,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from zhili.audit import service as audit
-from zhili.community import volunteer_repository as repo
-from zhili.community import volunteer_service as service
 from zhili.community.deps import Cipher
 from zhili.community.forms import form_data, parse
-from zhili.community.schemas import HoursIn, SignIn, VolunteerIn
-from zhili.community.volunteer_api import activity_view, volunteer_view
-from zhili.community.volunteer_models import STAR_THRESHOLDS_HOURS
-from zhili.community.web import CommunityUser
+from zhili.community.pages import CommunityUser
+from zhili.community.volunteers import repository as repo
+from zhili.community.volunteers import service
+from zhili.community.volunteers.api import activity_view, volunteer_view
+from zhili.community.volunteers.models import STAR_THRESHOLDS_HOURS
+from zhili.community.volunteers.schemas import HoursIn, SignIn, VolunteerIn
 from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
 from zhili.kernel.clock import as_aware, local_today, local_zone

@@ -1,21 +1,19 @@
 """社区议事厅 pages: the halls and topics of the actor's jurisdiction, and one topic with its
-discussion, proposals (supports and votes), meetings and decisions. Forms act through hall_service."""
+discussion, proposals (supports and votes), meetings and decisions. Forms act through the same
+service as the API."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from zhili.auth.models import Role
-from zhili.community import hall_repository as halls
-from zhili.community import hall_service as service
-from zhili.community import repository
 from zhili.community.forms import form_data, parse
-from zhili.community.hall_models import VOTE_LABELS
-from zhili.community.hall_views import hall_view, topic_detail, topic_view
-from zhili.community.schemas import (
+from zhili.community.halls import repository as halls
+from zhili.community.halls import service
+from zhili.community.halls.models import VOTE_LABELS
+from zhili.community.halls.schemas import (
     CommentIn,
     DecisionIn,
     FollowUpDoneIn,
@@ -25,29 +23,20 @@ from zhili.community.schemas import (
     TopicIn,
     VoteIn,
 )
+from zhili.community.halls.views import hall_view, topic_detail, topic_view
+from zhili.community.pages import CommunityUser, division_names
+from zhili.community.profiles import repository as profiles
 from zhili.deps import DbSession
-from zhili.divisions import repository as divisions
-from zhili.web.context import WebUser, require_web_roles
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
-COMMUNITY_PAGE_ROLES = (Role.community_worker, Role.unit_staff, Role.grid_worker, Role.supervisor)
-CommunityUser = Annotated[WebUser, Depends(require_web_roles(*COMMUNITY_PAGE_ROLES))]
-
-
-def _names(session: DbSession, codes: set[str]) -> dict[str, str]:
-    names = {}
-    for code in codes:
-        division = divisions.get(session, code)
-        names[code] = division.name if division else code
-    return names
 
 
 @router.get("/community/halls", response_class=HTMLResponse)
 def halls_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
     hall_rows = [hall_view(h) for h in halls.list_halls(session, user.actor)]
     topics = [topic_view(t) for t in halls.list_topics(session, user.actor)]
-    names = _names(session, {h["community_code"] for h in hall_rows})
+    names = division_names(session, {h["community_code"] for h in hall_rows})
     return render(request, "community/halls.html", {"halls": hall_rows, "topics": topics, "names": names})
 
 
@@ -63,10 +52,10 @@ async def create_topic(request: Request, session: DbSession, user: CommunityUser
 def topic_page(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> HTMLResponse:
     topic = halls.get_topic(session, user.actor, topic_id)
     detail: dict[str, Any] = topic_detail(session, topic)
-    residents = repository.list_residents(session, user.actor, topic.community_code)
+    residents = profiles.list_residents(session, user.actor, topic.community_code)
     context = {
         "topic": detail,
-        "community": _names(session, {topic.community_code})[topic.community_code],
+        "community": division_names(session, {topic.community_code})[topic.community_code],
         "residents": [(r.id, r.zone) for r in residents],
         "vote_labels": {choice.value: label for choice, label in VOTE_LABELS.items()},
     }
@@ -141,24 +130,3 @@ async def follow_up_done(
     decision = session.get(service.Decision, item.decision_id)
     assert decision is not None
     return _back(request, decision.topic_id)
-
-
-@router.get("/community/profiles", response_class=HTMLResponse)
-def profiles_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
-    from zhili.community.api import hub_view, org_view, profile_out
-
-    profiles = [profile_out(session, p) for p in repository.list_profiles(session, user.actor)]
-    orgs = [org_view(o) for o in repository.list_orgs(session, user.actor)]
-    by_type: dict[str, int] = {}
-    for org in orgs:
-        by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
-    hubs = [hub_view(h) for h in repository.list_hubs(session, user.actor)]
-    names = _names(session, {h["street_code"] for h in hubs})
-    context = {
-        "profiles": profiles,
-        "orgs_by_type": by_type,
-        "org_total": len(orgs),
-        "hubs": hubs,
-        "names": names,
-    }
-    return render(request, "community/profiles.html", context)

@@ -1,4 +1,4 @@
-"""Reads of community profiles, residents, social organisations and street hubs (scoped)."""
+"""Reads of community profiles and residents, filtered by the actor's jurisdiction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
-from zhili.community.models import CommunityProfile, Resident, SocialOrganisation, StreetHub
+from zhili.community.profiles.models import CommunityProfile, Resident
 from zhili.errors import NotFound
 
 
@@ -36,17 +36,3 @@ def list_residents(session: Session, actor: Actor, community_code: str) -> Seque
         .where(Resident.community_code == community_code, readable(actor).clause(Resident.community_code))
         .order_by(Resident.id)
     ).all()
-
-
-def list_orgs(session: Session, actor: Actor, division: str | None = None) -> Sequence[SocialOrganisation]:
-    statement = select(SocialOrganisation).where(readable(actor).clause(SocialOrganisation.street_code))
-    if division:
-        statement = statement.where(SocialOrganisation.street_code.startswith(division, autoescape=True))
-    return session.scalars(statement.order_by(SocialOrganisation.id).limit(2000)).all()
-
-
-def list_hubs(session: Session, actor: Actor, division: str | None = None) -> Sequence[StreetHub]:
-    statement = select(StreetHub).where(readable(actor).clause(StreetHub.street_code))
-    if division:
-        statement = statement.where(StreetHub.street_code.startswith(division, autoescape=True))
-    return session.scalars(statement.order_by(StreetHub.street_code, StreetHub.kind)).all()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from community.governance_accounts import client, wangjing_communities
 from support.cases import intake, staff
 from zhili.audit.models import AuditEntry
-from zhili.community.hall_models import DeliberationHall, Proposal, Topic, Vote
+from zhili.community.halls.models import DeliberationHall, Proposal, Topic, Vote
 
 
 def _resident(c: Any, community: str, n: int, zone: str | None = "3号楼") -> int:

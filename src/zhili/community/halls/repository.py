@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case
-from zhili.community.hall_models import (
+from zhili.community.halls.models import (
     Comment,
     Decision,
     DeliberationHall,

@@ -1,26 +1,21 @@
-"""JSON routes for community base data, verified residents, social organisations and street hubs."""
+"""JSON routes for community base data (一库) and verified residents."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from zhili.community import repository, service
 from zhili.community.access import is_urban_community
 from zhili.community.deps import Cipher
-from zhili.community.models import (
-    HUB_KIND_LABELS,
+from zhili.community.profiles import repository, service
+from zhili.community.profiles.models import (
     MIN_SERVICE_SPACE_M2,
     MIN_SERVICE_SPACE_NEW_ESTATE_M2,
-    ORG_TYPE_LABELS,
     CommunityProfile,
-    SocialOrganisation,
-    StreetHub,
 )
-from zhili.community.schemas import HubIn, OrgIn, ProfileIn, ProfileOut, ResidentIn, ResidentOut
+from zhili.community.profiles.schemas import ProfileIn, ProfileOut, ResidentIn, ResidentOut
 from zhili.deps import DbSession, StaffActor
 from zhili.divisions import repository as divisions
 from zhili.kernel.masking import mask_name
@@ -103,48 +98,3 @@ def list_residents(
         )
         for r in repository.list_residents(session, actor, community)
     ]
-
-
-def org_view(org: SocialOrganisation) -> dict[str, Any]:
-    return {
-        "id": org.id,
-        "name": org.name,
-        "org_type": org.org_type.value,
-        "org_type_label": ORG_TYPE_LABELS[org.org_type],
-        "street_code": org.street_code,
-        "registered_on": org.registered_on.isoformat() if org.registered_on else None,
-    }
-
-
-def hub_view(hub: StreetHub) -> dict[str, Any]:
-    return {
-        "id": hub.id,
-        "kind": hub.kind.value,
-        "kind_label": HUB_KIND_LABELS[hub.kind],
-        "street_code": hub.street_code,
-        "name": hub.name,
-    }
-
-
-@router.post("/orgs", status_code=201)
-def add_org(body: OrgIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
-    return org_view(service.add_organisation(session, actor, **body.model_dump()))
-
-
-@router.get("/orgs")
-def list_orgs(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
-) -> list[dict[str, Any]]:
-    return [org_view(o) for o in repository.list_orgs(session, actor, division)]
-
-
-@router.post("/hubs", status_code=201)
-def add_hub(body: HubIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
-    return hub_view(service.add_hub(session, actor, **body.model_dump()))
-
-
-@router.get("/hubs")
-def list_hubs(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
-) -> list[dict[str, Any]]:
-    return [hub_view(h) for h in repository.list_hubs(session, actor, division)]

@@ -1,9 +1,8 @@
-"""Community profiles (一库), verified residents, social organisations and street hubs."""
+"""Community profiles (一库) and verified residents (one registration per person and community)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,15 +10,8 @@ from sqlalchemy.orm import Session
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.community.access import check_writable, division_at
-from zhili.community.models import (
-    CommunityProfile,
-    HubKind,
-    OrgType,
-    Resident,
-    SocialOrganisation,
-    StreetHub,
-)
-from zhili.community.schemas import ProfileIn
+from zhili.community.profiles.models import CommunityProfile, Resident
+from zhili.community.profiles.schemas import ProfileIn
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict
 from zhili.kernel.clock import utcnow
@@ -86,68 +78,4 @@ def register_resident(
         action="community.resident.verify",
         target_type="resident",
         detail={"community": community_code, "zone": zone},
-    )
-
-
-def add_organisation(
-    session: Session,
-    actor: Actor,
-    *,
-    name: str,
-    org_type: OrgType,
-    street_code: str,
-    registered_on: date | None,
-) -> SocialOrganisation:
-    division_at(session, street_code, DivisionLevel.street, field="street_code")
-    check_writable(actor, street_code)
-    if session.execute(select(SocialOrganisation.id).where(SocialOrganisation.name == name)).first():
-        raise Conflict(f"社会组织“{name}”已登记", field="name")
-    org = SocialOrganisation(
-        name=name,
-        org_type=org_type,
-        street_code=street_code,
-        registered_on=registered_on,
-        created_by=actor.username,
-    )
-    return audit.record_added(
-        session,
-        org,
-        actor=actor.username,
-        action="community.org.create",
-        target_type="social_org",
-        detail={"type": org_type.value, "street": street_code},
-    )
-
-
-def add_hub(
-    session: Session,
-    actor: Actor,
-    *,
-    kind: HubKind,
-    street_code: str,
-    name: str,
-    established_on: date | None,
-) -> StreetHub:
-    division_at(session, street_code, DivisionLevel.street, field="street_code")
-    check_writable(actor, street_code)
-    existing = session.execute(
-        select(StreetHub.id).where(StreetHub.kind == kind, StreetHub.street_code == street_code)
-    ).first()
-    if existing is not None:
-        label = "孵化服务机构" if kind == HubKind.incubation else "社会组织联合会"
-        raise Conflict(f"该街道已登记{label}", field="street_code")
-    hub = StreetHub(
-        kind=kind,
-        street_code=street_code,
-        name=name,
-        established_on=established_on,
-        created_by=actor.username,
-    )
-    return audit.record_added(
-        session,
-        hub,
-        actor=actor.username,
-        action="community.hub.create",
-        target_type="street_hub",
-        detail={"kind": kind.value, "street": street_code},
     )

@@ -6,10 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from zhili.community import hall_repository as halls
-from zhili.community import hall_service as service
-from zhili.community.hall_views import hall_view, proposal_view, topic_detail, topic_view
-from zhili.community.schemas import (
+from zhili.community.halls import repository as halls
+from zhili.community.halls import service
+from zhili.community.halls.schemas import (
     CommentIn,
     DecisionIn,
     FollowUpDoneIn,
@@ -20,6 +19,7 @@ from zhili.community.schemas import (
     TopicIn,
     VoteIn,
 )
+from zhili.community.halls.views import hall_view, proposal_view, topic_detail, topic_view
 from zhili.deps import DbSession, StaffActor
 
 router = APIRouter(prefix="/api/community", tags=["community-hall"])

@@ -1,0 +1,64 @@
+"""JSON routes for social organisations and street hubs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from zhili.community.organisations import repository, service
+from zhili.community.organisations.models import (
+    HUB_KIND_LABELS,
+    ORG_TYPE_LABELS,
+    SocialOrganisation,
+    StreetHub,
+)
+from zhili.community.organisations.schemas import HubIn, OrgIn
+from zhili.deps import DbSession, StaffActor
+
+router = APIRouter(prefix="/api/community", tags=["community"])
+
+
+def org_view(org: SocialOrganisation) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "name": org.name,
+        "org_type": org.org_type.value,
+        "org_type_label": ORG_TYPE_LABELS[org.org_type],
+        "street_code": org.street_code,
+        "registered_on": org.registered_on.isoformat() if org.registered_on else None,
+    }
+
+
+def hub_view(hub: StreetHub) -> dict[str, Any]:
+    return {
+        "id": hub.id,
+        "kind": hub.kind.value,
+        "kind_label": HUB_KIND_LABELS[hub.kind],
+        "street_code": hub.street_code,
+        "name": hub.name,
+    }
+
+
+@router.post("/orgs", status_code=201)
+def add_org(body: OrgIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    return org_view(service.add_organisation(session, actor, **body.model_dump()))
+
+
+@router.get("/orgs")
+def list_orgs(
+    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+) -> list[dict[str, Any]]:
+    return [org_view(o) for o in repository.list_orgs(session, actor, division)]
+
+
+@router.post("/hubs", status_code=201)
+def add_hub(body: HubIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+    return hub_view(service.add_hub(session, actor, **body.model_dump()))
+
+
+@router.get("/hubs")
+def list_hubs(
+    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+) -> list[dict[str, Any]]:
+    return [hub_view(h) for h in repository.list_hubs(session, actor, division)]
