@@ -7,28 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili import migrate
-from zhili.auth import service as auth_service
-from zhili.auth.models import Role, User
+from zhili.auth import accounts
 from zhili.db import Database
 from zhili.divisions.repository import counts_by_level
 from zhili.divisions.service import load_beijing
 from zhili.taxonomy.service import load_default_categories, load_default_policies
 from zhili.units.service import load_default_units
-
-ADMIN_USERNAME = "admin"
-
-# Demo staff for the quick start: (username, display name, role, unit code).
-DEMO_STAFF: tuple[tuple[str, str, Role, str], ...] = (
-    ("operator", "坐席演示账号", Role.operator, "C11"),
-    ("dispatcher", "派单演示账号", Role.dispatcher, "C11"),
-    ("wangjing", "望京街道演示账号", Role.unit_staff, "S110105026"),
-    ("chaoyang", "朝阳区接诉即办中心演示账号", Role.dispatcher, "C110105"),
-    ("leader", "市级领导演示账号", Role.supervisor, "C11"),
-)
 
 
 @dataclass
@@ -51,39 +38,14 @@ def seed_reference_data(session: Session) -> tuple[int, int]:
     return sum(counts_by_level(session).values()), units
 
 
-def ensure_admin(session: Session, report: InitReport) -> None:
-    if session.execute(select(User.id).where(User.role == Role.admin)).first():
-        report.existing_admin = True
-        return
-    _, password = auth_service.create_user(
-        session, username=ADMIN_USERNAME, role=Role.admin, display_name="系统管理员", actor="zhili init"
-    )
-    if password:
-        report.new_passwords[ADMIN_USERNAME] = password
-
-
-def ensure_demo_staff(session: Session, report: InitReport) -> None:
-    for username, display_name, role, unit_code in DEMO_STAFF:
-        if session.execute(select(User.id).where(User.username == username)).first():
-            continue
-        _, password = auth_service.create_user(
-            session,
-            username=username,
-            role=role,
-            display_name=display_name,
-            unit_code=unit_code,
-            actor="zhili init",
-        )
-        if password:
-            report.new_passwords[username] = password
-
-
 def initialise(database: Database, *, demo: bool = False) -> InitReport:
     migrate.upgrade(database.engine)
     report = InitReport()
     with database.session() as session:
         report.divisions_loaded, report.units_added = seed_reference_data(session)
-        ensure_admin(session, report)
+        report.existing_admin, password = accounts.ensure_admin(session)
+        if password:
+            report.new_passwords[accounts.ADMIN_USERNAME] = password
         if demo:
-            ensure_demo_staff(session, report)
+            report.new_passwords.update(accounts.ensure_demo_staff(session))
     return report

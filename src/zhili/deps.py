@@ -8,7 +8,7 @@ may do, is decided by ``zhili.auth.deps`` and the domains' ``policy.py``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -43,15 +43,3 @@ DbSession = Annotated[Session, Depends(_session, scope="function")]
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
-
-if TYPE_CHECKING:
-    from zhili.auth.policy import Staff as StaffActor  # noqa: F401
-
-
-def __getattr__(name: str) -> object:
-    # Transitional, until the community and grid domains have their policy.py.
-    if name == "StaffActor":
-        from zhili.auth.policy import Staff
-
-        return Staff
-    raise AttributeError(name)

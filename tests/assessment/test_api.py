@@ -167,7 +167,7 @@ def test_bad_inputs_are_refused_and_nothing_is_written(app: Any, session: Sessio
     sup = user_client(app, session, "assess_sup", Role.supervisor)
     admin = user_client(app, session, "assess_admin", Role.admin)
     refused = s.dispatcher.post("/api/assessment/runs", json={"month": "2026-10"})
-    assert refused.status_code == 403 and "supervisor" in refused.json()["error"]["message"]
+    assert refused.status_code == 403 and "发布考核排名" in refused.json()["error"]["message"]
     for body, field in (
         ({"month": "2026-13"}, "month"),
         ({"month": "2026-10", "start": "2026-10-01"}, "month"),

@@ -68,7 +68,7 @@ def server(
             try:
                 if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy starting to answer
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(

@@ -1,17 +1,15 @@
-"""Who may write community data, and where: the checks every community service shares."""
+"""Where community data may be written (who may: ``policy.can_keep_community``), and the divisions
+it hangs on."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhili.auth.models import Role
 from zhili.auth.scope import Actor, readable
+from zhili.community.policy import can_keep_community
 from zhili.divisions.models import Division, DivisionLevel
 from zhili.errors import Forbidden, ValidationFailed
-
-# Roles that keep community data; admins always may. The actor's jurisdiction still applies.
-COMMUNITY_ROLES = (Role.community_worker, Role.unit_staff, Role.grid_worker)
 
 
 def is_urban_community(code: str) -> bool:
@@ -28,7 +26,6 @@ def division_at(session: Session, code: str, level: DivisionLevel, *, field: str
 
 
 def check_writable(actor: Actor, code: str) -> None:
-    if actor.role != Role.admin and actor.role not in COMMUNITY_ROLES:
-        raise Forbidden("当前角色无权维护社区数据")
+    can_keep_community.require(actor)
     if not readable(actor).covers(code):
         raise Forbidden(f"{code} 不在您的辖区内")

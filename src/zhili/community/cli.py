@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from zhili.auth.models import Role
-from zhili.auth.scope import EVERYTHING, Actor
+from zhili.auth.service import system_actor
 from zhili.cli_support import console, friendly_errors, open_database
 from zhili.community.volunteers import repository as volunteers
 
 app = typer.Typer(help="社区治理：志愿者统计等 (community)", no_args_is_help=True)
-CLI_ACTOR = Actor(user_id=None, username="cli", role=Role.admin, unit_id=None, scope=EVERYTHING)
+CLI_ACTOR = system_actor("cli")
 
 
 @app.command("volunteer-stats")

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhili.auth.models import Role
+from zhili.auth.policy import SYSTEM_ROLE
 from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
 from zhili.cases.importer.values import naive_utc
@@ -230,7 +230,7 @@ class RowBuilder:
             "action": [IMPORT_ACTION] * n,
             "to_state": states,
             "actor": [IMPORT_ACTOR] * n,
-            "actor_role": [Role.admin.value] * n,
+            "actor_role": [SYSTEM_ROLE.value] * n,
             "at": [naive_utc(now)] * n,
             "note": [IMPORT_NOTE] * n,
             "public": [False] * n,

@@ -20,53 +20,56 @@ from zhili.community.halls.schemas import (
     VoteIn,
 )
 from zhili.community.halls.views import hall_view, proposal_view, topic_detail, topic_view
-from zhili.deps import DbSession, StaffActor
+from zhili.community.policy import CommunityKeeper, CommunityReader
+from zhili.deps import DbSession
 
 router = APIRouter(prefix="/api/community", tags=["community-hall"])
 
 
 @router.get("/halls")
 def list_halls(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+    actor: CommunityReader, session: DbSession, division: str | None = Query(default=None, max_length=12)
 ) -> list[dict[str, Any]]:
     return [hall_view(h) for h in halls.list_halls(session, actor, division)]
 
 
 @router.post("/halls", status_code=201)
-def create_hall(body: HallIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def create_hall(body: HallIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     return hall_view(service.create_hall(session, actor, body))
 
 
 @router.get("/topics")
-def list_topics(actor: StaffActor, session: DbSession, hall_id: int | None = None) -> list[dict[str, Any]]:
+def list_topics(
+    actor: CommunityReader, session: DbSession, hall_id: int | None = None
+) -> list[dict[str, Any]]:
     return [topic_view(t) for t in halls.list_topics(session, actor, hall_id)]
 
 
 @router.post("/topics", status_code=201)
-def open_topic(body: TopicIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def open_topic(body: TopicIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     topic = service.open_topic(session, actor, body)
     return topic_detail(session, topic)
 
 
 @router.get("/topics/{topic_id}")
-def get_topic(topic_id: int, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def get_topic(topic_id: int, actor: CommunityReader, session: DbSession) -> dict[str, Any]:
     return topic_detail(session, halls.get_topic(session, actor, topic_id))
 
 
 @router.post("/topics/{topic_id}/comments", status_code=201)
-def comment(topic_id: int, body: CommentIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def comment(topic_id: int, body: CommentIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     item = service.add_comment(session, actor, topic_id, body.body)
     return {"id": item.id, "author": item.author, "body": item.body}
 
 
 @router.post("/topics/{topic_id}/meetings", status_code=201)
-def meeting(topic_id: int, body: MeetingIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def meeting(topic_id: int, body: MeetingIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     item = service.record_meeting(session, actor, topic_id, body)
     return {"id": item.id, "held_at": item.held_at.isoformat(), "minutes": item.minutes}
 
 
 @router.post("/topics/{topic_id}/proposals", status_code=201)
-def propose(topic_id: int, body: ProposalIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def propose(topic_id: int, body: ProposalIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     return proposal_view(service.propose(session, actor, topic_id, body), 0, {})
 
 
@@ -76,20 +79,22 @@ def _proposal_out(session: DbSession, proposal_id: int, proposal: Any) -> dict[s
 
 
 @router.post("/proposals/{proposal_id}/supports", status_code=201)
-def support(proposal_id: int, body: ResidentAct, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def support(
+    proposal_id: int, body: ResidentAct, actor: CommunityKeeper, session: DbSession
+) -> dict[str, Any]:
     proposal = service.support(session, actor, proposal_id, body.resident_id)
     return _proposal_out(session, proposal_id, proposal)
 
 
 @router.post("/proposals/{proposal_id}/votes", status_code=201)
-def vote(proposal_id: int, body: VoteIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def vote(proposal_id: int, body: VoteIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     ballot = service.vote(session, actor, proposal_id, body.resident_id, body.choice)
     proposal = session.get(service.Proposal, proposal_id)
     return {"vote_id": ballot.id, "proposal": _proposal_out(session, proposal_id, proposal)}
 
 
 @router.post("/proposals/{proposal_id}/decision", status_code=201)
-def decide(proposal_id: int, body: DecisionIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def decide(proposal_id: int, body: DecisionIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     decision = service.decide(session, actor, proposal_id, body)
     topic = halls.get_topic(session, actor, decision.topic_id)
     return {"decision_id": decision.id, "adopted": decision.adopted, "topic": topic_detail(session, topic)}
@@ -97,7 +102,7 @@ def decide(proposal_id: int, body: DecisionIn, actor: StaffActor, session: DbSes
 
 @router.post("/followups/{follow_up_id}/done")
 def follow_up_done(
-    follow_up_id: int, body: FollowUpDoneIn, actor: StaffActor, session: DbSession
+    follow_up_id: int, body: FollowUpDoneIn, actor: CommunityKeeper, session: DbSession
 ) -> dict[str, Any]:
     item = service.complete_follow_up(session, actor, follow_up_id, body.note)
     return {"id": item.id, "done": True}

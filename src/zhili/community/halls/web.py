@@ -24,7 +24,8 @@ from zhili.community.halls.schemas import (
     VoteIn,
 )
 from zhili.community.halls.views import hall_view, topic_detail, topic_view
-from zhili.community.pages import CommunityUser, division_names
+from zhili.community.pages import division_names
+from zhili.community.policy import CommunityKeeper, CommunityReader
 from zhili.community.profiles import repository as profiles
 from zhili.deps import DbSession
 from zhili.web.templating import render, see_other
@@ -33,26 +34,26 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/community/halls", response_class=HTMLResponse)
-def halls_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
-    hall_rows = [hall_view(h) for h in halls.list_halls(session, user.actor)]
-    topics = [topic_view(t) for t in halls.list_topics(session, user.actor)]
+def halls_page(request: Request, session: DbSession, actor: CommunityReader) -> HTMLResponse:
+    hall_rows = [hall_view(h) for h in halls.list_halls(session, actor)]
+    topics = [topic_view(t) for t in halls.list_topics(session, actor)]
     names = division_names(session, {h["community_code"] for h in hall_rows})
     return render(request, "community/halls.html", {"halls": hall_rows, "topics": topics, "names": names})
 
 
 @router.post("/community/topics")
-async def create_topic(request: Request, session: DbSession, user: CommunityUser) -> Response:
+async def create_topic(request: Request, session: DbSession, actor: CommunityKeeper) -> Response:
     data = await form_data(request)
     codes = [c for c in data.pop("case_codes", "").replace("，", " ").replace(",", " ").split() if c]
-    topic = service.open_topic(session, user.actor, parse(TopicIn, {**data, "case_codes": codes}))
+    topic = service.open_topic(session, actor, parse(TopicIn, {**data, "case_codes": codes}))
     return see_other(request, f"/community/topics/{topic.id}")
 
 
 @router.get("/community/topics/{topic_id}", response_class=HTMLResponse)
-def topic_page(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> HTMLResponse:
-    topic = halls.get_topic(session, user.actor, topic_id)
+def topic_page(request: Request, topic_id: int, session: DbSession, actor: CommunityReader) -> HTMLResponse:
+    topic = halls.get_topic(session, actor, topic_id)
     detail: dict[str, Any] = topic_detail(session, topic)
-    residents = profiles.list_residents(session, user.actor, topic.community_code)
+    residents = profiles.list_residents(session, actor, topic.community_code)
     context = {
         "topic": detail,
         "community": division_names(session, {topic.community_code})[topic.community_code],
@@ -67,37 +68,37 @@ def _back(request: Request, topic_id: int) -> Response:
 
 
 @router.post("/community/topics/{topic_id}/comments")
-async def comment(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def comment(request: Request, topic_id: int, session: DbSession, actor: CommunityKeeper) -> Response:
     body = parse(CommentIn, await form_data(request))
-    service.add_comment(session, user.actor, topic_id, body.body)
+    service.add_comment(session, actor, topic_id, body.body)
     return _back(request, topic_id)
 
 
 @router.post("/community/topics/{topic_id}/proposals")
-async def propose(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> Response:
-    service.propose(session, user.actor, topic_id, parse(ProposalIn, await form_data(request)))
+async def propose(request: Request, topic_id: int, session: DbSession, actor: CommunityKeeper) -> Response:
+    service.propose(session, actor, topic_id, parse(ProposalIn, await form_data(request)))
     return _back(request, topic_id)
 
 
 @router.post("/community/proposals/{proposal_id}/supports")
-async def support(request: Request, proposal_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def support(request: Request, proposal_id: int, session: DbSession, actor: CommunityKeeper) -> Response:
     proposal = service.support(
-        session, user.actor, proposal_id, parse(ResidentAct, await form_data(request)).resident_id
+        session, actor, proposal_id, parse(ResidentAct, await form_data(request)).resident_id
     )
     return _back(request, proposal.topic_id)
 
 
 @router.post("/community/proposals/{proposal_id}/votes")
-async def vote(request: Request, proposal_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def vote(request: Request, proposal_id: int, session: DbSession, actor: CommunityKeeper) -> Response:
     body = parse(VoteIn, await form_data(request))
-    service.vote(session, user.actor, proposal_id, body.resident_id, body.choice)
+    service.vote(session, actor, proposal_id, body.resident_id, body.choice)
     proposal = session.get(service.Proposal, proposal_id)
     assert proposal is not None
     return _back(request, proposal.topic_id)
 
 
 @router.post("/community/proposals/{proposal_id}/decision")
-async def decide(request: Request, proposal_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def decide(request: Request, proposal_id: int, session: DbSession, actor: CommunityKeeper) -> Response:
     data = await form_data(request)
     follow_ups = []
     if data.get("follow_up_title"):
@@ -108,25 +109,25 @@ async def decide(request: Request, proposal_id: int, session: DbSession, user: C
         }
         follow_ups.append({k: v for k, v in follow_up.items() if v})
     body = parse(DecisionIn, {"summary": data.get("summary", ""), "follow_ups": follow_ups})
-    decision = service.decide(session, user.actor, proposal_id, body)
+    decision = service.decide(session, actor, proposal_id, body)
     return _back(request, decision.topic_id)
 
 
 @router.post("/community/topics/{topic_id}/meetings")
-async def meeting(request: Request, topic_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def meeting(request: Request, topic_id: int, session: DbSession, actor: CommunityKeeper) -> Response:
     data = await form_data(request)
     if data.get("held_at") and len(data["held_at"]) == 16:  # <input type=datetime-local> is local time
         data["held_at"] += ":00+08:00"
-    service.record_meeting(session, user.actor, topic_id, parse(MeetingIn, data))
+    service.record_meeting(session, actor, topic_id, parse(MeetingIn, data))
     return _back(request, topic_id)
 
 
 @router.post("/community/followups/{follow_up_id}/done")
 async def follow_up_done(
-    request: Request, follow_up_id: int, session: DbSession, user: CommunityUser
+    request: Request, follow_up_id: int, session: DbSession, actor: CommunityKeeper
 ) -> Response:
     body = parse(FollowUpDoneIn, await form_data(request))
-    item = service.complete_follow_up(session, user.actor, follow_up_id, body.note)
+    item = service.complete_follow_up(session, actor, follow_up_id, body.note)
     decision = session.get(service.Decision, item.decision_id)
     assert decision is not None
     return _back(request, decision.topic_id)

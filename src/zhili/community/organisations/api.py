@@ -14,7 +14,8 @@ from zhili.community.organisations.models import (
     StreetHub,
 )
 from zhili.community.organisations.schemas import HubIn, OrgIn
-from zhili.deps import DbSession, StaffActor
+from zhili.community.policy import CommunityKeeper, CommunityReader
+from zhili.deps import DbSession
 
 router = APIRouter(prefix="/api/community", tags=["community"])
 
@@ -41,24 +42,24 @@ def hub_view(hub: StreetHub) -> dict[str, Any]:
 
 
 @router.post("/orgs", status_code=201)
-def add_org(body: OrgIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def add_org(body: OrgIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     return org_view(service.add_organisation(session, actor, **body.model_dump()))
 
 
 @router.get("/orgs")
 def list_orgs(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+    actor: CommunityReader, session: DbSession, division: str | None = Query(default=None, max_length=12)
 ) -> list[dict[str, Any]]:
     return [org_view(o) for o in repository.list_orgs(session, actor, division)]
 
 
 @router.post("/hubs", status_code=201)
-def add_hub(body: HubIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def add_hub(body: HubIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     return hub_view(service.add_hub(session, actor, **body.model_dump()))
 
 
 @router.get("/hubs")
 def list_hubs(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+    actor: CommunityReader, session: DbSession, division: str | None = Query(default=None, max_length=12)
 ) -> list[dict[str, Any]]:
     return [hub_view(h) for h in repository.list_hubs(session, actor, division)]

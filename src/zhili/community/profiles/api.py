@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from zhili.community.access import is_urban_community
 from zhili.community.deps import Cipher
+from zhili.community.policy import CommunityKeeper, CommunityReader
 from zhili.community.profiles import repository, service
 from zhili.community.profiles.models import (
     MIN_SERVICE_SPACE_M2,
@@ -16,7 +17,7 @@ from zhili.community.profiles.models import (
     CommunityProfile,
 )
 from zhili.community.profiles.schemas import ProfileIn, ProfileOut, ResidentIn, ResidentOut
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
 from zhili.kernel.masking import mask_name
 
@@ -48,24 +49,28 @@ def profile_out(session: Session, profile: CommunityProfile) -> ProfileOut:
 
 
 @router.put("/profiles/{community_code}", response_model=ProfileOut)
-def save_profile(community_code: str, body: ProfileIn, actor: StaffActor, session: DbSession) -> ProfileOut:
+def save_profile(
+    community_code: str, body: ProfileIn, actor: CommunityKeeper, session: DbSession
+) -> ProfileOut:
     return profile_out(session, service.save_profile(session, actor, community_code, body))
 
 
 @router.get("/profiles/{community_code}", response_model=ProfileOut)
-def get_profile(community_code: str, actor: StaffActor, session: DbSession) -> ProfileOut:
+def get_profile(community_code: str, actor: CommunityReader, session: DbSession) -> ProfileOut:
     return profile_out(session, repository.get_profile(session, actor, community_code))
 
 
 @router.get("/profiles", response_model=list[ProfileOut])
 def list_profiles(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+    actor: CommunityReader, session: DbSession, division: str | None = Query(default=None, max_length=12)
 ) -> list[ProfileOut]:
     return [profile_out(session, p) for p in repository.list_profiles(session, actor, division)]
 
 
 @router.post("/residents", response_model=ResidentOut, status_code=201)
-def register_resident(body: ResidentIn, actor: StaffActor, session: DbSession, cipher: Cipher) -> ResidentOut:
+def register_resident(
+    body: ResidentIn, actor: CommunityKeeper, session: DbSession, cipher: Cipher
+) -> ResidentOut:
     resident = service.register_resident(
         session,
         actor,
@@ -86,7 +91,7 @@ def register_resident(body: ResidentIn, actor: StaffActor, session: DbSession, c
 
 @router.get("/residents", response_model=list[ResidentOut])
 def list_residents(
-    actor: StaffActor, session: DbSession, cipher: Cipher, community: str = Query(max_length=12)
+    actor: CommunityReader, session: DbSession, cipher: Cipher, community: str = Query(max_length=12)
 ) -> list[ResidentOut]:
     return [
         ResidentOut(

@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse
 
 from zhili.community.organisations import repository as organisations
 from zhili.community.organisations.api import hub_view, org_view
-from zhili.community.pages import CommunityUser, division_names
+from zhili.community.pages import division_names
+from zhili.community.policy import CommunityReader
 from zhili.community.profiles import repository
 from zhili.community.profiles.api import profile_out
 from zhili.deps import DbSession
@@ -18,13 +19,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/community/profiles", response_class=HTMLResponse)
-def profiles_page(request: Request, session: DbSession, user: CommunityUser) -> HTMLResponse:
-    profiles = [profile_out(session, p) for p in repository.list_profiles(session, user.actor)]
-    orgs = [org_view(o) for o in organisations.list_orgs(session, user.actor)]
+def profiles_page(request: Request, session: DbSession, actor: CommunityReader) -> HTMLResponse:
+    profiles = [profile_out(session, p) for p in repository.list_profiles(session, actor)]
+    orgs = [org_view(o) for o in organisations.list_orgs(session, actor)]
     by_type: dict[str, int] = {}
     for org in orgs:
         by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
-    hubs = [hub_view(h) for h in organisations.list_hubs(session, user.actor)]
+    hubs = [hub_view(h) for h in organisations.list_hubs(session, actor)]
     names = division_names(session, {h["street_code"] for h in hubs})
     context = {
         "profiles": profiles,

@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from zhili.community.deps import Cipher
+from zhili.community.policy import CommunityKeeper, CommunityReader
 from zhili.community.volunteers import repository as repo
 from zhili.community.volunteers import service
 from zhili.community.volunteers.models import STAR_THRESHOLDS_HOURS, Volunteer, VolunteerActivity
 from zhili.community.volunteers.schemas import ActivityIn, HoursIn, SignIn, VolunteerIn
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name, mask_phone
 
@@ -47,13 +48,13 @@ def activity_view(activity: VolunteerActivity) -> dict[str, Any]:
 
 
 @router.post("/volunteers", status_code=201)
-def register(body: VolunteerIn, actor: StaffActor, session: DbSession, cipher: Cipher) -> dict[str, Any]:
+def register(body: VolunteerIn, actor: CommunityKeeper, session: DbSession, cipher: Cipher) -> dict[str, Any]:
     return volunteer_view(service.register(session, actor, cipher, body), cipher)
 
 
 @router.get("/volunteers")
 def list_volunteers(
-    actor: StaffActor,
+    actor: CommunityReader,
     session: DbSession,
     cipher: Cipher,
     division: str | None = Query(default=None, max_length=12),
@@ -66,14 +67,16 @@ def list_volunteers(
 
 @router.get("/volunteers/stats")
 def volunteer_stats(
-    actor: StaffActor, session: DbSession, division: str = Query(default="", max_length=12)
+    actor: CommunityReader, session: DbSession, division: str = Query(default="", max_length=12)
 ) -> dict[str, Any]:
     result = repo.stats(session, actor, division)
     return {**asdict(result), "meets_target": result.meets_target}
 
 
 @router.get("/volunteers/{volunteer_id}")
-def get_volunteer(volunteer_id: int, actor: StaffActor, session: DbSession, cipher: Cipher) -> dict[str, Any]:
+def get_volunteer(
+    volunteer_id: int, actor: CommunityReader, session: DbSession, cipher: Cipher
+) -> dict[str, Any]:
     volunteer = repo.get_volunteer(session, actor, volunteer_id)
     records = [
         {
@@ -90,7 +93,7 @@ def get_volunteer(volunteer_id: int, actor: StaffActor, session: DbSession, ciph
 
 @router.post("/volunteers/{volunteer_id}/sign-in", status_code=201)
 def sign_in(
-    volunteer_id: int, body: SignIn, actor: StaffActor, session: DbSession, cipher: Cipher
+    volunteer_id: int, body: SignIn, actor: CommunityKeeper, session: DbSession, cipher: Cipher
 ) -> dict[str, Any]:
     record = service.sign_in(session, actor, volunteer_id, body.activity_id, body.at)
     return {"record_id": record.id, "signed_in_at": record.signed_in_at.isoformat()}
@@ -98,7 +101,7 @@ def sign_in(
 
 @router.post("/volunteers/{volunteer_id}/sign-out")
 def sign_out(
-    volunteer_id: int, body: SignIn, actor: StaffActor, session: DbSession, cipher: Cipher
+    volunteer_id: int, body: SignIn, actor: CommunityKeeper, session: DbSession, cipher: Cipher
 ) -> dict[str, Any]:
     record = service.sign_out(session, actor, volunteer_id, body.activity_id, body.at)
     volunteer = repo.get_volunteer(session, actor, volunteer_id)
@@ -107,7 +110,7 @@ def sign_out(
 
 @router.post("/volunteers/{volunteer_id}/hours", status_code=201)
 def add_hours(
-    volunteer_id: int, body: HoursIn, actor: StaffActor, session: DbSession, cipher: Cipher
+    volunteer_id: int, body: HoursIn, actor: CommunityKeeper, session: DbSession, cipher: Cipher
 ) -> dict[str, Any]:
     record = service.add_hours(session, actor, volunteer_id, body)
     volunteer = repo.get_volunteer(session, actor, volunteer_id)
@@ -115,12 +118,12 @@ def add_hours(
 
 
 @router.post("/activities", status_code=201)
-def create_activity(body: ActivityIn, actor: StaffActor, session: DbSession) -> dict[str, Any]:
+def create_activity(body: ActivityIn, actor: CommunityKeeper, session: DbSession) -> dict[str, Any]:
     return activity_view(service.create_activity(session, actor, body))
 
 
 @router.get("/activities")
 def list_activities(
-    actor: StaffActor, session: DbSession, division: str | None = Query(default=None, max_length=12)
+    actor: CommunityReader, session: DbSession, division: str | None = Query(default=None, max_length=12)
 ) -> list[dict[str, Any]]:
     return [activity_view(a) for a in repo.list_activities(session, actor, division)]

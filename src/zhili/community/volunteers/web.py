@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from zhili.audit import service as audit
 from zhili.community.deps import Cipher
 from zhili.community.forms import form_data, parse
-from zhili.community.pages import CommunityUser
+from zhili.community.policy import CommunityKeeper, CommunityReader
 from zhili.community.volunteers import repository as repo
 from zhili.community.volunteers import service
 from zhili.community.volunteers.api import activity_view, volunteer_view
@@ -25,38 +25,38 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/community/volunteers", response_class=HTMLResponse)
 def volunteers_page(
-    request: Request, session: DbSession, user: CommunityUser, cipher: Cipher
+    request: Request, session: DbSession, actor: CommunityReader, cipher: Cipher
 ) -> HTMLResponse:
-    rows, total = repo.list_volunteers(session, user.actor, limit=100)
-    stats = repo.stats(session, user.actor)
+    rows, total = repo.list_volunteers(session, actor, limit=100)
+    stats = repo.stats(session, actor)
     context = {
         "stats": stats,
         "volunteers": [volunteer_view(v, cipher) for v in rows],
         "total": total,
-        "activities": [activity_view(a) for a in repo.list_activities(session, user.actor)[:10]],
+        "activities": [activity_view(a) for a in repo.list_activities(session, actor)[:10]],
         "thresholds": STAR_THRESHOLDS_HOURS,
     }
     return render(request, "community/volunteers.html", context)
 
 
 @router.post("/community/volunteers")
-async def register(request: Request, session: DbSession, user: CommunityUser, cipher: Cipher) -> Response:
-    volunteer = service.register(session, user.actor, cipher, parse(VolunteerIn, await form_data(request)))
+async def register(request: Request, session: DbSession, actor: CommunityKeeper, cipher: Cipher) -> Response:
+    volunteer = service.register(session, actor, cipher, parse(VolunteerIn, await form_data(request)))
     return see_other(request, f"/community/volunteers/{volunteer.id}")
 
 
 @router.get("/community/volunteers/{volunteer_id}", response_class=HTMLResponse)
 def volunteer_page(
-    request: Request, volunteer_id: int, session: DbSession, user: CommunityUser, cipher: Cipher
+    request: Request, volunteer_id: int, session: DbSession, actor: CommunityReader, cipher: Cipher
 ) -> HTMLResponse:
-    volunteer = repo.get_volunteer(session, user.actor, volunteer_id)
+    volunteer = repo.get_volunteer(session, actor, volunteer_id)
     open_record = repo.open_record(session, volunteer.id)
     context = {
         "v": volunteer_view(volunteer, cipher),
         "records": repo.records(session, volunteer.id),
         "thresholds": STAR_THRESHOLDS_HOURS,
         "activities": [
-            activity_view(a) for a in repo.list_activities(session, user.actor, volunteer.community_code)
+            activity_view(a) for a in repo.list_activities(session, actor, volunteer.community_code)
         ],
         "open_activity": open_record.activity_id if open_record else None,
     }
@@ -64,19 +64,21 @@ def volunteer_page(
 
 
 @router.post("/community/volunteers/{volunteer_id}/hours")
-async def add_hours(request: Request, volunteer_id: int, session: DbSession, user: CommunityUser) -> Response:
-    service.add_hours(session, user.actor, volunteer_id, parse(HoursIn, await form_data(request)))
+async def add_hours(
+    request: Request, volunteer_id: int, session: DbSession, actor: CommunityKeeper
+) -> Response:
+    service.add_hours(session, actor, volunteer_id, parse(HoursIn, await form_data(request)))
     return see_other(request, f"/community/volunteers/{volunteer_id}")
 
 
 @router.get("/community/volunteers/{volunteer_id}/certificate", response_class=HTMLResponse)
 def certificate(
-    request: Request, volunteer_id: int, session: DbSession, user: CommunityUser, cipher: Cipher
+    request: Request, volunteer_id: int, session: DbSession, actor: CommunityReader, cipher: Cipher
 ) -> HTMLResponse:
-    volunteer = repo.get_volunteer(session, user.actor, volunteer_id)
+    volunteer = repo.get_volunteer(session, actor, volunteer_id)
     audit.record(
         session,
-        actor=user.actor.username,
+        actor=actor.username,
         action="volunteer.certificate",
         target_type="volunteer",
         target_id=str(volunteer.id),
@@ -103,14 +105,18 @@ def _sign_form(data: dict[str, str]) -> SignIn:
 
 
 @router.post("/community/volunteers/{volunteer_id}/sign-in")
-async def sign_in(request: Request, volunteer_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def sign_in(
+    request: Request, volunteer_id: int, session: DbSession, actor: CommunityKeeper
+) -> Response:
     body = _sign_form(await form_data(request))
-    service.sign_in(session, user.actor, volunteer_id, body.activity_id, body.at)
+    service.sign_in(session, actor, volunteer_id, body.activity_id, body.at)
     return see_other(request, f"/community/volunteers/{volunteer_id}")
 
 
 @router.post("/community/volunteers/{volunteer_id}/sign-out")
-async def sign_out(request: Request, volunteer_id: int, session: DbSession, user: CommunityUser) -> Response:
+async def sign_out(
+    request: Request, volunteer_id: int, session: DbSession, actor: CommunityKeeper
+) -> Response:
     body = _sign_form(await form_data(request))
-    service.sign_out(session, user.actor, volunteer_id, body.activity_id, body.at)
+    service.sign_out(session, actor, volunteer_id, body.activity_id, body.at)
     return see_other(request, f"/community/volunteers/{volunteer_id}")
