@@ -14,8 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
 from zhili.db import Base, IdMixin
-from zhili.knowledge import models as _knowledge  # noqa: F401  (cases reference knowledge_entries)
+from zhili.knowledge import models as _knowledge  # noqa: F401  (tables the cases reference by key)
+from zhili.taxonomy import models as _taxonomy  # noqa: F401
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
+from zhili.units import models as _units  # noqa: F401
 
 
 def _enum(kind: type) -> Enum:

@@ -37,7 +37,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from zhili import models as _all_models  # noqa: F401  (cases reference tables of other domains)
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.auth.service import system_actor
