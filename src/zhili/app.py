@@ -69,19 +69,26 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import web as auth_web
     from zhili.cases import api as cases_api
     from zhili.cases.tracking import api as track_api
+    from zhili.cases.web import routes as cases_web
     from zhili.community.routes import router as community_router
     from zhili.divisions import api as divisions_api
+    from zhili.divisions import web as divisions_web
     from zhili.grid.routes import router as grid_router
     from zhili.health import router as health_router
+    from zhili.home import router as home_router
     from zhili.knowledge import api as knowledge_api
+    from zhili.knowledge import web as knowledge_web
     from zhili.open311 import api as open311_api
     from zhili.plan.routes import router as plan_router
+    from zhili.taxonomy import web as taxonomy_web
     from zhili.triage import api as triage_api
+    from zhili.triage import web as triage_web
     from zhili.units import api as units_api
     from zhili.units import web as units_web
-    from zhili.web import pages, workbenches
+    from zhili.web import dashboards
+    from zhili.web.templating import render_error
 
-    pages.install(app)
+    app.state.render_error = render_error
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
@@ -98,10 +105,15 @@ def _mount_routes(app: FastAPI) -> None:
         admin_web.router,
         units_web.router,
         audit_web.router,
-        workbenches.router,
+        cases_web.router,
+        taxonomy_web.router,
+        knowledge_web.router,
+        dashboards.router,
+        triage_web.router,
+        divisions_web.router,
         community_router,
         grid_router,
         plan_router,
-        pages.router,
+        home_router,
     ):
         app.include_router(router)

@@ -1,8 +1,8 @@
-"""Site-wide pages: the home page with reference-data counts, and the web error renderer hook."""
+"""The home page: what the platform holds (divisions by level, units by kind) and the way in."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from zhili.auth.deps import CurrentActor
@@ -12,13 +12,9 @@ from zhili.divisions import repository as divisions
 from zhili.divisions.models import LEVEL_LABELS
 from zhili.units import repository as units
 from zhili.units.models import UNIT_KIND_LABELS
-from zhili.web.templating import render, render_error
+from zhili.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def install(app: FastAPI) -> None:
-    app.state.render_error = render_error
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[anyone.depends])
