@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from zhili.divisions.models import Division, DivisionLevel, DivisionPopulation
@@ -137,11 +137,19 @@ def search(
 
 
 def names_of(session: Session, codes: Collection[str]) -> dict[str, str]:
-    """Code → name of the given divisions (any level); unknown codes are left out."""
+    """Code → name of the given divisions (any level); unknown codes are left out.
+
+    The codes are rendered into the statement rather than bound one parameter each: for the few
+    hundred codes of an analytics answer that is several times faster on PostgreSQL, and only digit
+    strings (what division codes are) get that far."""
+    wanted = sorted({code for code in codes if code.isascii() and code.isdigit()})
     found: dict[str, str] = {}
-    for chunk in in_chunks(sorted(set(codes))):
-        statement = select(Division.code, Division.name).where(Division.code.in_(chunk))
-        found.update(session.execute(statement).tuples())
+    for chunk in in_chunks(wanted):
+        listed: BindParameter[list[str]] = bindparam(
+            "codes", list(chunk), expanding=True, literal_execute=True
+        )
+        statement = select(Division.code, Division.name).where(Division.code.in_(listed))
+        found.update({code: name for code, name in session.execute(statement)})
     return found
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from zhili.analytics import proactive, topics, views, warnings
 from zhili.analytics.api import ANALYST_ROLES
 from zhili.analytics.filters import Reach, ViewFilter
+from zhili.analytics.labels import Labels
 from zhili.analytics.service import engine
 from zhili.assessment import periods, reports, repository
 from zhili.assessment.drilldown import RATES
@@ -172,13 +173,13 @@ def analytics_page(
     resolution: Annotated[int, Query(ge=5, le=9)] = 7,
 ) -> HTMLResponse:
     settings = _settings(request)
-    e, reach = engine(settings), _reach(session, user)
+    e, reach, labels = engine(settings), _reach(session, user), Labels(session)
     f = ViewFilter(date_from=date_from, date_to=date_to)
     today = _today(settings)
     chosen_month = month or f"{today:%Y-%m}"
     warning_day = as_of or today
-    volume = views.volume(e, reach, f, "month", 500)
-    districts = views.district_choropleth(e, reach, f)
+    volume = views.volume(e, labels, reach, f, "month", 500)
+    districts = views.district_choropleth(e, labels, reach, f)
     cells = views.hex_cells(e, reach, f, resolution, 2000)
     context = {
         "f": f,
@@ -188,8 +189,8 @@ def analytics_page(
         "volume": volume,
         "total": sum(int(v["count"]) for v in volume),
         "districts": districts,
-        "candidates": topics.candidates(e, reach, chosen_month, 20),
-        "warnings": warnings.early_warnings(e, reach, warning_day),
+        "candidates": topics.candidates(e, labels, reach, chosen_month, 20),
+        "warnings": warnings.early_warnings(e, labels, reach, warning_day),
         "can_task": user.role in LEADER_ROLES,
         "due": today + timedelta(days=TASK_DAYS),
         "volume_json": _json([[v["key"], v["count"]] for v in volume]),
