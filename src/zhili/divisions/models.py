@@ -29,6 +29,9 @@ LEVEL_LABELS = {
     DivisionLevel.community: "社区/村",
 }
 
+# Shown where a division has no resident population recorded (so no per-10,000 figures).
+NO_POPULATION = "无人口数据"
+
 CHILD_LEVEL = {
     DivisionLevel.city: DivisionLevel.district,
     DivisionLevel.district: DivisionLevel.street,
