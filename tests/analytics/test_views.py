@@ -116,7 +116,8 @@ def test_hotspots_districts_and_h3_cells(app: FastAPI, data: None) -> None:
     c = staff(app).dispatcher
     districts = {r["key"]: r for r in get(c, "hotspots/districts")}
     assert districts["110105"]["count"] == 4
-    assert districts["110105"]["per_10k"] == pytest.approx(4 / 345.2, abs=0.01)
+    assert districts["110105"]["population"] == 3_452_460  # the shipped census, loaded by init
+    assert districts["110105"]["per_10k"] == round(4 / (3_452_460 / 10_000), 2)
     for resolution in (5, 7, 9):
         cells = {r["cell"]: r["count"] for r in get(c, "hotspots/cells", resolution=resolution)}
         assert cells == {

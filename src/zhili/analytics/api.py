@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +18,7 @@ from zhili.analytics.service import engine
 from zhili.auth.models import Role
 from zhili.auth.scope import Actor
 from zhili.deps import DbSession, require_roles
+from zhili.divisions.repository import latest_populations
 from zhili.settings import Settings
 from zhili.units.models import Unit
 
@@ -94,9 +96,10 @@ def handling(
 
 
 @router.get("/hotspots/districts")
-def districts(actor: Analyst, f: Filter, e: Store, labels: Named) -> list[dict[str, Any]]:
-    """分区热力（面积填色图数据）：诉求量与每万人诉求量。"""
-    return views.district_choropleth(e, labels, actor, f)
+def districts(actor: Analyst, f: Filter, e: Store, labels: Named, session: DbSession) -> list[dict[str, Any]]:
+    """分区热力（面积填色图数据）：诉求量与每万常住人口诉求量（按各区最新一年的常住人口；
+    无人口数据的区 per_10k 为空，population_note 为“无人口数据”）。"""
+    return views.district_choropleth(e, labels, actor, f, partial(latest_populations, session))
 
 
 @router.get("/hotspots/cells")

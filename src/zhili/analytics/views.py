@@ -7,6 +7,7 @@ repeat callers are shown as keyed tokens with counts and their community.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,8 @@ from zhili.analytics import rollups
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, add_column_filters, where_for
 from zhili.analytics.labels import Labels
-from zhili.demo.geography import CENSUS_2020_POPULATION
+from zhili.divisions.models import NO_POPULATION
+from zhili.divisions.repository import PopulationItem
 from zhili.errors import ValidationFailed
 from zhili.kernel import months
 
@@ -44,6 +46,10 @@ DAILY = frozenset({"day", "week", "weekday"})
 MAX_LIMIT = 5000
 REPEAT_WINDOW_DAYS = 30  # 重复来电 counted over a month, as the monthly assessment does
 NEGATIVE_BELOW = -0.2
+
+# The latest resident population of some division codes: ``divisions.repository.latest_populations``
+# bound to the request's session.
+Residents = Callable[[Collection[str]], Mapping[str, PopulationItem]]
 
 # The same measure over raw cases and over a rollup's additive columns.
 MEASURES = {
@@ -162,12 +168,20 @@ def handling(
     return result
 
 
-def district_choropleth(engine: Engine, labels: Labels, scope: Reach, f: ViewFilter) -> list[dict[str, Any]]:
-    """Per district: count and count per 10,000 residents (2020 census), for a choropleth."""
+def district_choropleth(
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, residents: Residents
+) -> list[dict[str, Any]]:
+    """Per district, for a choropleth: count, and count per 10,000 residents of the district's latest
+    population figure (``division_populations``). A district without a figure (a city imported but
+    not yet given its population) has ``per_10k`` None and ``population_note`` saying so."""
     rows = volume(engine, labels, scope, f, by="district", limit=100)
+    population = residents([str(row["key"]) for row in rows])
     for row in rows:
-        population = CENSUS_2020_POPULATION.get(str(row["key"]))
-        row["per_10k"] = round(row["count"] / population, 2) if population else None
+        figure = population.get(str(row["key"]))
+        row["population"] = figure.residents if figure else None
+        row["population_year"] = figure.year if figure else None
+        row["per_10k"] = round(row["count"] * 10_000 / figure.residents, 2) if figure else None
+        row["population_note"] = None if figure else NO_POPULATION
     return rows
 
 

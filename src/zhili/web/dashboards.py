@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -28,6 +29,7 @@ from zhili.assessment.schemas import LeagueOut
 from zhili.auth.models import Role
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.deps import DbSession
+from zhili.divisions.repository import latest_populations
 from zhili.errors import NotFound, ValidationFailed
 from zhili.kernel.clock import local_zone, utcnow
 from zhili.settings import Settings
@@ -179,7 +181,7 @@ def analytics_page(
     chosen_month = month or f"{today:%Y-%m}"
     warning_day = as_of or today
     volume = views.volume(e, labels, reach, f, "month", 500)
-    districts = views.district_choropleth(e, labels, reach, f)
+    districts = views.district_choropleth(e, labels, reach, f, partial(latest_populations, session))
     cells = views.hex_cells(e, reach, f, resolution, 2000)
     context = {
         "f": f,
@@ -194,7 +196,10 @@ def analytics_page(
         "can_task": user.role in LEADER_ROLES,
         "due": today + timedelta(days=TASK_DAYS),
         "volume_json": _json([[v["key"], v["count"]] for v in volume]),
-        "districts_json": _json([{"name": d["label"], "value": d["count"]} for d in districts]),
+        "without_population": [d["label"] or d["key"] for d in districts if d["per_10k"] is None],
+        "districts_json": _json(
+            [{"name": d["label"], "value": d["count"], "per10k": d["per_10k"]} for d in districts]
+        ),
         "cells_json": _json([[c["lng"], c["lat"], c["count"]] for c in cells]),
     }
     return render(request, "dash/analytics.html", context)
