@@ -15,7 +15,10 @@ from zhili.divisions.records import PopulationRow
 from zhili.errors import ZhiliError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from zhili.db import Database
+    from zhili.divisions.repository import DivisionItem
 
 CLI_ACTOR = "cli"
 
@@ -35,6 +38,13 @@ def _open_database() -> Database:
 def _fail(error: ZhiliError) -> typer.Exit:
     typer.secho(f"错误：{error.message}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
+
+
+def _children(session: Session, parent: str | None) -> list[DivisionItem]:
+    """The divisions under ``parent`` (None: the cities); an unknown parent ends the command."""
+    if parent is not None and repository.get(session, parent) is None:
+        raise _fail(ZhiliError(f"行政区划 {parent} 不存在"))
+    return repository.children(session, parent)
 
 
 @app.command(
@@ -96,9 +106,7 @@ def list_command(
 ) -> None:
     database = _open_database()
     with database.session(write=False) as session:
-        if parent is not None and repository.get(session, parent) is None:
-            raise _fail(ZhiliError(f"行政区划 {parent} 不存在"))
-        items = repository.children(session, parent)
+        items = _children(session, parent)
     if not items:
         typer.echo("（没有下级区划）" if parent else "（尚未导入任何城市）")
         return
@@ -113,9 +121,7 @@ def population_show(
 ) -> None:
     database = _open_database()
     with database.session(write=False) as session:
-        if parent is not None and repository.get(session, parent) is None:
-            raise _fail(ZhiliError(f"行政区划 {parent} 不存在"))
-        items = repository.children(session, parent)
+        items = _children(session, parent)
         figures = repository.latest_populations(session, [item.code for item in items], year=year)
     for item in items:
         figure = figures.get(item.code)
