@@ -8,7 +8,9 @@
 Prints generation rows/s (``zhili demo generate --store`` path: numpy → Parquet, then the rollups), sync
 rows/s (cases imported into a fresh SQLite database with the bulk importer, then synced into an empty
 store), each view's time warm (the best of ``--repeat`` runs after one warm-up run), and the peak
-resident memory of the process (``resource.getrusage``). Asserts nothing about time.
+resident memory of the process (``resource.getrusage``). Asserts nothing about time. Each view run
+reads its labels (division and category names) from a SQLite database holding the reference data, as a
+request does.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from zhili.analytics import views, warnings
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import CITY, Reach, ViewFilter
+from zhili.analytics.labels import Labels
 from zhili.analytics.store import Store
 from zhili.analytics.topics import candidates
+from zhili.db import Database
+from zhili.settings import Settings
 
 
 def peak_mb() -> float:
@@ -47,23 +54,29 @@ def generate(cases: int, root: Path, seed: int) -> dict[str, Any]:
     return {"rows": total, "seconds": round(seconds, 1), "rows_per_s": round(total / seconds)}
 
 
-def time_sync(cases: int, work: Path) -> dict[str, Any]:
-    """Import ``cases`` synthetic cases into a fresh SQLite database, then sync them into a new store."""
+def reference_database(work: Path) -> tuple[Settings, Database]:
+    """A fresh SQLite database in ``work`` with Beijing's divisions, the units and the taxonomy."""
     from zhili import migrate
-    from zhili.analytics.sync import sync
     from zhili.bootstrap import seed_reference_data
-    from zhili.cases.context import CaseContext
-    from zhili.cases.importer.service import import_cases
-    from zhili.db import Database
-    from zhili.demo.generator import YearGenerator
-    from zhili.demo.writers import to_import_file
-    from zhili.settings import Settings
 
+    work.mkdir(parents=True, exist_ok=True)
     settings = Settings(environment="test", data_dir=work, secret_key="bench-" + "x" * 40)
     database = Database(settings.resolved_database_url)
     migrate.upgrade(database.engine)
     with database.session() as session:
         seed_reference_data(session)
+    return settings, database
+
+
+def time_sync(cases: int, work: Path) -> dict[str, Any]:
+    """Import ``cases`` synthetic cases into a fresh SQLite database, then sync them into a new store."""
+    from zhili.analytics.sync import sync
+    from zhili.cases.context import CaseContext
+    from zhili.cases.importer.service import import_cases
+    from zhili.demo.generator import YearGenerator
+    from zhili.demo.writers import to_import_file
+
+    settings, database = reference_database(work / "sync")
     path = work / "sync-input.parquet"
     to_import_file(YearGenerator(cases, 2025, 11), path, lambda n: None, with_phones=True)
     with database.session() as session:
@@ -86,35 +99,42 @@ def time_sync(cases: int, work: Path) -> dict[str, Any]:
     }
 
 
-def view_suite(engine: Engine, year: int) -> dict[str, Callable[[], Any]]:
+def view_suite(engine: Engine, session: Session, year: int) -> dict[str, Callable[[], Any]]:
+    def fresh() -> Labels:  # one per run, as one per request
+        return Labels(session)
+
     f = ViewFilter()
     october = ViewFilter(date_from=date(year, 10, 1), date_to=date(year, 10, 31))
     district = Reach(division_codes=frozenset({"110105"}))
     street = Reach(division_codes=frozenset({"110105026"}))
     return {
-        "volume by month": lambda: views.volume(engine, CITY, f, "month"),
-        "volume by day": lambda: views.volume(engine, CITY, f, "day"),
-        "volume by week (October, 朝阳)": lambda: views.volume(engine, district, october, "week"),
-        "volume by district": lambda: views.volume(engine, CITY, f, "district"),
-        "volume by street": lambda: views.volume(engine, CITY, f, "street"),
-        "volume by street (望京 user)": lambda: views.volume(engine, street, f, "street"),
-        "volume by community (October)": lambda: views.volume(engine, CITY, october, "community"),
-        "volume by category": lambda: views.volume(engine, CITY, f, "category"),
-        "volume by type": lambda: views.volume(engine, CITY, f, "demand_type"),
-        "volume by channel": lambda: views.volume(engine, CITY, f, "channel"),
-        "handling by district": lambda: views.handling(engine, CITY, f, "district"),
-        "handling by category": lambda: views.handling(engine, CITY, f, "category"),
-        "choropleth (districts)": lambda: views.district_choropleth(engine, CITY, f),
+        "volume by month": lambda: views.volume(engine, fresh(), CITY, f, "month"),
+        "volume by day": lambda: views.volume(engine, fresh(), CITY, f, "day"),
+        "volume by week (October, 朝阳)": lambda: views.volume(engine, fresh(), district, october, "week"),
+        "volume by district": lambda: views.volume(engine, fresh(), CITY, f, "district"),
+        "volume by street": lambda: views.volume(engine, fresh(), CITY, f, "street"),
+        "volume by street (望京 user)": lambda: views.volume(engine, fresh(), street, f, "street"),
+        "volume by community (October)": lambda: views.volume(engine, fresh(), CITY, october, "community"),
+        "volume by category": lambda: views.volume(engine, fresh(), CITY, f, "category"),
+        "volume by type": lambda: views.volume(engine, fresh(), CITY, f, "demand_type"),
+        "volume by channel": lambda: views.volume(engine, fresh(), CITY, f, "channel"),
+        "handling by district": lambda: views.handling(engine, fresh(), CITY, f, "district"),
+        "handling by category": lambda: views.handling(engine, fresh(), CITY, f, "category"),
+        "choropleth (districts)": lambda: views.district_choropleth(engine, fresh(), CITY, f),
         "H3 cells res 7": lambda: views.hex_cells(engine, CITY, f, 7),
         "H3 cells res 9 (October)": lambda: views.hex_cells(engine, CITY, october, 9),
-        "top problems + keywords": lambda: views.top_problems(engine, CITY, f),
-        "repeat addresses": lambda: views.repeat_addresses(engine, CITY, f),
-        "repeat callers (30 days)": lambda: views.repeat_callers(engine, CITY, f),
-        "sentiment by week": lambda: views.sentiment(engine, CITY, f, "week"),
-        "forecast (4 weeks)": lambda: warnings.weekly_forecasts(engine, CITY, f),
-        "early warnings (one day)": lambda: warnings.early_warnings(engine, CITY, date(year, 10, 20)),
-        "每月一题 candidates": lambda: candidates(engine, CITY, f"{year}-10"),
-        "recurring communities (October)": lambda: warnings.recurring_communities(engine, CITY, october),
+        "top problems + keywords": lambda: views.top_problems(engine, fresh(), CITY, f),
+        "repeat addresses": lambda: views.repeat_addresses(engine, fresh(), CITY, f),
+        "repeat callers (30 days)": lambda: views.repeat_callers(engine, fresh(), CITY, f),
+        "sentiment by week": lambda: views.sentiment(engine, fresh(), CITY, f, "week"),
+        "forecast (4 weeks)": lambda: warnings.weekly_forecasts(engine, fresh(), CITY, f),
+        "early warnings (one day)": lambda: warnings.early_warnings(
+            engine, fresh(), CITY, date(year, 10, 20)
+        ),
+        "每月一题 candidates": lambda: candidates(engine, fresh(), CITY, f"{year}-10"),
+        "recurring communities (October)": lambda: warnings.recurring_communities(
+            engine, fresh(), CITY, october
+        ),
     }
 
 
@@ -143,12 +163,14 @@ def main() -> None:
         if args.sync_cases:
             results["sync"] = time_sync(args.sync_cases, temporary)
             print("sync:", json.dumps(results["sync"]), flush=True)
+        _, reference = reference_database(temporary / "reference")
         engine = Engine(Store(root))
         rows = engine.rows("SELECT count(*) AS n FROM cases")[0]["n"]
         year = int(engine.rows("SELECT min(month) AS m FROM cases")[0]["m"][:4])
         print(f"views over {rows:,} cases (warm: best of {args.repeat} after one warm-up), seconds:")
         timings = {}
-        for name, run in view_suite(engine, year).items():
+        session = reference.open_session(write=False)
+        for name, run in view_suite(engine, session, year).items():
             run()
             best = float("inf")
             for _ in range(args.repeat):
@@ -157,6 +179,8 @@ def main() -> None:
                 best = min(best, time.perf_counter() - started)
             timings[name] = round(best, 3)
             print(f"  {name:<34} {best:7.3f}", flush=True)
+        session.close()
+        reference.dispose()
         results["views"] = timings
         results["slowest_view_s"] = max(timings.values())
         results["peak_memory_mb"] = round(peak_mb())

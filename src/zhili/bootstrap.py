@@ -13,7 +13,7 @@ from zhili import migrate
 from zhili.auth import accounts
 from zhili.db import Database
 from zhili.divisions.repository import counts_by_level
-from zhili.divisions.service import load_beijing
+from zhili.divisions.service import load_beijing, load_shipped_population
 from zhili.taxonomy.service import load_default_categories, load_default_policies
 from zhili.units.service import load_default_units
 
@@ -27,11 +27,13 @@ class InitReport:
 
 
 def seed_reference_data(session: Session) -> tuple[int, int]:
-    """Load Beijing divisions, the unit directory, the taxonomy and time limits (all idempotent).
+    """Load Beijing divisions and their census population, the unit directory, the taxonomy and time
+    limits (all idempotent; figures an administrator has corrected are kept).
 
     Returns how many divisions the database holds and how many units were added now.
     """
     load_beijing(session)
+    load_shipped_population(session)
     units = load_default_units(session)
     load_default_categories(session)
     load_default_policies(session)

@@ -11,11 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from analytics.handmade import WANGJING, case, write
 from support.cases import staff
 from zhili.analytics.engine import Engine
 from zhili.analytics.export import export_open
+from zhili.analytics.labels import Labels
 from zhili.analytics.store import Store
 from zhili.analytics.sync import sync
 from zhili.analytics.text import ID_NUMBER, MOBILE
@@ -95,7 +97,13 @@ SECRETS = {
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_open_export_is_de_identified(
-    app: FastAPI, db: Database, settings: Settings, store: Store, tmp_path: Path, fmt: str
+    app: FastAPI,
+    db: Database,
+    session: Session,
+    settings: Settings,
+    store: Store,
+    tmp_path: Path,
+    fmt: str,
 ) -> None:
     from support.cases import intake
 
@@ -110,7 +118,7 @@ def test_open_export_is_de_identified(
     sync(db, settings, store, settle_seconds=0)
     month = store.months()[-1]
     out = tmp_path / f"open.{fmt}"
-    rows = export_open(Engine(store), month, fmt, out)  # type: ignore[arg-type]
+    rows = export_open(Engine(store), Labels(session), month, fmt, out)  # type: ignore[arg-type]
     assert rows >= 3
     if fmt == "csv":
         with out.open(encoding="utf-8") as handle:
@@ -127,12 +135,13 @@ def test_open_export_is_de_identified(
     assert not re.search(r"\d{7,}", dump.replace(str(records[0].get("社区编码")), ""))
     assert all(len(str(r["网格H3"])) == 15 and str(r["网格H3"])[1] == "8" for r in records)
     assert {str(r["社区编码"])[:9] for r in records} == {WANGJING[1]}
+    assert {(r["区"], r["街乡"]) for r in records} == {("朝阳区", "望京街道")}  # names from the tables
 
 
-def test_open_export_refuses_a_bad_month(store: Store, tmp_path: Path) -> None:
+def test_open_export_refuses_a_bad_month(store: Store, session: Session, tmp_path: Path) -> None:
     from zhili.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as error:
-        export_open(Engine(store), "2025/10", "csv", tmp_path / "x.csv")
+        export_open(Engine(store), Labels(session), "2025/10", "csv", tmp_path / "x.csv")
     assert error.value.field == "month"
     assert not (tmp_path / "x.csv").exists()

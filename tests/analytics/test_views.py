@@ -8,11 +8,16 @@ import h3
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from analytics.handmade import CELL_A, CELL_B, HAIDIAN, JIUXIANQIAO, WANGJING, case, write
+from support.accounts import signed_in
 from support.cases import staff
 from zhili.analytics import rollups
 from zhili.analytics.store import Store
+from zhili.auth.models import Role
+from zhili.divisions.models import Division
+from zhili.taxonomy import repository as taxonomy
 
 D1, D2, D3 = date(2025, 9, 1), date(2025, 9, 8), date(2025, 10, 6)
 
@@ -111,7 +116,8 @@ def test_hotspots_districts_and_h3_cells(app: FastAPI, data: None) -> None:
     c = staff(app).dispatcher
     districts = {r["key"]: r for r in get(c, "hotspots/districts")}
     assert districts["110105"]["count"] == 4
-    assert districts["110105"]["per_10k"] == pytest.approx(4 / 345.2, abs=0.01)
+    assert districts["110105"]["population"] == 3_452_460  # the shipped census, loaded by init
+    assert districts["110105"]["per_10k"] == round(4 / (3_452_460 / 10_000), 2)
     for resolution in (5, 7, 9):
         cells = {r["cell"]: r["count"] for r in get(c, "hotspots/cells", resolution=resolution)}
         assert cells == {
@@ -125,6 +131,27 @@ def test_top_problems_with_keywords(app: FastAPI, data: None) -> None:
     top = get(staff(app).dispatcher, "top-problems")
     assert top[0]["category"] == "020201" and top[0]["count"] == 3 and top[0]["streets"] == 2
     assert top[0]["keywords"] == [{"keyword": "噪音", "count": 3}]
+
+
+def test_labels_are_the_names_in_the_tables(app: FastAPI, session: Session, data: None) -> None:
+    """A category renamed on the admin page and a renamed street show their new names at once."""
+    c = staff(app).dispatcher  # first: staff accounts are committed on a connection of their own
+    category = taxonomy.by_code(session, "020201")
+    assert category is not None
+    admin = signed_in(app, session, "labels_admin", Role.admin)
+    form = {"name": "噪声扰民（新名）", "default_unit_type": category.default_unit_type or "", "active": "1"}
+    renamed = admin.post("/admin/categories/020201", data=form, follow_redirects=False)
+    assert renamed.status_code == 303, renamed.text
+    street = session.get(Division, WANGJING[1])
+    assert street is not None
+    street.name = "望京街道（新名）"
+    session.flush()
+    assert {r["key"]: r["label"] for r in get(c, "volume", by="category")}["020201"] == "噪声扰民（新名）"
+    assert get(c, "top-problems")[0]["label"] == "噪声扰民（新名）"
+    assert get(c, "volume", by="category_l1")[0] == {"key": "02", "label": "环境保护", "count": 4}
+    assert get(c, "handling", by="street")[0]["label"] == "望京街道（新名）"
+    callers = get(c, "repeats/callers", minimum=2, date_from="2025-09-01")
+    assert callers["top"][0]["street_label"] == "望京街道（新名）"
 
 
 def test_repeats_without_identity(app: FastAPI, data: None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -28,3 +30,13 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
     token = response.json()["csrf_token"]
     client.headers["X-CSRF-Token"] = token
     return str(token)
+
+
+def signed_in(
+    app: Any, session: Session, username: str, role: Role, unit_code: str | None = None
+) -> TestClient:
+    """A client of ``app`` signed in as a new user, with the CSRF token set for writes."""
+    make_user(session, username, role, unit_code)
+    client = TestClient(app)
+    login(client, username)
+    return client

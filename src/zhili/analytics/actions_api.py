@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from zhili.analytics import proactive, topics
 from zhili.analytics.filters import Reach
+from zhili.analytics.labels import Labels
 from zhili.analytics.models import Topic
 from zhili.analytics.policy import TaskAssigner, TaskReader
 from zhili.analytics.service import engine
@@ -84,7 +85,7 @@ def topic_candidates(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[dict[str, Any]]:
     """每月一题候选：按诉求量、反复性、波及面和增长综合排序。"""
-    return topics.candidates(engine(_settings(request)), Reach.of(actor), month, limit)
+    return topics.candidates(engine(_settings(request)), Labels(session), Reach.of(actor), month, limit)
 
 
 @router.post("/topics", status_code=201)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,8 +12,11 @@ from pydantic import BaseModel, Field
 from zhili.analytics import actions_api, console, views, warnings
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter
+from zhili.analytics.labels import Labels
 from zhili.analytics.policy import AnalystActor, ConsoleUser
 from zhili.analytics.service import engine
+from zhili.deps import DbSession
+from zhili.divisions.repository import latest_populations
 from zhili.settings import Settings
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
@@ -50,28 +54,38 @@ def _engine(request: Request) -> Engine:
 
 
 Store = Annotated[Engine, Depends(_engine)]
+
+
+def _labels(session: DbSession) -> Labels:
+    return Labels(session)
+
+
+Named = Annotated[Labels, Depends(_labels)]
 By = Annotated[str, Query(max_length=16, description="分组维度")]
 Limit = Annotated[int, Query(ge=1, le=views.MAX_LIMIT)]
 
 
 @router.get("/volume")
-def volume(actor: Analyst, f: Filter, e: Store, by: By = "month", limit: Limit = 500) -> list[dict[str, Any]]:
+def volume(
+    actor: Analyst, f: Filter, e: Store, labels: Named, by: By = "month", limit: Limit = 500
+) -> list[dict[str, Any]]:
     """诉求量：按时间、区、街乡、社区、类别、类型或渠道分组。"""
-    return views.volume(e, actor, f, by, limit)
+    return views.volume(e, labels, actor, f, by, limit)
 
 
 @router.get("/handling")
 def handling(
-    actor: Analyst, f: Filter, e: Store, by: By = "district", limit: Limit = 500
+    actor: Analyst, f: Filter, e: Store, labels: Named, by: By = "district", limit: Limit = 500
 ) -> list[dict[str, Any]]:
     """办理时长、超期率、解决率与满意率。"""
-    return views.handling(e, actor, f, by, limit)
+    return views.handling(e, labels, actor, f, by, limit)
 
 
 @router.get("/hotspots/districts")
-def districts(actor: Analyst, f: Filter, e: Store) -> list[dict[str, Any]]:
-    """分区热力（面积填色图数据）：诉求量与每万人诉求量。"""
-    return views.district_choropleth(e, actor, f)
+def districts(actor: Analyst, f: Filter, e: Store, labels: Named, session: DbSession) -> list[dict[str, Any]]:
+    """分区热力（面积填色图数据）：诉求量与每万常住人口诉求量（按各区最新一年的常住人口；
+    无人口数据的区 per_10k 为空，population_note 为“无人口数据”）。"""
+    return views.district_choropleth(e, labels, actor, f, partial(latest_populations, session))
 
 
 @router.get("/hotspots/cells")
@@ -88,56 +102,66 @@ def cells(
 
 @router.get("/top-problems")
 def top_problems(
-    actor: Analyst, f: Filter, e: Store, limit: Annotated[int, Query(ge=1, le=200)] = 20
+    actor: Analyst, f: Filter, e: Store, labels: Named, limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> list[dict[str, Any]]:
     """高频问题及其关键词。"""
-    return views.top_problems(e, actor, f, limit)
+    return views.top_problems(e, labels, actor, f, limit)
 
 
 @router.get("/repeats/addresses")
 def repeat_addresses(
-    actor: Analyst, f: Filter, e: Store, minimum: Annotated[int, Query(ge=2, le=1000)] = 3, limit: Limit = 100
+    actor: Analyst,
+    f: Filter,
+    e: Store,
+    labels: Named,
+    minimum: Annotated[int, Query(ge=2, le=1000)] = 3,
+    limit: Limit = 100,
 ) -> list[dict[str, Any]]:
     """重复诉求地址（以匿名标识呈现，仅到社区）。"""
-    return views.repeat_addresses(e, actor, f, minimum, limit)
+    return views.repeat_addresses(e, labels, actor, f, minimum, limit)
 
 
 @router.get("/repeats/callers")
 def repeat_callers(
-    actor: Analyst, f: Filter, e: Store, minimum: Annotated[int, Query(ge=2, le=1000)] = 3, limit: Limit = 50
+    actor: Analyst,
+    f: Filter,
+    e: Store,
+    labels: Named,
+    minimum: Annotated[int, Query(ge=2, le=1000)] = 3,
+    limit: Limit = 50,
 ) -> dict[str, Any]:
     """重复来电人（匿名标识，不含任何个人信息）。"""
-    return views.repeat_callers(e, actor, f, minimum, limit)
+    return views.repeat_callers(e, labels, actor, f, minimum, limit)
 
 
 @router.get("/sentiment")
-def sentiment(actor: Analyst, f: Filter, e: Store, by: By = "week") -> list[dict[str, Any]]:
+def sentiment(actor: Analyst, f: Filter, e: Store, labels: Named, by: By = "week") -> list[dict[str, Any]]:
     """社会心态：诉求文本情绪得分随时间的变化。"""
-    return views.sentiment(e, actor, f, by)
+    return views.sentiment(e, labels, actor, f, by)
 
 
 @router.get("/warnings")
 def early_warnings(
-    actor: Analyst, e: Store, as_of: Annotated[date, Query(description="预警日")]
+    actor: Analyst, e: Store, labels: Named, as_of: Annotated[date, Query(description="预警日")]
 ) -> list[dict[str, Any]]:
     """未诉先办：截至某日的街乡 × 类别异常升高（负二项检验 + BH 错误发现率控制）。"""
-    return warnings.early_warnings(e, actor, as_of)
+    return warnings.early_warnings(e, labels, actor, as_of)
 
 
 @router.get("/forecast")
 def weekly_forecast(
-    actor: Analyst, f: Filter, e: Store, horizon: Annotated[int, Query(ge=1, le=12)] = 4
+    actor: Analyst, f: Filter, e: Store, labels: Named, horizon: Annotated[int, Query(ge=1, le=12)] = 4
 ) -> list[dict[str, Any]]:
     """各大类未来数周诉求量预测。"""
-    return warnings.weekly_forecasts(e, actor, f, horizon)
+    return warnings.weekly_forecasts(e, labels, actor, f, horizon)
 
 
 @router.get("/recurring")
 def recurring(
-    actor: Analyst, f: Filter, e: Store, min_weeks: Annotated[int, Query(ge=2, le=53)] = 4
+    actor: Analyst, f: Filter, e: Store, labels: Named, min_weeks: Annotated[int, Query(ge=2, le=53)] = 4
 ) -> list[dict[str, Any]]:
     """同一社区同一类问题反复出现。"""
-    return warnings.recurring_communities(e, actor, f, min_weeks)
+    return warnings.recurring_communities(e, labels, actor, f, min_weeks)
 
 
 class SqlIn(BaseModel):

@@ -71,11 +71,13 @@ def export_open_command(
 ) -> None:
     """导出某月去标识化开放数据（无个人信息，位置仅到社区或 H3 网格）。"""
     from zhili.analytics.export import export_open
+    from zhili.analytics.labels import Labels
     from zhili.analytics.service import engine
 
     if fmt not in ("csv", "parquet"):
         raise fail("--format 只能是 csv 或 parquet")
     settings = get_settings()
     target = out or settings.data_dir / "open" / f"zhili-open-{month}.{fmt}"
-    rows = export_open(engine(settings), month, fmt, target)  # type: ignore[arg-type]
+    with open_database(settings).session(write=False) as session:
+        rows = export_open(engine(settings), Labels(session), month, fmt, target)  # type: ignore[arg-type]
     console.print(f"已导出 {rows:,} 行：{target}")

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from zhili.analytics import text
 from zhili.analytics.engine import Engine
-from zhili.analytics.labels import label
+from zhili.analytics.labels import Labels
 from zhili.analytics.views import h3_parent_sql
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.errors import ValidationFailed
@@ -28,7 +28,7 @@ OPEN_H3_RESOLUTION = 8
 SATISFACTION = {k.value: v for k, v in SATISFACTION_LABELS.items()}
 
 
-def export_open(engine: Engine, month: str, fmt: Literal["csv", "parquet"], out: Path) -> int:
+def export_open(engine: Engine, labels: Labels, month: str, fmt: Literal["csv", "parquet"], out: Path) -> int:
     try:
         months.parse(month)
     except ValueError:
@@ -41,19 +41,24 @@ def export_open(engine: Engine, month: str, fmt: Literal["csv", "parquet"], out:
             FROM cases WHERE month = ? ORDER BY local_date, category_code""",
         [month],
     )
+
+    def named(dimension: str, column: str) -> list[str | None]:
+        name = labels.names(dimension, {r[column] for r in rows})
+        return [name(r[column]) for r in rows]
+
     table = pa.table(
         {
             "日期": [r["day"] for r in rows],
             "类别编码": [r["category_code"] for r in rows],
-            "类别": [label("category", r["category_code"]) for r in rows],
-            "诉求类型": [label("demand_type", r["demand_type"]) for r in rows],
-            "渠道": [label("channel", r["channel"]) for r in rows],
-            "区": [label("district", r["district_code"]) for r in rows],
-            "街乡": [label("street", r["street_code"]) for r in rows],
+            "类别": named("category", "category_code"),
+            "诉求类型": named("demand_type", "demand_type"),
+            "渠道": named("channel", "channel"),
+            "区": named("district", "district_code"),
+            "街乡": named("street", "street_code"),
             "社区编码": [r["community_code"] for r in rows],
-            "社区": [label("community", r["community_code"]) for r in rows],
+            "社区": named("community", "community_code"),
             "网格H3": [h3.int_to_str(int(r["cell"])) if r["cell"] is not None else None for r in rows],
-            "状态": [label("state", r["state"]) for r in rows],
+            "状态": named("state", "state"),
             "办理小时": [r["handle_hours"] for r in rows],
             "超期": [r["overdue"] for r in rows],
             "已解决": [r["visit_solved"] for r in rows],

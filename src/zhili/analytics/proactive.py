@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import CITY
+from zhili.analytics.labels import Labels
 from zhili.analytics.models import EarlyWarning, ProactiveTask
 from zhili.analytics.policy import oversees_tasks
 from zhili.analytics.topics import due_at
@@ -40,7 +41,7 @@ def task_from_warning(
     warning = next(
         (
             w
-            for w in early_warnings(engine, CITY, as_of)
+            for w in early_warnings(engine, Labels(session), CITY, as_of)
             if w["street"] == street and w["category"] == category
         ),
         None,

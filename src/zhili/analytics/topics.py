@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
-from zhili.analytics.labels import label
+from zhili.analytics.labels import Labels
 from zhili.analytics.models import ProactiveTask, Topic, TopicCase
 from zhili.analytics.views import source
 from zhili.audit import service as audit
@@ -58,7 +58,9 @@ def score(volume: int, recurrence: int, spread: int, growth: float) -> float:
     )
 
 
-def candidates(engine: Engine, reach: Reach, month: str, limit: int = 20) -> list[dict[str, Any]]:
+def candidates(
+    engine: Engine, labels: Labels, reach: Reach, month: str, limit: int = 20
+) -> list[dict[str, Any]]:
     first, last = month_bounds(month)
     start = months.shift(first, -HISTORY_MONTHS)
     f = ViewFilter(date_from=start, date_to=last)
@@ -84,6 +86,8 @@ def candidates(engine: Engine, reach: Reach, month: str, limit: int = 20) -> lis
         )
     }
     previous = [f"{months.shift(first, -k):%Y-%m}" for k in range(1, HISTORY_MONTHS + 1)]
+    category_name = labels.names("category", (category for category, _, _ in series))
+    district_name = labels.names("district", (district for _, district, _ in series))
     ranked: list[dict[str, Any]] = []
     for (category, district, keyword), counts in series.items():
         volume = counts.get(month, 0)
@@ -96,9 +100,9 @@ def candidates(engine: Engine, reach: Reach, month: str, limit: int = 20) -> lis
         ranked.append(
             {
                 "category": category,
-                "category_label": label("category", category),
+                "category_label": category_name(category),
                 "area": district,
-                "area_label": label("district", district),
+                "area_label": district_name(district),
                 "keyword": keyword,
                 "volume": volume,
                 "recurrence": recurrence,
@@ -170,7 +174,7 @@ def choose(
     metrics = next(
         (
             c
-            for c in candidates(engine, reach, month, limit=100_000)
+            for c in candidates(engine, Labels(session), reach, month, limit=100_000)
             if c["category"] == category and c["area"] == area[:6] and c["keyword"] == keyword
         ),
         {"volume": 0, "recurrence": 0, "spread": 0, "growth": 1.0, "score": 0.0},

@@ -7,6 +7,7 @@ repeat callers are shown as keyed tokens with counts and their community.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -16,8 +17,9 @@ import h3
 from zhili.analytics import rollups
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, add_column_filters, where_for
-from zhili.analytics.labels import label
-from zhili.demo.geography import CENSUS_2020_POPULATION
+from zhili.analytics.labels import Labels
+from zhili.divisions.models import NO_POPULATION
+from zhili.divisions.repository import PopulationItem
 from zhili.errors import ValidationFailed
 from zhili.kernel import months
 
@@ -44,6 +46,10 @@ DAILY = frozenset({"day", "week", "weekday"})
 MAX_LIMIT = 5000
 REPEAT_WINDOW_DAYS = 30  # 重复来电 counted over a month, as the monthly assessment does
 NEGATIVE_BELOW = -0.2
+
+# The latest resident population of some division codes: ``divisions.repository.latest_populations``
+# bound to the request's session.
+Residents = Callable[[Collection[str]], Mapping[str, PopulationItem]]
 
 # The same measure over raw cases and over a rollup's additive columns.
 MEASURES = {
@@ -115,7 +121,7 @@ def _key(value: Any) -> Any:
 
 
 def volume(
-    engine: Engine, scope: Reach, f: ViewFilter, by: str = "month", limit: int = 500
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, by: str = "month", limit: int = 500
 ) -> list[dict[str, Any]]:
     expr, needed, daily = _dimension(by)
     src = source(engine, scope, f, needed, daily=daily)
@@ -124,11 +130,12 @@ def volume(
         f"GROUP BY 1 ORDER BY {_order(by, 'count')} LIMIT {min(limit, MAX_LIMIT)}",
         src.where.params,
     )
-    return [{"key": _key(r["key"]), "label": label(by, r["key"]), "count": int(r["count"])} for r in rows]
+    label = labels.names(by, (r["key"] for r in rows))
+    return [{"key": _key(r["key"]), "label": label(r["key"]), "count": int(r["count"])} for r in rows]
 
 
 def handling(
-    engine: Engine, scope: Reach, f: ViewFilter, by: str = "district", limit: int = 500
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, by: str = "district", limit: int = 500
 ) -> list[dict[str, Any]]:
     """Handling time (received → 反馈, hours), overdue, solved and satisfied rates per group.
 
@@ -148,11 +155,12 @@ def handling(
         f"GROUP BY 1 ORDER BY {_order(by, 'count')} LIMIT {min(limit, MAX_LIMIT)}",
         src.where.params,
     )
+    label = labels.names(by, (r["key"] for r in rows))
     result = []
     for r in rows:
         if src.rollup:
             r["median_hours"] = rollups.median_from([int(r[h] or 0) for h in rollups.HISTOGRAM])
-        item: dict[str, Any] = {"key": _key(r["key"]), "label": label(by, r["key"])}
+        item: dict[str, Any] = {"key": _key(r["key"]), "label": label(r["key"])}
         item["count"], item["closed"] = int(r["count"]), int(r["closed"])
         for name in ("mean_hours", "median_hours", "overdue_rate", "solved_rate", "satisfied_rate"):
             item[name] = None if r[name] is None else round(float(r[name]), 4)
@@ -160,12 +168,20 @@ def handling(
     return result
 
 
-def district_choropleth(engine: Engine, scope: Reach, f: ViewFilter) -> list[dict[str, Any]]:
-    """Per district: count and count per 10,000 residents (2020 census), for a choropleth."""
-    rows = volume(engine, scope, f, by="district", limit=100)
+def district_choropleth(
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, residents: Residents
+) -> list[dict[str, Any]]:
+    """Per district, for a choropleth: count, and count per 10,000 residents of the district's latest
+    population figure (``division_populations``). A district without a figure (a city imported but
+    not yet given its population) has ``per_10k`` None and ``population_note`` saying so."""
+    rows = volume(engine, labels, scope, f, by="district", limit=100)
+    population = residents([str(row["key"]) for row in rows])
     for row in rows:
-        population = CENSUS_2020_POPULATION.get(str(row["key"]))
-        row["per_10k"] = round(row["count"] / population, 2) if population else None
+        figure = population.get(str(row["key"]))
+        row["population"] = figure.residents if figure else None
+        row["population_year"] = figure.year if figure else None
+        row["per_10k"] = round(row["count"] * 10_000 / figure.residents, 2) if figure else None
+        row["population_note"] = None if figure else NO_POPULATION
     return rows
 
 
@@ -199,7 +215,7 @@ def hex_cells(
 
 
 def top_problems(
-    engine: Engine, scope: Reach, f: ViewFilter, limit: int = 20, keywords: int = 5
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, limit: int = 20, keywords: int = 5
 ) -> list[dict[str, Any]]:
     """Categories by volume, each with its most frequent keywords and how many streets report it."""
     src = source(engine, scope, f, {"category_code", "keyword"})
@@ -208,13 +224,14 @@ def top_problems(
             FROM {src.table} WHERE {src.where.sql} AND category_code IS NOT NULL GROUP BY ALL""",
         src.where.params,
     )
+    name = labels.names("category", (r["category_code"] for r in rows))
     by_category: dict[str, dict[str, Any]] = {}
     for r in rows:
         item = by_category.setdefault(
             r["category_code"],
             {
                 "category": r["category_code"],
-                "label": label("category", r["category_code"]),
+                "label": name(r["category_code"]),
                 "count": 0,
                 "keywords": [],
             },
@@ -253,7 +270,7 @@ def _details(
 
 
 def repeat_addresses(
-    engine: Engine, scope: Reach, f: ViewFilter, minimum: int = 3, limit: int = 100
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, minimum: int = 3, limit: int = 100
 ) -> list[dict[str, Any]]:
     """Addresses with at least ``minimum`` demands, as keyed tokens with their community."""
     where = where_for(scope, f)
@@ -288,6 +305,8 @@ def repeat_addresses(
             "any_value(community_code) AS community, mode(category_code) AS category, "
             "count(DISTINCT category_code) AS categories, min(local_date) AS first, max(local_date) AS last",
         )  # fmt: skip
+    community = labels.names("community", (d.get("community") for d in details.values()))
+    category = labels.names("category", (d.get("category") for d in details.values()))
     result = []
     for r in top:
         d = details.get(int(r["address_key"]), {})
@@ -296,9 +315,9 @@ def repeat_addresses(
                 "token": f"A{int(r['address_key']) & 0xFFFFFFFFFF:010x}",
                 "count": int(r["count"]),
                 "community": d.get("community"),
-                "community_label": label("community", d.get("community")),
+                "community_label": community(d.get("community")),
                 "category": d.get("category"),
-                "category_label": label("category", d.get("category")),
+                "category_label": category(d.get("category")),
                 "categories": d.get("categories"),
                 "first": _key(d.get("first")),
                 "last": _key(d.get("last")),
@@ -308,7 +327,7 @@ def repeat_addresses(
 
 
 def repeat_callers(
-    engine: Engine, scope: Reach, f: ViewFilter, minimum: int = 3, limit: int = 50
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, minimum: int = 3, limit: int = 50
 ) -> dict[str, Any]:
     """How many callers called how often, and the most frequent ones as anonymous tokens.
 
@@ -348,6 +367,7 @@ def repeat_callers(
         where.params,
         "count(DISTINCT category_code) AS categories, mode(street_code) AS street",
     )
+    street = labels.names("street", (d.get("street") for d in details.values()))
     return {
         "distribution": [{"bucket": b, "callers": c, "cases": n} for b, c, n in buckets],
         "top": [
@@ -356,14 +376,16 @@ def repeat_callers(
                 "count": n,
                 "categories": details.get(int(k), {}).get("categories"),
                 "street": details.get(int(k), {}).get("street"),
-                "street_label": label("street", details.get(int(k), {}).get("street")),
+                "street_label": street(details.get(int(k), {}).get("street")),
             }
             for k, n in top
         ],
     }
 
 
-def sentiment(engine: Engine, scope: Reach, f: ViewFilter, by: str = "week") -> list[dict[str, Any]]:
+def sentiment(
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, by: str = "week"
+) -> list[dict[str, Any]]:
     """社会心态: mean lexicon score and the share of clearly negative demands per period (or group)."""
     expr, needed, daily = _dimension(by)
     src = source(engine, scope, f, needed, daily=daily)
@@ -375,10 +397,11 @@ def sentiment(engine: Engine, scope: Reach, f: ViewFilter, by: str = "week") -> 
             ORDER BY {_order(by, "sentiment_n")} LIMIT {MAX_LIMIT}""",
         src.where.params,
     )
+    label = labels.names(by, (r["key"] for r in rows))
     return [
         {
             "key": _key(r["key"]),
-            "label": label(by, r["key"]),
+            "label": label(r["key"]),
             "count": int(r["sentiment_n"]),
             "mean": round(float(r["sentiment_mean"]), 4),
             "negative_share": round(float(r["negative_share"]), 4),

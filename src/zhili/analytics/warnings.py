@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from zhili.analytics import detect, forecast
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, where_for
-from zhili.analytics.labels import label
+from zhili.analytics.labels import Labels
 from zhili.analytics.views import source
 
 
@@ -73,7 +73,11 @@ def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "stre
 
 
 def early_warnings(
-    engine: Engine, scope: Reach, as_of: date, config: detect.DetectorConfig = detect.DetectorConfig()
+    engine: Engine,
+    labels: Labels,
+    scope: Reach,
+    as_of: date,
+    config: detect.DetectorConfig = detect.DetectorConfig(),
 ) -> list[dict[str, Any]]:
     """The spikes of street × category on ``as_of`` (the window ending that day)."""
     start = as_of - timedelta(days=config.window * 2 + config.history + 2)
@@ -81,6 +85,8 @@ def early_warnings(
     if len(c.y) == 0:
         return []
     alarms = detect.detect_day(c.y, c.cell_category, c.day_index(as_of), config)
+    street_name = labels.names("street", (c.areas[c.cell_area[a.cell]] for a in alarms))
+    category_name = labels.names("category", c.categories)
     result = []
     for a in sorted(alarms, key=lambda a: a.p_value):
         street = c.areas[c.cell_area[a.cell]]
@@ -88,10 +94,10 @@ def early_warnings(
         result.append(
             {
                 "street": street,
-                "street_label": label("street", street),
+                "street_label": street_name(street),
                 "district": street[:6],
                 "category": category,
-                "category_label": label("category", category),
+                "category_label": category_name(category),
                 "window_start": (as_of - timedelta(days=config.window - 1)).isoformat(),
                 "window_end": as_of.isoformat(),
                 "observed": a.observed,
@@ -104,7 +110,12 @@ def early_warnings(
 
 
 def weekly_forecasts(
-    engine: Engine, scope: Reach, f: ViewFilter, horizon: int = 4, level: str = "category_l1"
+    engine: Engine,
+    labels: Labels,
+    scope: Reach,
+    f: ViewFilter,
+    horizon: int = 4,
+    level: str = "category_l1",
 ) -> list[dict[str, Any]]:
     src = source(engine, scope, f, {level}, daily=True)
     count = "sum(n)" if src.rollup else "count(*)"
@@ -121,6 +132,7 @@ def weekly_forecasts(
     weeks = sorted({w for s in series.values() for w in s})
     # The last week is usually incomplete: forecast from the last complete one.
     weeks = weeks[:-1] if len(weeks) > 1 else weeks
+    name = labels.names(level, series)
     result = []
     for category, counts in sorted(series.items()):
         y = np.array([counts.get(w, 0) for w in weeks], dtype=float)
@@ -128,7 +140,7 @@ def weekly_forecasts(
         result.append(
             {
                 "category": category,
-                "label": label("category", category),
+                "label": name(category),
                 "history": [
                     {"week": w.isoformat(), "count": int(v)}
                     for w, v in zip(weeks[-12:], y[-12:], strict=True)
@@ -143,7 +155,7 @@ def weekly_forecasts(
 
 
 def recurring_communities(
-    engine: Engine, scope: Reach, f: ViewFilter, min_weeks: int = 4, limit: int = 100
+    engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, min_weeks: int = 4, limit: int = 100
 ) -> list[dict[str, Any]]:
     """Communities where one category recurs week after week (in at least ``min_weeks`` weeks)."""
     where = where_for(scope, f)
@@ -155,11 +167,13 @@ def recurring_communities(
             ORDER BY weeks DESC, count DESC LIMIT {int(limit)}""",
         [*where.params, min_weeks],
     )
+    community = labels.names("community", (r["community_code"] for r in rows))
+    category = labels.names("category", (r["category_code"] for r in rows))
     return [
         {
             **r,
-            "community_label": label("community", r["community_code"]),
-            "category_label": label("category", r["category_code"]),
+            "community_label": community(r["community_code"]),
+            "category_label": category(r["category_code"]),
         }
         for r in rows
     ]

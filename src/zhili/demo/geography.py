@@ -1,7 +1,8 @@
 """Where synthetic Beijing demands come from: real districts, streets and communities, weighted by
 population, each community with a fixed set of sites (buildings) that recurring demands return to.
 
-District weights are the resident populations of the Seventh National Census (2020, 万人, 北京市统计局).
+District weights are the resident populations of the Seventh National Census (2020), read from the
+census figures the divisions package ships for ``zhili init`` (``divisions/data/beijing/population.csv``).
 Inside a district, communities get a log-normal weight (some estates are much larger than others).
 Division geometry ships only for districts, so streets get a random anchor inside their district's
 polygon, communities one near their street, and sites one near their community: the points are
@@ -20,27 +21,10 @@ import shapely
 from numpy.typing import NDArray
 
 from zhili.divisions.models import DivisionLevel
-from zhili.divisions.shipped import read_shipped
+from zhili.divisions.shipped import read_population, read_shipped
 
-# 第七次全国人口普查 (2020) resident population per district, in 万人.
-CENSUS_2020_POPULATION: dict[str, float] = {
-    "110101": 70.9,  # 东城区
-    "110102": 110.6,  # 西城区
-    "110105": 345.2,  # 朝阳区
-    "110106": 201.9,  # 丰台区
-    "110107": 56.8,  # 石景山区
-    "110108": 313.3,  # 海淀区
-    "110109": 39.3,  # 门头沟区
-    "110111": 131.3,  # 房山区
-    "110112": 184.0,  # 通州区
-    "110113": 132.4,  # 顺义区
-    "110114": 226.9,  # 昌平区
-    "110115": 199.4,  # 大兴区
-    "110116": 44.1,  # 怀柔区
-    "110117": 45.7,  # 平谷区
-    "110118": 52.8,  # 密云区
-    "110119": 34.6,  # 延庆区
-}
+# A district the shipped census lacks weighs as much as a middling one.
+FALLBACK_RESIDENTS = 500_000
 # Core districts (城六区) have more property and noise demands, outer ones more rural ones.
 CORE_DISTRICTS = frozenset({"110101", "110102", "110105", "110106", "110107", "110108"})
 SITES_PER_COMMUNITY = 32
@@ -113,7 +97,8 @@ def beijing(seed: int = 2025, h3_resolution: int = 10) -> Geography:
         (r for r in city.rows if r.level == DivisionLevel.community and r.parent_code in street_index),
         key=lambda r: (district_index[str(r.parent_code)[:6]], r.code),
     )
-    population = np.array([CENSUS_2020_POPULATION.get(r.code, 50.0) for r in districts])
+    census = {row.code: row.residents for row in read_population()}
+    population = np.array([census.get(r.code, FALLBACK_RESIDENTS) for r in districts], dtype=np.float64)
     street_district = np.array([district_index[str(r.parent_code)] for r in streets], dtype=np.int32)
     community_street = np.array([street_index[str(r.parent_code)] for r in communities], dtype=np.int32)
     community_district = street_district[community_street]

@@ -7,11 +7,12 @@ community ``110105010001``), so "inside" is a prefix test both in Python and in 
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhili.db import Base
+from zhili.db import Base, IdMixin
 
 
 class DivisionLevel(enum.StrEnum):
@@ -27,6 +28,9 @@ LEVEL_LABELS = {
     DivisionLevel.street: "街道/乡镇",
     DivisionLevel.community: "社区/村",
 }
+
+# Shown where a division has no resident population recorded (so no per-10,000 figures).
+NO_POPULATION = "无人口数据"
 
 CHILD_LEVEL = {
     DivisionLevel.city: DivisionLevel.district,
@@ -50,3 +54,20 @@ class Division(Base):
     center_lng: Mapped[float | None]
     center_lat: Mapped[float | None]
     boundary_geojson: Mapped[str | None] = mapped_column(Text, deferred=True)
+
+
+class DivisionPopulation(IdMixin, Base):
+    """常住人口 (resident population) of a division in one year, with where the number comes from.
+
+    The per-10,000-resident figures of the analytics views divide by the latest year of a division.
+    """
+
+    __tablename__ = "division_populations"
+    __table_args__ = (UniqueConstraint("division_code", "year"),)
+
+    division_code: Mapped[str] = mapped_column(ForeignKey("divisions.code", ondelete="RESTRICT"))
+    year: Mapped[int]
+    residents: Mapped[int]
+    source: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]

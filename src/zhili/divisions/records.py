@@ -34,6 +34,16 @@ class DivisionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PopulationRow:
+    """常住人口 of one division in one year, as read from a file or a request."""
+
+    code: str
+    year: int
+    residents: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Boundary:
     """A division's outline as GeoJSON geometry text, with the centre point used for map labels."""
 

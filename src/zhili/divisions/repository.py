@@ -1,17 +1,26 @@
-"""Queries on divisions. Divisions are public reference data, so reads need no actor scope."""
+"""Queries on divisions and their resident population. Divisions are public reference data, so reads
+need no actor scope (population is read by staff routes only)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from zhili.divisions.models import Division, DivisionLevel
+from zhili.divisions.models import Division, DivisionLevel, DivisionPopulation
 from zhili.divisions.records import LEVEL_ORDER
 
 SEARCH_LIMIT = 50
+# Keeps IN (...) lists well below SQLite's and PostgreSQL's bound-parameter limits.
+IN_CHUNK = 1000
+
+
+def in_chunks(codes: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(codes), IN_CHUNK):
+        yield codes[start : start + IN_CHUNK]
 
 
 @dataclass(frozen=True)
@@ -125,3 +134,53 @@ def search(
         (Division.name != text), func.length(Division.code), func.length(Division.name), Division.code
     ).limit(limit)
     return _items(session, statement)
+
+
+def names_of(session: Session, codes: Collection[str]) -> dict[str, str]:
+    """Code → name of the given divisions (any level); unknown codes are left out.
+
+    The codes are rendered into the statement rather than bound one parameter each: for the few
+    hundred codes of an analytics answer that is several times faster on PostgreSQL, and only digit
+    strings (what division codes are) get that far."""
+    wanted = sorted({code for code in codes if code.isascii() and code.isdigit()})
+    found: dict[str, str] = {}
+    for chunk in in_chunks(wanted):
+        listed: BindParameter[list[str]] = bindparam(
+            "codes", list(chunk), expanding=True, literal_execute=True
+        )
+        statement = select(Division.code, Division.name).where(Division.code.in_(listed))
+        found.update({code: name for code, name in session.execute(statement)})
+    return found
+
+
+@dataclass(frozen=True)
+class PopulationItem:
+    code: str
+    year: int
+    residents: int
+    source: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+def latest_populations(
+    session: Session, codes: Collection[str], *, year: int | None = None
+) -> dict[str, PopulationItem]:
+    """Per division code, its population of the latest year (at or before ``year`` when given);
+    divisions without any are left out. ``codes`` is a short list: a division's children, a view's keys."""
+    if not codes:
+        return {}
+    statement = (
+        select(DivisionPopulation)
+        .where(DivisionPopulation.division_code.in_(sorted(set(codes))))
+        .order_by(DivisionPopulation.year)
+    )
+    if year is not None:
+        statement = statement.where(DivisionPopulation.year <= year)
+    # Ordered by year, so the last row of a code wins.
+    return {
+        row.division_code: PopulationItem(
+            row.division_code, row.year, row.residents, row.source, row.recorded_by, row.recorded_at
+        )
+        for row in session.scalars(statement)
+    }

@@ -1,11 +1,14 @@
-"""JSON shapes of the divisions API."""
+"""JSON shapes of the divisions API: divisions, location resolution and resident population."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
-from zhili.divisions.models import LEVEL_LABELS, DivisionLevel
-from zhili.divisions.repository import DivisionItem
+from zhili.divisions.models import LEVEL_LABELS, NO_POPULATION, DivisionLevel
+from zhili.divisions.records import PopulationRow
+from zhili.divisions.repository import DivisionItem, PopulationItem
 from zhili.divisions.results import DivisionRef, Location
 
 
@@ -76,4 +79,55 @@ class ResolveOut(BaseModel):
             candidates=[out for ref in location.candidates if (out := DivisionRefOut.of(ref))],
             matched=list(location.matched),
             conflict=location.conflict,
+        )
+
+
+class PopulationIn(BaseModel):
+    year: int = Field(description="统计年份，如 2020（第七次全国人口普查）")
+    residents: int = Field(description="常住人口（人）")
+    source: str = Field(max_length=200, description="数据来源，如 北京市第七次全国人口普查公报（第二号）")
+
+    def row(self, code: str) -> PopulationRow:
+        return PopulationRow(code=code, year=self.year, residents=self.residents, source=self.source)
+
+
+class PopulationRowIn(PopulationIn):
+    code: str = Field(max_length=12, description="区划代码（市、区或街道/乡镇）")
+
+
+class PopulationBatchIn(BaseModel):
+    rows: list[PopulationRowIn] = Field(min_length=1, max_length=5000, description="全部通过校验才写入")
+
+
+class PopulationReportOut(BaseModel):
+    added: int = Field(description="新增的数")
+    changed: int = Field(description="改动的数（同一区划同一年份已有不同的数）")
+    unchanged: int = Field(description="与已有的数相同，未写入")
+
+
+class PopulationOut(BaseModel):
+    code: str
+    name: str
+    level: DivisionLevel
+    level_label: str
+    year: int | None = Field(description="最新一年（或不晚于所查年份的最新一年）；无数据时为空")
+    residents: int | None = Field(description="常住人口（人）")
+    source: str | None
+    recorded_by: str | None
+    recorded_at: datetime | None
+    note: str | None = Field(description="无数据时为“无人口数据”")
+
+    @classmethod
+    def of(cls, item: DivisionItem, figure: PopulationItem | None) -> PopulationOut:
+        return cls(
+            code=item.code,
+            name=item.name,
+            level=item.level,
+            level_label=LEVEL_LABELS[item.level],
+            year=figure.year if figure else None,
+            residents=figure.residents if figure else None,
+            source=figure.source if figure else None,
+            recorded_by=figure.recorded_by if figure else None,
+            recorded_at=figure.recorded_at if figure else None,
+            note=None if figure else NO_POPULATION,
         )

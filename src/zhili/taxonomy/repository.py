@@ -14,6 +14,11 @@ def by_code(session: Session, code: str) -> Category | None:
     return session.execute(select(Category).where(Category.code == code)).scalar_one_or_none()
 
 
+def names(session: Session) -> dict[str, str]:
+    """Code → name of every category, active or not (old cases keep retired categories)."""
+    return {code: name for code, name in session.execute(select(Category.code, Category.name))}
+
+
 def all_categories(session: Session, active_only: bool = True) -> Sequence[Category]:
     query = select(Category).order_by(Category.code)
     if active_only:

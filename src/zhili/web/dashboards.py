@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from zhili.analytics import proactive, topics, views, warnings
 from zhili.analytics.filters import Reach, ViewFilter
+from zhili.analytics.labels import Labels
 from zhili.analytics.policy import AnalystActor, TaskAssigner, can_assign_tasks
 from zhili.analytics.service import engine
 from zhili.assessment import periods, reports, repository
@@ -27,6 +29,7 @@ from zhili.assessment.policy import AssessmentReader
 from zhili.assessment.schemas import LeagueOut
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.deps import DbSession
+from zhili.divisions.repository import latest_populations
 from zhili.errors import NotFound, ValidationFailed
 from zhili.kernel.clock import local_zone, utcnow
 from zhili.settings import Settings
@@ -159,13 +162,13 @@ def analytics_page(
     resolution: Annotated[int, Query(ge=5, le=9)] = 7,
 ) -> HTMLResponse:
     settings = _settings(request)
-    e, reach = engine(settings), Reach.of(actor)
+    e, reach, labels = engine(settings), Reach.of(actor), Labels(session)
     f = ViewFilter(date_from=date_from, date_to=date_to)
     today = _today(settings)
     chosen_month = month or f"{today:%Y-%m}"
     warning_day = as_of or today
-    volume = views.volume(e, reach, f, "month", 500)
-    districts = views.district_choropleth(e, reach, f)
+    volume = views.volume(e, labels, reach, f, "month", 500)
+    districts = views.district_choropleth(e, labels, reach, f, partial(latest_populations, session))
     cells = views.hex_cells(e, reach, f, resolution, 2000)
     context = {
         "f": f,
@@ -175,12 +178,15 @@ def analytics_page(
         "volume": volume,
         "total": sum(int(v["count"]) for v in volume),
         "districts": districts,
-        "candidates": topics.candidates(e, reach, chosen_month, 20),
-        "warnings": warnings.early_warnings(e, reach, warning_day),
+        "candidates": topics.candidates(e, labels, reach, chosen_month, 20),
+        "warnings": warnings.early_warnings(e, labels, reach, warning_day),
         "can_task": can_assign_tasks(actor),
         "due": today + timedelta(days=TASK_DAYS),
         "volume_json": _json([[v["key"], v["count"]] for v in volume]),
-        "districts_json": _json([{"name": d["label"], "value": d["count"]} for d in districts]),
+        "without_population": [d["label"] or d["key"] for d in districts if d["per_10k"] is None],
+        "districts_json": _json(
+            [{"name": d["label"], "value": d["count"], "per10k": d["per_10k"]} for d in districts]
+        ),
         "cells_json": _json([[c["lng"], c["lat"], c["count"]] for c in cells]),
     }
     return render(request, "dash/analytics.html", context)
