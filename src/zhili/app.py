@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def _mount_routes(app: FastAPI) -> None:
     from zhili.analytics import api as analytics_api
+    from zhili.analytics import web as analytics_web
     from zhili.assessment import api as assessment_api
+    from zhili.assessment import web as assessment_web
     from zhili.audit import web as audit_web
     from zhili.auth import admin_web
     from zhili.auth import api as auth_api
@@ -85,7 +87,6 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.triage import web as triage_web
     from zhili.units import api as units_api
     from zhili.units import web as units_web
-    from zhili.web import dashboards
     from zhili.web.templating import render_error
 
     app.state.render_error = render_error
@@ -108,7 +109,8 @@ def _mount_routes(app: FastAPI) -> None:
         cases_web.router,
         taxonomy_web.router,
         knowledge_web.router,
-        dashboards.router,
+        assessment_web.router,
+        analytics_web.router,
         triage_web.router,
         divisions_web.router,
         community_router,

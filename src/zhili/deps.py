@@ -40,6 +40,9 @@ def _session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(_session, scope="function")]
 
 
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 

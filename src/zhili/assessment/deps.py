@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends
-
-from zhili.deps import get_settings_dep
+from zhili.deps import SettingsDep
 from zhili.settings import Settings
 
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+__all__ = ["SettingsDep", "zone"]
 
 
 def zone(settings: Settings) -> ZoneInfo:
