@@ -87,9 +87,11 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.triage import web as triage_web
     from zhili.units import api as units_api
     from zhili.units import web as units_web
+    from zhili.web.templating import configure as configure_templates
     from zhili.web.templating import render_error
 
     app.state.render_error = render_error
+    configure_templates(app.state.settings)
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,

@@ -80,9 +80,13 @@ def see_other(request: Request, location: str) -> Response:
     return RedirectResponse(location, status_code=303)
 
 
+def configure(settings: Settings) -> None:
+    """The city's zone for every template, macros imported without context included."""
+    templates.env.globals["timezone"] = settings.timezone
+
+
 def _zone(context: Context) -> ZoneInfo:
-    settings: Settings = context["request"].app.state.settings
-    return local_zone(settings.timezone)
+    return local_zone(context["timezone"])
 
 
 @pass_context
