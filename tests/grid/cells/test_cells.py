@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from community.governance_accounts import client
-from grid.cells.wangjing import CHAOYANG, wangjing_cell
+from grid.cells.wangjing import CELL_KEYS, CHAOYANG, wangjing_cell
 from zhili.grid.cells.generate import generate, serpentine, split_evenly
 from zhili.grid.cells.models import GridCell
 
@@ -38,6 +38,17 @@ def test_generation_rule_is_even_and_complete(session: Session) -> None:
     cells[0].community_code, cells[0].assigned_by = cells[-1].community_code, cells[0].assigned_by.manual
     again = generate(session, 8, CHAOYANG)
     assert again.kept_manual == 1 and again.cells == 0
+
+
+def test_cells_of_a_community_carry_their_grid_worker(app: Any, session: Session) -> None:
+    cell, community = wangjing_cell(app, session)
+    listed = client(app, "dispatcher").get("/api/grid/cells", params={"division": community})
+    assert listed.status_code == 200, listed.text
+    page = listed.json()
+    assert set(page) == {"total", "items"} and page["total"] == len(page["items"]) >= 1
+    assert all(set(item) == CELL_KEYS and item["community_code"] == community for item in page["items"])
+    mine = next(item for item in page["items"] if item["cell"] == cell)
+    assert mine["assigned_by"] == "manual" and isinstance(mine["worker_id"], int)
 
 
 def test_bad_cell_edits_are_refused(app: Any, session: Session) -> None:

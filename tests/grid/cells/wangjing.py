@@ -13,6 +13,7 @@ from support.cases import WANGJING_POINT
 from zhili.grid.cells.generate import generate
 
 CHAOYANG = "110105"
+CELL_KEYS = {"cell", "district_code", "community_code", "assigned_by", "lat", "lng", "worker_id"}
 
 
 def wangjing_cell(app: Any, session: Session) -> tuple[str, str]:
@@ -22,7 +23,8 @@ def wangjing_cell(app: Any, session: Session) -> tuple[str, str]:
     community = wangjing_communities(session, 1)[0]
     moved = dispatcher.patch(f"/api/grid/cells/{cell}", json={"community_code": community})
     assert moved.status_code == 200, moved.text
-    assert moved.json()["assigned_by"] == "manual"
+    assert moved.json()["assigned_by"] == "manual" and set(moved.json()) == CELL_KEYS
     assigned = dispatcher.put(f"/api/grid/cells/{cell}/worker", json={"username": "grid_wangjing"})
     assert assigned.status_code == 200, assigned.text
+    assert set(assigned.json()) == {"cell", "worker_id"} and assigned.json()["cell"] == cell
     return cell, community

@@ -15,6 +15,18 @@ from zhili.cases.models import Attachment, Case
 from zhili.grid.patrols.models import FieldEvent, VerificationTask
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PLAN_KEYS = {"id", "title", "cells", "weekdays"}
+TASK_KEYS = {
+    "id",
+    "case_code",
+    "cell",
+    "assignee_id",
+    "instructions",
+    "status",
+    "result",
+    "result_label",
+    "result_note",
+}
 
 
 def _event(c: Any, **fields: Any) -> Any:
@@ -37,14 +49,17 @@ def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Ses
         json={"title": "望京西园日常巡查", "cells": [cell], "weekdays": [1, 3, 5], "starts_on": "2025-01-01"},
     )
     assert plan.status_code == 201, plan.text
+    assert set(plan.json()) == PLAN_KEYS and plan.json()["weekdays"] == "1,3,5"
     patrol = worker.post("/api/grid/patrols", json={"plan_id": plan.json()["id"]})
     assert patrol.status_code == 201
+    assert set(patrol.json()) == {"id", "started_at"}
     assert worker.post("/api/grid/patrols", json={}).status_code == 409  # one patrol at a time
 
     reported = _event(worker, patrol_id=str(patrol.json()["id"]))
     assert reported.status_code == 201, reported.text
     code = reported.json()["case_code"]
     assert reported.json()["cell"] == cell and reported.json()["photos"] == 1
+    assert set(reported.json()) == {"event_id", "case_code", "cell", "photos", "community_code"}
     case = session.execute(select(Case).where(Case.code == code)).scalar_one()
     assert case.channel.value == "grid" and case.state.value == "received"
     assert (
@@ -53,12 +68,15 @@ def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Ses
         ).scalar_one()
         == 1
     )
-    assert (
-        worker.post(f"/api/grid/patrols/{patrol.json()['id']}/end", json={"cells": [cell]}).status_code == 200
-    )
-    assert [p["title"] for p in worker.get("/api/grid/patrol-plans").json()] == ["望京西园日常巡查"]
+    ended = worker.post(f"/api/grid/patrols/{patrol.json()['id']}/end", json={"cells": [cell]})
+    assert ended.status_code == 200
+    assert set(ended.json()) == {"id", "cells", "ended_at"} and ended.json()["cells"] == [cell]
+    plans = worker.get("/api/grid/patrol-plans").json()
+    assert [p["title"] for p in plans] == ["望京西园日常巡查"]
+    assert set(plans[0]) == PLAN_KEYS | {"starts_on", "ends_on"} and plans[0]["starts_on"] == "2025-01-01"
     patrols = worker.get("/api/grid/patrols").json()
     assert patrols[0]["cells"] == [cell] and patrols[0]["ended_at"] is not None
+    assert set(patrols[0]) == {"id", "plan_id", "started_at", "ended_at", "cells", "note"}
 
     desk = staff(app)
     seen = desk.operator.get(f"/api/cases/{code}")
@@ -69,15 +87,17 @@ def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Ses
     figures = worker.get("/api/grid/figures", params={"division": "110105026"}).json()
     row = next(r for r in figures if r["cell"] == cell)
     assert row["found"] == 1 and row["received"] >= 1
+    assert set(row) == {"cell", "community_code", "found", "received"}
 
     dispatcher = client(app, "dispatcher")
     task = dispatcher.post(
         "/api/grid/verifications", json={"case_code": code, "instructions": "请核实井盖位置"}
     )
     assert task.status_code == 201, task.text
+    assert set(task.json()) == TASK_KEYS and task.json()["status"] == "pending"
     assert dispatcher.post("/api/grid/verifications", json={"case_code": code}).status_code == 409
     mine = worker.get("/api/grid/verifications", params={"status": "pending"}).json()
-    assert [t["case_code"] for t in mine] == [code]
+    assert [t["case_code"] for t in mine] == [code] and set(mine[0]) == TASK_KEYS
     task_id = task.json()["id"]
     assert "提交核查结果" in worker.get("/grid").text
     stranger = client(app, "grid2").post(
@@ -89,6 +109,7 @@ def test_patrol_event_becomes_a_grid_case_and_is_verified(app: Any, session: Ses
     )
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "done" and done.json()["result_label"] == "情况属实"
+    assert set(done.json()) == TASK_KEYS and done.json()["result"] == "confirmed"
     assert (
         worker.post(
             f"/api/grid/verifications/{task_id}/result", json={"result": "resolved", "note": "y"}

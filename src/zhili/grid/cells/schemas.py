@@ -1,10 +1,12 @@
-"""Pydantic shapes for cell edits, and the field types every grid form shares."""
+"""Pydantic shapes for cells and their edits, and the field types every grid form shares."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from zhili.grid.cells.models import AssignedBy
 
 
 def _stripped(value: object) -> object:
@@ -26,3 +28,25 @@ class CellCommunityIn(Strict):
 
 class CellWorkerIn(Strict):
     username: Text = Field(min_length=1, max_length=64)
+
+
+class GridCellOut(BaseModel):
+    cell: str = Field(description="网格编号（H3）")
+    district_code: str
+    community_code: str | None = Field(description="所属社区编码；尚未划入社区时为空")
+    assigned_by: AssignedBy = Field(
+        description="generated（按规则生成）或 manual（手工划入，重新生成时保留）"
+    )
+    lat: float = Field(description="网格中心纬度")
+    lng: float = Field(description="网格中心经度")
+    worker_id: int | None = Field(description="负责该网格的网格员用户 ID；未指派时为空")
+
+
+class GridCellPage(BaseModel):
+    total: int = Field(description="符合条件的网格总数，不受分页影响")
+    items: list[GridCellOut]
+
+
+class CellWorkerOut(BaseModel):
+    cell: str
+    worker_id: int = Field(description="负责该网格的网格员用户 ID")

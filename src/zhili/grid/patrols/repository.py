@@ -16,6 +16,7 @@ from zhili.grid.cells.generate import grid_cell_of
 from zhili.grid.cells.models import GridCell
 from zhili.grid.cells.repository import readable_cells
 from zhili.grid.patrols.models import FieldEvent, PatrolPlan, PatrolRecord, TaskStatus, VerificationTask
+from zhili.grid.patrols.schemas import CellFiguresOut
 from zhili.taxonomy.enums import Channel
 
 
@@ -62,7 +63,7 @@ def tasks_for(
     return [(task, code) for task, code in session.execute(statement).all()]
 
 
-def figures(session: Session, actor: Actor, division: str, resolution: int) -> list[dict[str, object]]:
+def figures(session: Session, actor: Actor, division: str, resolution: int) -> list[CellFiguresOut]:
     """Per grid cell: events found on patrol versus complaints received through other channels."""
     cells = {
         cell: community
@@ -98,16 +99,11 @@ def figures(session: Session, actor: Actor, division: str, resolution: int) -> l
         parent = grid_cell_of(h3_cell, resolution)
         if parent in cells:
             received[parent] += int(n)
-    rows: list[dict[str, object]] = [
-        {
-            "cell": cell,
-            "community_code": cells[cell],
-            "found": int(found[cell]),
-            "received": int(received[cell]),
-        }
+    rows = [
+        CellFiguresOut(
+            cell=cell, community_code=cells[cell], found=int(found[cell]), received=int(received[cell])
+        )
         for cell in cells
         if found[cell] or received[cell]
     ]
-    return sorted(
-        rows, key=lambda row: (-(found[str(row["cell"])] + received[str(row["cell"])]), str(row["cell"]))
-    )
+    return sorted(rows, key=lambda row: (-(row.found + row.received), row.cell))

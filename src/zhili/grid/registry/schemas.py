@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from zhili.grid.cells.schemas import OptText, Strict, Text
 from zhili.grid.registry.models import FacilityKind, FacilityState, PlaceKind
@@ -70,3 +70,54 @@ class PersonIn(Strict):
     name: Text = Field(min_length=1, max_length=50)
     phone: OptText = Field(default=None, max_length=20)
     consent: Text = Field(min_length=4, max_length=500, description="本人同意登记的记录（时间、方式）")
+
+
+class PlaceCreatedOut(BaseModel):
+    id: int
+    kind: PlaceKind = Field(description="building（建筑/楼栋）或 public_space（公共空间）")
+    name: str
+    community_code: str
+
+
+class PlaceOut(BaseModel):
+    id: int
+    kind: PlaceKind = Field(description="building（建筑/楼栋）或 public_space（公共空间）")
+    name: str
+    address: str | None
+    cell: str | None = Field(description="所在网格")
+
+
+class FacilityOut(BaseModel):
+    id: int
+    kind: FacilityKind
+    kind_label: str = Field(description="设施类型的中文名称，如 电梯")
+    label: str = Field(description="编号或名称，如 3号楼1单元电梯")
+    state: FacilityState
+    state_label: str = Field(description="状态的中文名称，如 故障")
+    community_code: str
+    cell: str | None = Field(description="所在网格")
+    place_id: int | None = Field(description="所属建筑/场所")
+
+
+class GridOrganisationOut(BaseModel):
+    id: int
+    name: str
+    kind: str = Field(description="企业、单位、社会组织、商户……")
+    community_code: str
+
+
+class PopulationCountOut(BaseModel):
+    community_code: str
+    group: str = Field(description="人群分组，如 elderly_80（80 岁以上老人）")
+    count: int = Field(description="人数（或户数）")
+    as_of: date = Field(description="统计日期")
+
+
+class PersonRecordCreatedOut(BaseModel):
+    id: int
+    group: str = Field(description="人群分组，如 disabled")
+
+
+class PersonRecordOut(PersonRecordCreatedOut):
+    name: str | None = Field(description="姓名，已脱敏")
+    consent: str = Field(description="本人同意登记的记录（时间、方式）")

@@ -3,7 +3,6 @@ encrypted, and every write and read is audited without the personal data itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -28,7 +27,14 @@ from zhili.grid.registry.models import (
     Place,
     PopulationCount,
 )
-from zhili.grid.registry.schemas import FacilityIn, OrganisationIn, PersonIn, PlaceIn, PopulationIn
+from zhili.grid.registry.schemas import (
+    FacilityIn,
+    OrganisationIn,
+    PersonIn,
+    PersonRecordOut,
+    PlaceIn,
+    PopulationIn,
+)
 from zhili.kernel.clock import utcnow
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.kernel.masking import mask_name
@@ -141,7 +147,7 @@ def add_person(session: Session, actor: Actor, cipher: PersonalDataCipher, body:
 
 def read_people(
     session: Session, actor: Actor, cipher: PersonalDataCipher, community_code: str
-) -> Sequence[dict[str, object]]:
+) -> list[PersonRecordOut]:
     """Person-level records of one community, names masked; the read itself is audited."""
     check_writable(actor, community_code)
     rows = registry.people_of(session, actor, community_code)
@@ -154,6 +160,6 @@ def read_people(
         detail={"rows": len(rows)},
     )
     return [
-        {"id": r.id, "group": r.group, "name": mask_name(cipher.decrypt(r.name_enc)), "consent": r.consent}
+        PersonRecordOut(id=r.id, group=r.group, name=mask_name(cipher.decrypt(r.name_enc)), consent=r.consent)
         for r in rows
     ]
