@@ -27,6 +27,12 @@ def _enum(kind: type) -> Enum:
 class Case(IdMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
+        # The assessment reads a month's cases per lead unit from this index alone (covering).
+        Index(
+            "ix_cases_assessment",
+            "lead_unit_id", "state", "closure_kind", "closed_at", "contacted_at", "contact_due",
+            "visit_solved", "satisfaction", "reopen_count", "received_at",
+        ),  # fmt: skip
         Index("ix_cases_state_lead", "state", "lead_unit_id"),
         Index("ix_cases_received_at", "received_at"),
         # The sweep looks for running deadlines per stage.
@@ -150,6 +156,11 @@ class CaseAssignment(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("case_id", "unit_id", "role"),
         Index("ix_case_assignments_status_checkin_due", "status", "checkin_due"),
+        # The assessment's co-unit 报到 counts, without touching the cases (covering).
+        Index(
+            "ix_case_assignments_role_checkin",
+            "role", "checkin_due", "unit_id", "checked_in_at", "status", "case_id",
+        ),  # fmt: skip
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
