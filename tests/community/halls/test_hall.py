@@ -8,10 +8,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from community.answers import shaped
 from community.governance_accounts import client, wangjing_communities
 from support.cases import intake, staff
 from zhili.audit.models import AuditEntry
 from zhili.community.halls.models import DeliberationHall, Proposal, Topic, Vote
+from zhili.community.halls.schemas import (
+    HallCommentAddedOut,
+    HallDecisionMadeOut,
+    HallFollowUpDoneOut,
+    HallMeetingRecordedOut,
+    HallOut,
+    HallProposalOut,
+    HallTopicDetailOut,
+    HallTopicOut,
+    HallVoteCastOut,
+)
 
 
 def _resident(c: Any, community: str, n: int, zone: str | None = "3号楼") -> int:
@@ -40,6 +52,9 @@ def _hall(c: Any, community: str) -> int:
         },
     )
     assert response.status_code == 201, response.text
+    hall = shaped(response, HallOut, 201)
+    assert (hall["community_code"], hall["model_name"], hall["is_model"]) == (community, "五方共治", False)
+    assert hall["established_on"] == "2024-03-01" and hall["street_code"] == community[:9]
     return int(response.json()["id"])
 
 
@@ -62,11 +77,19 @@ def test_cluster_to_topic_vote_decision_fed_back(app: Any, session: Session) -> 
     assert topic.status_code == 201, topic.text
     topic_id = topic.json()["id"]
     assert topic.json()["source"] == "cases" and sorted(topic.json()["cases"]) == sorted(codes)
+    opened = shaped(topic, HallTopicDetailOut, 201)
+    assert (opened["hall_id"], opened["status"], opened["created_by"]) == (hall, "open", "cw_wangjing")
+    assert opened["comments"] == opened["meetings"] == opened["proposals"] == opened["decisions"] == []
+    listed = shaped(worker.get("/api/community/topics", params={"hall_id": hall}), list[HallTopicOut])
+    assert [t["id"] for t in listed] == [topic_id] and listed[0]["created_at"] == opened["created_at"]
+    assert [h["id"] for h in shaped(worker.get("/api/community/halls"), list[HallOut])] == [hall]
 
     assert (
         worker.post(f"/api/community/topics/{topic_id}/comments", json={"body": "建议限定时段"}).status_code
         == 201
     )
+    said = worker.post(f"/api/community/topics/{topic_id}/comments", json={"body": "赞成"})
+    assert shaped(said, HallCommentAddedOut, 201)["body"] == "赞成"
     meeting = worker.post(
         f"/api/community/topics/{topic_id}/meetings",
         json={
@@ -77,6 +100,8 @@ def test_cluster_to_topic_vote_decision_fed_back(app: Any, session: Session) -> 
         },
     )
     assert meeting.status_code == 201, meeting.text
+    # The time comes back as it was given (ISO 8601 with its offset).
+    assert shaped(meeting, HallMeetingRecordedOut, 201)["held_at"] == "2025-05-01T10:00:00+08:00"
 
     proposal = worker.post(
         f"/api/community/topics/{topic_id}/proposals",
@@ -86,8 +111,9 @@ def test_cluster_to_topic_vote_decision_fed_back(app: Any, session: Session) -> 
             "support_threshold": 2,
             "zone": "3号楼",
         },
-    ).json()
-    pid = proposal["id"]
+    )
+    assert shaped(proposal, HallProposalOut, 201)["votes"] == {"yes": 0, "no": 0, "abstain": 0}
+    pid = proposal.json()["id"]
     a, b, c = (_resident(worker, community, n) for n in (1, 2, 3))
     outsider = _resident(worker, community, 4, zone="5号楼")
 
@@ -109,12 +135,15 @@ def test_cluster_to_topic_vote_decision_fed_back(app: Any, session: Session) -> 
     assert zone.status_code == 403 and "3号楼" in zone.json()["error"]["message"]
     reached = worker.post(f"/api/community/proposals/{pid}/supports", json={"resident_id": b}).json()
     assert reached["status"] == "voting" and reached["supports"] == 2
+    assert reached["status_label"] == "投票中"
 
     for resident, choice in ((a, "yes"), (b, "yes"), (c, "no")):
         response = worker.post(
             f"/api/community/proposals/{pid}/votes", json={"resident_id": resident, "choice": choice}
         )
         assert response.status_code == 201, response.text
+        assert shaped(response, HallVoteCastOut, 201)["proposal"]["id"] == pid
+    assert response.json()["proposal"]["votes"] == {"yes": 2, "no": 1, "abstain": 0}
     double = worker.post(f"/api/community/proposals/{pid}/votes", json={"resident_id": a, "choice": "no"})
     assert double.status_code == 409
     assert double.json()["error"]["message"] == "该居民已对本提案投票，不能重复投票"
@@ -135,10 +164,13 @@ def test_cluster_to_topic_vote_decision_fed_back(app: Any, session: Session) -> 
         },
     )
     assert decided.status_code == 201, decided.text
-    body = decided.json()
+    body = shaped(decided, HallDecisionMadeOut, 201)
     assert body["adopted"] is True
     decision = body["topic"]["decisions"][0]
     assert (decision["yes"], decision["no"], decision["abstain"]) == (2, 1, 0)
+    assert decision["follow_ups"][0]["due_on"] == "2025-06-01" and decision["follow_ups"][0]["done"] is False
+    assert body["topic"]["proposals"][0]["status"] == "adopted" and len(body["topic"]["comments"]) == 2
+    assert body["topic"]["meetings"][0]["attendees"] == 25
     assert session.get(Proposal, pid).status.value == "adopted"  # type: ignore[union-attr]
     # Voting is closed once decided.
     assert (
@@ -156,7 +188,11 @@ def test_cluster_to_topic_vote_decision_fed_back(app: Any, session: Session) -> 
         assert desk.operator.get(f"/cases/{code}").status_code == 200  # the case page shows these events
 
     follow_up = decision["follow_ups"][0]
-    assert worker.post(f"/api/community/followups/{follow_up['id']}/done", json={}).status_code == 200
+    done = worker.post(f"/api/community/followups/{follow_up['id']}/done", json={})
+    assert done.status_code == 200
+    assert shaped(done, HallFollowUpDoneOut) == {"id": follow_up["id"], "done": True}
+    again = shaped(worker.get(f"/api/community/topics/{topic_id}"), HallTopicDetailOut)
+    assert again["decisions"][0]["follow_ups"][0]["done"] is True
     assert worker.post(f"/api/community/followups/{follow_up['id']}/done", json={}).status_code == 409
     actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("community.%"))))
     assert {"community.topic.create", "community.vote", "community.decision"} <= actions

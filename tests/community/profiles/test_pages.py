@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from community.answers import shaped
 from community.governance_accounts import client, wangjing_communities
+from zhili.community.profiles.schemas import ProfileOut
 
 
 def test_profiles_page(app: Any, session: Session) -> None:
@@ -44,3 +46,6 @@ def test_profiles_page(app: Any, session: Session) -> None:
     )
     assert again.status_code == 409
     assert worker.get(f"/api/community/profiles/{community}").json()["population"] == 5000
+    profile = shaped(worker.get(f"/api/community/profiles/{community}"), ProfileOut)
+    assert (profile["service_space_compliant"], profile["urban"]) == (False, True)
+    assert profile["facilities"] == ["社区服务站", "养老驿站"]

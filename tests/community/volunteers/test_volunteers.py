@@ -8,9 +8,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from community.answers import shaped
 from community.governance_accounts import client, wangjing_communities
 from zhili.audit.models import AuditEntry
 from zhili.community.volunteers.models import ServiceRecord, Volunteer, stars_for
+from zhili.community.volunteers.schemas import (
+    MinutesServedOut,
+    SignedInOut,
+    VolunteerActivityOut,
+    VolunteerDetailOut,
+    VolunteerOut,
+    VolunteerPageOut,
+    VolunteerStatsOut,
+)
 
 
 def _activity(c: Any, community: str) -> int:
@@ -25,6 +35,9 @@ def _activity(c: Any, community: str) -> int:
         },
     )
     assert response.status_code == 201, response.text
+    activity = shaped(response, VolunteerActivityOut, 201)
+    # Times come back as they were given (ISO 8601 with the offset).
+    assert (activity["starts_at"], activity["place"]) == ("2025-01-01T08:00:00+08:00", "望京西园")
     return int(response.json()["id"])
 
 
@@ -54,7 +67,13 @@ def test_hours_cross_a_star_threshold(app: Any, session: Session) -> None:
     assert registered.status_code == 201, registered.text
     vid = registered.json()["id"]
     assert registered.json()["name"] == "李**" and registered.json()["phone"] == "139****1111"
+    fresh = shaped(registered, VolunteerOut, 201)
+    assert (fresh["hours"], fresh["stars"], fresh["next_star_hours"]) == (0, 0, 100)
     activity = _activity(worker, community)
+    listed = shaped(
+        worker.get("/api/community/activities", params={"division": community}), list[VolunteerActivityOut]
+    )
+    assert [a["id"] for a in listed] == [activity]
 
     # 95 hours already served (补录 with evidence), then a 6-hour activity crosses 100 hours: 1 star.
     for _ in range(5):
@@ -64,14 +83,14 @@ def test_hours_cross_a_star_threshold(app: Any, session: Session) -> None:
         )
         assert backfill.status_code == 201, backfill.text
     assert backfill.json()["volunteer"]["stars"] == 0
+    assert shaped(backfill, MinutesServedOut, 201)["minutes"] == 19 * 60
     start = datetime(2025, 1, 1, 1, 0, tzinfo=UTC)
-    assert (
-        worker.post(
-            f"/api/community/volunteers/{vid}/sign-in",
-            json={"activity_id": activity, "at": start.isoformat()},
-        ).status_code
-        == 201
+    signed_in = worker.post(
+        f"/api/community/volunteers/{vid}/sign-in",
+        json={"activity_id": activity, "at": start.isoformat()},
     )
+    assert signed_in.status_code == 201
+    assert shaped(signed_in, SignedInOut, 201)["signed_in_at"] == "2025-01-01T01:00:00+00:00"
     twice = worker.post(f"/api/community/volunteers/{vid}/sign-in", json={"activity_id": activity})
     assert twice.status_code == 409
     out = worker.post(
@@ -82,11 +101,27 @@ def test_hours_cross_a_star_threshold(app: Any, session: Session) -> None:
     assert out.json()["minutes"] == 360
     volunteer = out.json()["volunteer"]
     assert volunteer["hours"] == 101 and volunteer["stars"] == 1 and volunteer["next_star_hours"] == 300
+    assert shaped(out, MinutesServedOut)["volunteer"]["id"] == vid
+    detail = shaped(worker.get(f"/api/community/volunteers/{vid}"), VolunteerDetailOut)
+    assert detail["hours"] == 101 and len(detail["records"]) == 6
+    signed = detail["records"][-1]
+    assert (signed["activity_id"], signed["minutes"], signed["note"]) == (activity, 360, None)
+    assert signed["signed_out_at"] == "2025-01-01T07:00:00+00:00"
+    assert (
+        detail["records"][0]["activity_id"] is None and detail["records"][0]["note"] == "志愿北京平台历史时长"
+    )
+    page = shaped(worker.get("/api/community/volunteers", params={"division": community}), VolunteerPageOut)
+    assert page["total"] == 1 and page["items"][0]["name"] == "李**"
     star_audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "volunteer.stars")).all()
     assert len(star_audit) == 1 and "李" not in (star_audit[0].detail or "")
 
     stats = worker.get("/api/community/volunteers/stats", params={"division": community}).json()
     assert stats["volunteers"] == 1 and stats["stars"]["1"] == 1
+    stats = shaped(
+        worker.get("/api/community/volunteers/stats", params={"division": community}), VolunteerStatsOut
+    )
+    assert stats["stars"] == {"0": 0, "1": 1, "2": 0, "3": 0, "4": 0, "5": 0} and stats["hours"] == 101.0
+    assert stats["division"] == community and stats["target"] == 0.21
 
 
 def test_share_against_population(app: Any, session: Session) -> None:
@@ -105,6 +140,7 @@ def test_share_against_population(app: Any, session: Session) -> None:
         )
         assert r.status_code == 201, r.text
     stats = worker.get("/api/community/volunteers/stats", params={"division": "110105026"}).json()
+    shaped(worker.get("/api/community/volunteers/stats", params={"division": "110105026"}), VolunteerStatsOut)
     # 21 volunteers / 100 residents = 21%: exactly the plan's target.
     assert stats["population"] == 100 and stats["volunteers"] == 21
     assert stats["share"] == 0.21 and stats["meets_target"] is True

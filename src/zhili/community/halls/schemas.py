@@ -1,15 +1,16 @@
-"""Pydantic shapes the 议事厅 takes: halls, topics, comments, meetings, proposals, supports, votes,
-decisions and their follow-ups."""
+"""Pydantic shapes the 议事厅 takes and answers: halls, topics, comments, meetings, proposals,
+supports, votes, decisions and their follow-ups. The answers' names start with ``Hall`` so that they
+stay distinct from other domains' topics and decisions in /openapi.json."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from zhili.community.halls.models import VoteChoice
-from zhili.community.schemas import CODE12, OptText, Strict, Text
+from zhili.community.halls.models import ProposalStatus, TopicSource, TopicStatus, VoteChoice
+from zhili.community.schemas import CODE12, Moment, OptText, Strict, Text
 
 
 class HallIn(Strict):
@@ -69,3 +70,114 @@ class DecisionIn(Strict):
 
 class FollowUpDoneIn(Strict):
     note: OptText = Field(default=None, max_length=2000)
+
+
+class HallOut(BaseModel):
+    id: int
+    community_code: str
+    street_code: str
+    name: str
+    model_name: str | None = Field(description="协商模式，如 五方共治")
+    is_model: bool = Field(description="社区民主协商自治典型")
+    established_on: date
+
+
+class HallTopicOut(BaseModel):
+    id: int
+    hall_id: int
+    community_code: str
+    title: str
+    description: str
+    source: TopicSource = Field(description="manual：居民/社区提出；cases：由反复诉求升级")
+    status: TopicStatus
+    created_by: str
+    created_at: Moment
+
+
+class HallCommentOut(BaseModel):
+    author: str
+    body: str
+    created_at: Moment
+
+
+class HallCommentAddedOut(BaseModel):
+    id: int
+    author: str
+    body: str
+
+
+class HallMeetingOut(BaseModel):
+    id: int
+    held_at: Moment
+    place: str
+    attendees: int = Field(description="参会人数")
+    minutes: str = Field(description="会议纪要")
+
+
+class HallMeetingRecordedOut(BaseModel):
+    id: int
+    held_at: Moment
+    minutes: str = Field(description="会议纪要")
+
+
+class HallVotesOut(BaseModel):
+    yes: int = Field(description="赞成票")
+    no: int = Field(description="反对票")
+    abstain: int = Field(description="弃权票")
+
+
+class HallProposalOut(BaseModel):
+    id: int
+    topic_id: int
+    title: str
+    body: str
+    zone: str | None = Field(description="仅限该楼栋/片区居民附议和表决；null 为全社区")
+    support_threshold: int = Field(description="附议达到此数即进入表决")
+    supports: int = Field(description="已附议居民数")
+    status: ProposalStatus
+    status_label: str = Field(description="状态名称，如 征集附议、投票中")
+    votes: HallVotesOut
+
+
+class HallFollowUpOut(BaseModel):
+    id: int
+    title: str
+    assignee: str = Field(description="跟进责任方")
+    due_on: date | None = Field(description="完成期限")
+    done: bool
+
+
+class HallDecisionOut(BaseModel):
+    id: int
+    proposal_id: int
+    adopted: bool = Field(description="赞成票超过投票总数一半即通过")
+    yes: int
+    no: int
+    abstain: int
+    summary: str = Field(description="决议内容")
+    decided_at: Moment
+    follow_ups: list[HallFollowUpOut]
+
+
+class HallTopicDetailOut(HallTopicOut):
+    cases: list[str] = Field(description="议题来源诉求的编号；决议写入这些诉求的办理记录")
+    comments: list[HallCommentOut]
+    meetings: list[HallMeetingOut]
+    proposals: list[HallProposalOut]
+    decisions: list[HallDecisionOut]
+
+
+class HallVoteCastOut(BaseModel):
+    vote_id: int
+    proposal: HallProposalOut
+
+
+class HallDecisionMadeOut(BaseModel):
+    decision_id: int
+    adopted: bool
+    topic: HallTopicDetailOut
+
+
+class HallFollowUpDoneOut(BaseModel):
+    id: int
+    done: bool

@@ -4,8 +4,6 @@ service as the API."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -37,7 +35,7 @@ router = APIRouter(include_in_schema=False)
 def halls_page(request: Request, session: DbSession, actor: CommunityReader) -> HTMLResponse:
     hall_rows = [hall_view(h) for h in halls.list_halls(session, actor)]
     topics = [topic_view(t) for t in halls.list_topics(session, actor)]
-    names = division_names(session, {h["community_code"] for h in hall_rows})
+    names = division_names(session, {h.community_code for h in hall_rows})
     return render(request, "community/halls.html", {"halls": hall_rows, "topics": topics, "names": names})
 
 
@@ -52,7 +50,7 @@ async def create_topic(request: Request, session: DbSession, actor: CommunityKee
 @router.get("/community/topics/{topic_id}", response_class=HTMLResponse)
 def topic_page(request: Request, topic_id: int, session: DbSession, actor: CommunityReader) -> HTMLResponse:
     topic = halls.get_topic(session, actor, topic_id)
-    detail: dict[str, Any] = topic_detail(session, topic)
+    detail = topic_detail(session, topic)
     residents = profiles.list_residents(session, actor, topic.community_code)
     context = {
         "topic": detail,

@@ -24,9 +24,9 @@ def profiles_page(request: Request, session: DbSession, actor: CommunityReader) 
     orgs = [org_view(o) for o in organisations.list_orgs(session, actor)]
     by_type: dict[str, int] = {}
     for org in orgs:
-        by_type[org["org_type_label"]] = by_type.get(org["org_type_label"], 0) + 1
+        by_type[org.org_type_label] = by_type.get(org.org_type_label, 0) + 1
     hubs = [hub_view(h) for h in organisations.list_hubs(session, actor)]
-    names = division_names(session, {h["street_code"] for h in hubs})
+    names = division_names(session, {h.street_code for h in hubs})
     context = {
         "profiles": profiles,
         "orgs_by_type": by_type,

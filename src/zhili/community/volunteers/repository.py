@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from zhili.auth.scope import Actor, readable
 from zhili.community.profiles.models import CommunityProfile
 from zhili.community.volunteers.models import ServiceRecord, Volunteer, VolunteerActivity
+from zhili.community.volunteers.schemas import VolunteerStatsOut
 from zhili.errors import NotFound
 
 PLAN_TARGET_SHARE = 0.21
@@ -77,22 +77,7 @@ def records(session: Session, volunteer_id: int) -> Sequence[ServiceRecord]:
     ).all()
 
 
-@dataclass(frozen=True)
-class VolunteerStats:
-    division: str
-    volunteers: int
-    population: int
-    share: float | None
-    target: float
-    stars: dict[int, int]
-    hours: float
-
-    @property
-    def meets_target(self) -> bool:
-        return self.share is not None and self.share >= self.target
-
-
-def stats(session: Session, actor: Actor, division: str = "") -> VolunteerStats:
+def stats(session: Session, actor: Actor, division: str = "") -> VolunteerStatsOut:
     """Registered volunteers against the resident population of the communities with a profile."""
     scope = readable(actor)
     where_v = [scope.clause(Volunteer.community_code)]
@@ -112,7 +97,7 @@ def stats(session: Session, actor: Actor, division: str = "") -> VolunteerStats:
         ).scalar_one()
     )
     count = sum(int(n) for n in by_star.values())
-    return VolunteerStats(
+    return VolunteerStatsOut(
         division=division,
         volunteers=count,
         population=population,
