@@ -16,10 +16,13 @@ class Topic(IdMixin, Base):
     __tablename__ = "analytics_topics"
     __table_args__ = (
         UniqueConstraint(
-            "month", "category_code", "area_code", "keyword",
+            "month",
+            "category_code",
+            "area_code",
+            "keyword",
             name="uq_analytics_topics_month_category_code_area_code_keyword",
         ),
-    )  # fmt: skip
+    )
 
     month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM it is the topic of
     title: Mapped[str] = mapped_column(String(200))
@@ -35,7 +38,9 @@ class Topic(IdMixin, Base):
 
 class TopicCase(IdMixin, Base):
     __tablename__ = "analytics_topic_cases"
-    __table_args__ = (UniqueConstraint("topic_id", "case_id", name="uq_analytics_topic_cases_topic_id_case_id"),)
+    __table_args__ = (
+        UniqueConstraint("topic_id", "case_id", name="uq_analytics_topic_cases_topic_id_case_id"),
+    )
 
     topic_id: Mapped[int] = mapped_column(ForeignKey("analytics_topics.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -47,10 +52,12 @@ class EarlyWarning(IdMixin, Base):
     __tablename__ = "analytics_warnings"
     __table_args__ = (
         UniqueConstraint(
-            "street_code", "category_code", "window_end",
+            "street_code",
+            "category_code",
+            "window_end",
             name="uq_analytics_warnings_street_code_category_code_window_end",
         ),
-    )  # fmt: skip
+    )
 
     street_code: Mapped[str] = mapped_column(String(12), index=True)
     category_code: Mapped[str] = mapped_column(String(16))

@@ -19,6 +19,21 @@ from zhili.taxonomy import models as _taxonomy  # noqa: F401
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
 from zhili.units import models as _units  # noqa: F401
 
+# Covering indexes of the assessment: a month's cases per lead unit, and co-units' 报到.
+ASSESSMENT_COLUMNS = (
+    "lead_unit_id",
+    "state",
+    "closure_kind",
+    "closed_at",
+    "contacted_at",
+    "contact_due",
+    "visit_solved",
+    "satisfaction",
+    "reopen_count",
+    "received_at",
+)
+CHECKIN_COLUMNS = ("role", "checkin_due", "unit_id", "checked_in_at", "status", "case_id")
+
 
 def _enum(kind: type) -> Enum:
     return Enum(kind, native_enum=False, length=24)
@@ -28,11 +43,7 @@ class Case(IdMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
         # The assessment reads a month's cases per lead unit from this index alone (covering).
-        Index(
-            "ix_cases_assessment",
-            "lead_unit_id", "state", "closure_kind", "closed_at", "contacted_at", "contact_due",
-            "visit_solved", "satisfaction", "reopen_count", "received_at",
-        ),  # fmt: skip
+        Index("ix_cases_assessment", *ASSESSMENT_COLUMNS),
         Index("ix_cases_state_lead", "state", "lead_unit_id"),
         Index("ix_cases_received_at", "received_at"),
         # The sweep looks for running deadlines per stage.
@@ -157,10 +168,7 @@ class CaseAssignment(IdMixin, Base):
         UniqueConstraint("case_id", "unit_id", "role"),
         Index("ix_case_assignments_status_checkin_due", "status", "checkin_due"),
         # The assessment's co-unit 报到 counts, without touching the cases (covering).
-        Index(
-            "ix_case_assignments_role_checkin",
-            "role", "checkin_due", "unit_id", "checked_in_at", "status", "case_id",
-        ),  # fmt: skip
+        Index("ix_case_assignments_role_checkin", *CHECKIN_COLUMNS),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
