@@ -25,6 +25,7 @@ ACCOUNTS = {
     "other_worker": ("cw_jxq", Role.community_worker, "S110105011"),
     "grid": ("grid_wangjing", Role.grid_worker, "S110105026"),
     "grid2": ("grid_wangjing2", Role.grid_worker, "S110105026"),
+    "grid_jxq": ("grid_jxq", Role.grid_worker, "S110105011"),
     "leader": ("leader_plan", Role.supervisor, "C11"),
     "admin": ("admin_gov", Role.admin, None),
     "dispatcher": ("disp_gov", Role.dispatcher, "C11"),

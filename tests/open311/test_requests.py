@@ -158,26 +158,35 @@ def operator(app: Any) -> TestClient:
 
 
 def test_reads_are_scoped(operator: TestClient, client: TestClient, session: Session, api_key: str) -> None:
-    """Anonymous readers see Open311-filed requests; a key reads as its owner's jurisdiction."""
+    """Anonymous readers and apps see Open311-filed, non-confidential requests; a staff key also sees
+    the non-confidential cases of its owner's jurisdiction; a confidential case never shows."""
     by_phone = intake(operator)  # a phone case in 望京
     by_app = _file(client, api_key)
     confidential = _file(client, api_key, **{"attribute[confidential]": "true"})
-    anonymous = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()}
+
+    def seen(**auth: Any) -> set[str]:
+        answer = client.get(f"{BASE}/requests.json", **auth).json()
+        return {r["service_request_id"] for r in answer}
+
+    anonymous = seen()
     assert by_app in anonymous
     assert by_phone not in anonymous and confidential not in anonymous
     assert client.get(f"{BASE}/requests/{by_phone}.json").status_code == 404
-    city = {
-        r["service_request_id"]
-        for r in client.get(f"{BASE}/requests.json", params={"api_key": api_key}).json()
-    }
-    assert {by_phone, by_app, confidential} <= city
-    other_street = issue_key(session, "o311_jxq", Role.api_client, "S110105011")
-    scoped = client.get(f"{BASE}/requests.json", headers={"X-API-Key": other_street}).json()
-    assert by_phone not in {r["service_request_id"] for r in scoped}
-    mine = client.get(f"{BASE}/requests/{by_phone}.json", params={"api_key": api_key})
+    # An app's key (api_client, even a city-wide one) reads what the public reads.
+    assert seen(params={"api_key": api_key}) == anonymous
+    assert client.get(f"{BASE}/requests/{by_phone}.json", params={"api_key": api_key}).status_code == 404
+    # A staff key reads its jurisdiction too, never a confidential case.
+    city_staff = issue_key(session, "o311_staff", Role.dispatcher, "C11")
+    city = seen(headers={"X-API-Key": city_staff})
+    assert {by_phone, by_app} <= city and confidential not in city
+    other_street = issue_key(session, "o311_jxq", Role.unit_staff, "S110105011")
+    assert by_phone not in seen(headers={"X-API-Key": other_street})
+    mine = client.get(f"{BASE}/requests/{by_phone}.json", params={"api_key": city_staff})
     assert mine.status_code == 200
     for value in ("张三", "13812341234", "110105199001011234"):
         assert value not in mine.text
+    tokens = client.get(f"{BASE}/requests/{confidential}.json", params={"api_key": city_staff})
+    assert tokens.status_code == 404
 
 
 def test_phone_and_id_numbers_in_descriptions_are_masked(client: TestClient, api_key: str) -> None:

@@ -17,10 +17,9 @@ from zhili.auth.scope import Actor
 if TYPE_CHECKING:
     from zhili.cases.lifecycle.transitions import ActionRule
 
-# Who takes demands in: the hotline, grid and community workers in the field, and apps (Open311).
-INTAKE_ROLES = frozenset(
-    {Role.operator, Role.dispatcher, Role.grid_worker, Role.community_worker, Role.api_client}
-)
+# Who takes demands in: the hotline, and grid and community workers in the field. Apps file through
+# Open311 (``open311.policy.can_file_requests``), never through /api.
+INTAKE_ROLES = frozenset({Role.operator, Role.dispatcher, Role.grid_worker, Role.community_worker})
 # Lifecycle role groups: the dispatcher's decisions, the centre's calls (回访, 合并), the unit's work.
 DISPATCHERS = frozenset({Role.dispatcher})
 OPERATORS = CENTRE_ROLES
@@ -32,7 +31,7 @@ FULL_CONTACT_ROLES = CENTRE_ROLES
 
 @permission("受理诉求")
 def can_take_intake(actor: Actor) -> bool:
-    """The hotline, field workers and apps take demands in, on every channel."""
+    """The hotline and field workers take demands in (apps: Open311)."""
     return actor.role in INTAKE_ROLES
 
 

@@ -20,12 +20,12 @@ from zhili.auth.deps import API_KEY_HEADER
 from zhili.auth.policy import anyone
 from zhili.auth.scope import Actor
 from zhili.cases.deps import CaseCtx
-from zhili.cases.policy import can_take_intake
 from zhili.deps import DbSession
 from zhili.open311 import catalogue, repository, views
 from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
 from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
 from zhili.open311.params import check_jurisdiction, request_query, single
+from zhili.open311.policy import can_file_requests
 from zhili.open311.schemas import (
     CreatedOut,
     DiscoveryOut,
@@ -200,9 +200,9 @@ async def problem_response(request: Request, exc: Exception) -> Response:
     return render(_fmt_of(request), "errors", exc.errors(), status=exc.status)
 
 
-@can_take_intake.marks
+@can_file_requests.marks
 def files_requests() -> None:
-    """Filing needs ``cases.policy.can_take_intake``: the key comes in the form, so the service
+    """Filing needs ``open311.policy.can_file_requests``: the key comes in the form, so the service
     (``open311.service.file_request``) asks the permission once the key's owner is known."""
 
 

@@ -1,9 +1,10 @@
-"""Which requests an Open311 reader may see, through the one scoped statement of cases.
+"""Which requests an Open311 reader may see.
 
-A reader with an api_key reads as the key's owner: ``cases.repository.readable_cases`` decides,
-exactly as for ``/api/cases``. Every reader, with or without a key, also sees the requests that were
-filed through Open311 itself and are not confidential: GeoReport v2 lets anyone follow those, the
-way a 311 app shows the reports around its users. What is shown is the same public projection for
+Every reader, with or without a key, sees the requests filed through Open311 itself that are not
+confidential: GeoReport v2 lets anyone follow those, the way a 311 app shows the reports around its
+users. A staff account's key also sees the non-confidential cases of its jurisdiction, through the
+scoped statement of cases (``cases.repository.readable_cases``); an app's key (api_client) sees what
+the public sees. A confidential case never shows. What is shown is the same public projection for
 all (``views``): never a name, phone, e-mail, ID number, account or device id, nor a staff note.
 """
 
@@ -22,6 +23,7 @@ from zhili.cases.repository import readable_cases
 from zhili.cases.states import FINAL_STATES
 from zhili.open311.models import Open311Submission
 from zhili.open311.params import RequestQuery
+from zhili.open311.policy import reads_its_jurisdiction
 from zhili.taxonomy.enums import Channel
 from zhili.taxonomy.models import Category
 
@@ -32,12 +34,12 @@ def _filed_through_open311() -> ColumnElement[bool]:
 
 def readable_requests(actor: Actor | None) -> Select[Case]:
     public = _filed_through_open311()
-    if actor is None:
+    if actor is None or not reads_its_jurisdiction(actor):
         return select(Case).where(public)
     scoped = readable_cases(actor).whereclause
     if scoped is None:  # a city-wide scope
-        return select(Case)
-    return select(Case).where(or_(scoped, public))
+        return select(Case).where(Case.confidential.is_(False))
+    return select(Case).where(or_(and_(scoped, Case.confidential.is_(False)), public))
 
 
 def _filtered(statement: Select[Case], query: RequestQuery) -> Select[Case]:

@@ -24,13 +24,13 @@ from zhili.auth.scope import Actor
 from zhili.cases import flows
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Case
-from zhili.cases.policy import can_take_intake
 from zhili.cases.schemas import MAX_TITLE, CaseIn, CitizenIn
 from zhili.divisions.models import Division
 from zhili.errors import ZhiliError
 from zhili.open311 import catalogue
 from zhili.open311.errors import Open311Problem, bad_request, field_name, forbidden, from_zhili
 from zhili.open311.models import Open311Submission
+from zhili.open311.policy import can_file_requests
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, URGENCY_LABELS, Channel, DemandType, Urgency, by_label
 
 MAX_DESCRIPTION = 4000  # the specification's limit
@@ -184,7 +184,7 @@ def _case_in(session: Session, form: FormData, service: catalogue.Service) -> tu
 
 
 def check_can_file(actor: Actor) -> None:
-    if not can_take_intake(actor):
+    if not can_file_requests(actor):
         raise forbidden("该 api_key 所属账号无权提交诉求（需要接口客户端、坐席等受理角色）")
 
 

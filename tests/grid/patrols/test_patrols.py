@@ -156,3 +156,18 @@ def test_bad_grid_inputs_write_nothing(app: Any, session: Session) -> None:
     assert dispatcher.post("/api/grid/verifications", json={"case_code": no_point}).status_code == 422
     assert session.execute(select(func.count()).select_from(VerificationTask)).scalar_one() == 0
     assert CASE_BODY["channel"] == "电话"
+
+
+def test_a_grid_worker_cannot_report_outside_their_jurisdiction(app: Any, session: Session) -> None:
+    """A 酒仙桥 grid worker at 望京 coordinates: 403, and no case, event or photo is written."""
+    before = {
+        model: session.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in (Case, FieldEvent, Attachment)
+    }
+    refused = _event(client(app, "grid_jxq"))
+    assert refused.status_code == 403 and "网格范围" in refused.json()["error"]["message"]
+    after = {
+        model: session.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in (Case, FieldEvent, Attachment)
+    }
+    assert after == before

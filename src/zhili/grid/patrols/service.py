@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.scope import Actor
+from zhili.auth.scope import Actor, readable
 from zhili.cases import flows
 from zhili.cases import repository as cases
 from zhili.cases.attachments import store_photos
@@ -131,6 +131,9 @@ def report_event(
     )
     result = flows.take_demand(session, ctx, actor, case_in)
     case = result.case
+    if not readable(actor).covers(case.division_code):
+        # The request fails whole: the case taken in above is rolled back with it.
+        raise Forbidden("该位置不在您负责的网格范围内，不能上报")
     cell_id = grid_cell_of(case.h3_cell, resolution) or ""
     _refine_location(session, case, session.get(GridCell, cell_id))
     store_photos(session, ctx, case, photos, actor.username)
