@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from support.accounts import PASSWORD
+from support.accounts import PASSWORD, committed_sign_ins
 from support.cases import _ensure_accounts, staff
 from zhili.auth import service
 from zhili.auth.models import Role, User
@@ -63,12 +63,7 @@ def client(app: Any, name: str) -> TestClient:
         finally:
             real.dispose()
         staff(app)
-        signed: dict[str, tuple[dict[str, str], str]] = {}
-        for key, (username, _, _) in ACCOUNTS.items():
-            c = TestClient(app)
-            response = c.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-            assert response.status_code == 200, response.text
-            signed[key] = (dict(c.cookies), response.json()["csrf_token"])
+        signed = committed_sign_ins(app, {key: username for key, (username, _, _) in ACCOUNTS.items()})
         _SIGNED_IN[url] = signed
     cookies, token = _SIGNED_IN[url][name]
     return TestClient(app, cookies=cookies, headers={"X-CSRF-Token": token})

@@ -40,3 +40,23 @@ def signed_in(
     client = TestClient(app)
     login(client, username)
     return client
+
+
+def committed_sign_ins(app: Any, usernames: dict[str, str]) -> dict[str, tuple[dict[str, str], str]]:
+    """Sign accounts in once for a whole run: through an app on the real (committed) database, so the
+    server-side sessions outlive each test's rolled-back transaction. Returns name → (cookies, CSRF)."""
+    from zhili.app import create_app
+    from zhili.db import Database
+
+    real = Database(app.state.db.url)
+    try:
+        committed = create_app(app.state.settings, database=real)
+        signed = {}
+        for name, username in usernames.items():
+            client = TestClient(committed)
+            response = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            signed[name] = (dict(client.cookies), response.json()["csrf_token"])
+        return signed
+    finally:
+        real.dispose()

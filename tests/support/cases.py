@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from support.accounts import PASSWORD
+from support.accounts import PASSWORD, committed_sign_ins
 from zhili.auth import service
 from zhili.auth.models import Role, User
 from zhili.db import Database
@@ -79,12 +79,7 @@ def _sign_in_all(app: Any) -> dict[str, tuple[dict[str, str], str]]:
             _ensure_accounts(real)
         finally:
             real.dispose()
-        signed: dict[str, tuple[dict[str, str], str]] = {}
-        for name, (username, _, _) in STAFF.items():
-            client = TestClient(app)
-            response = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-            assert response.status_code == 200, response.text
-            signed[name] = (dict(client.cookies), response.json()["csrf_token"])
+        signed = committed_sign_ins(app, {name: username for name, (username, _, _) in STAFF.items()})
         _SIGNED_IN[url] = signed
     return _SIGNED_IN[url]
 

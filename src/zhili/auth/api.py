@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import timedelta
 
-from zhili.auth import permission_table, repository, service
-from zhili.auth.deps import session_stamp
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+
+from zhili.auth import permission_table, repository, service, sessions
+from zhili.auth.deps import SESSION_KEY, session_token
 from zhili.auth.models import Role, User
 from zhili.auth.permission_table import RoutePermissionOut
 from zhili.auth.policy import AccountAdmin, Anyone, SignedIn
@@ -15,6 +18,7 @@ from zhili.auth.schemas import (
     ApiKeyOut,
     LoginIn,
     LoginOut,
+    PasswordChangedOut,
     PasswordChangeIn,
     UserCreateIn,
     UserCreateOut,
@@ -34,11 +38,20 @@ def login_policy(request: Request) -> service.LoginPolicy:
     return service.LoginPolicy(settings.login_max_failures, settings.login_lock_minutes)
 
 
-def start_session(request: Request, user: User) -> str:
+def start_session(request: Request, session: Session, user: User) -> str:
+    """A new server-side session in a fresh cookie; returns its CSRF token."""
+    settings: Settings = request.app.state.settings
+    token = sessions.start(session, user, timedelta(hours=settings.session_max_age_hours))
     request.session.clear()
-    request.session["user_id"] = user.id
-    request.session["stamp"] = session_stamp(user)
+    request.session[SESSION_KEY] = token
     return csrf_token(request)
+
+
+def end_session(request: Request, session: Session) -> None:
+    token = session_token(request)
+    if token is not None:
+        sessions.end(session, token)
+    request.session.clear()
 
 
 def sign_in(request: Request, session: DbSession, username: str, password: str) -> User:
@@ -53,13 +66,14 @@ def sign_in(request: Request, session: DbSession, username: str, password: str) 
 @router.post("/auth/login", response_model=LoginOut)
 def login(body: LoginIn, request: Request, session: DbSession, _: Anyone) -> LoginOut:
     user = sign_in(request, session, body.username, body.password)
-    token = start_session(request, user)
+    token = start_session(request, session, user)
     return LoginOut(user=UserOut.model_validate(user), csrf_token=token)
 
 
 @router.post("/auth/logout")
-def logout(request: Request, _: Anyone) -> dict[str, bool]:
-    request.session.clear()
+def logout(request: Request, session: DbSession, _: Anyone) -> dict[str, bool]:
+    """Ends this session on the server: the cookie no longer signs anyone in, even a copy of it."""
+    end_session(request, session)
     return {"ok": True}
 
 
@@ -68,14 +82,15 @@ def me(actor: SignedIn, session: DbSession) -> UserOut:
     return UserOut.model_validate(repository.get_user(session, actor.user_id or 0))
 
 
-@router.post("/auth/password")
+@router.post("/auth/password", response_model=PasswordChangedOut)
 def change_password(
     body: PasswordChangeIn, request: Request, actor: SignedIn, session: DbSession
-) -> dict[str, bool]:
+) -> PasswordChangedOut:
+    """Every session of the user ends with the old password; this one goes on in a new session,
+    whose CSRF token the answer carries."""
     user = repository.get_user(session, actor.user_id or 0)
     service.change_password(session, user, body.old_password, body.new_password)
-    request.session["stamp"] = session_stamp(user)
-    return {"ok": True}
+    return PasswordChangedOut(ok=True, csrf_token=start_session(request, session, user))
 
 
 @router.get("/permissions", response_model=list[RoutePermissionOut])

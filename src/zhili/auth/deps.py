@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from zhili.auth import service as auth_service
+from zhili.auth import sessions
 from zhili.auth.models import User
 from zhili.auth.scope import ANONYMOUS, Actor
 from zhili.deps import DbSession
@@ -30,21 +31,23 @@ def api_key_from(request: Request) -> str | None:
     return None
 
 
+SESSION_KEY = "sid"
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_KEY) if "session" in request.scope else None
+    return token if isinstance(token, str) and token else None
+
+
 def session_user(request: Request, session: Session) -> User | None:
-    """The user of the signed session cookie, if it is still valid."""
-    user_id = request.session.get("user_id") if "session" in request.scope else None
-    if not user_id:
+    """The user of the signed session cookie, if the server still holds that session open."""
+    token = session_token(request)
+    if token is None:
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or request.session.get("stamp") != session_stamp(user):
+    user = sessions.user_of(session, token)
+    if user is None:
         request.session.clear()
-        return None
     return user
-
-
-def session_stamp(user: User) -> str:
-    """Changes when the password changes, which ends every other session of that user."""
-    return (user.password_hash or "")[-16:]
 
 
 def current_actor(request: Request, session: DbSession) -> Actor:

@@ -70,3 +70,16 @@ class LoginFailure(IdMixin, Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     client_ip: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SignInSession(IdMixin, Base):
+    """A signed-in browser or API session, known to the server: signing out or changing the
+    password ends it here, so a copied cookie stops working at once (not when it expires)."""
+
+    __tablename__ = "auth_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

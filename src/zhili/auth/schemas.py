@@ -27,6 +27,11 @@ class UserOut(BaseModel):
     last_login_at: datetime | None = None
 
 
+class PasswordChangedOut(BaseModel):
+    ok: bool
+    csrf_token: str = Field(description="the new session's CSRF token, for the writes that follow")
+
+
 class LoginOut(BaseModel):
     user: UserOut
     csrf_token: str

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth import keys, passwords
+from zhili.auth import keys, passwords, sessions
 from zhili.auth.models import ApiKey, LoginFailure, Role, User
 from zhili.auth.scope import EVERYTHING, NOTHING, Actor, Scope
 from zhili.errors import Conflict, NotAuthenticated, NotFound, TooManyAttempts, ValidationFailed
@@ -207,6 +207,7 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
         raise ValidationFailed("新密码不能与原密码相同", field="new_password")
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False
+    sessions.end_all(session, user.id)
     audit.record(
         session, actor=user.username, action="auth.password_change", target_type="user", target_id=user.id
     )
@@ -325,6 +326,8 @@ def update_user(
         user.password_hash = passwords.hash_password(generated)
         user.must_change_password = True
         changes["password"] = "reset"
+    if reset_password or is_active is False:
+        sessions.end_all(session, user.id)
     if changes:
         audit.record(
             session, actor=actor, action="user.update", target_type="user", target_id=user.id, detail=changes

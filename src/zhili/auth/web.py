@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from zhili.auth import repository, service
-from zhili.auth.api import sign_in, start_session
-from zhili.auth.deps import CurrentActor, session_stamp
+from zhili.auth.api import end_session, sign_in, start_session
+from zhili.auth.deps import CurrentActor
 from zhili.auth.policy import SignedIn, anyone
 from zhili.deps import DbSession
 from zhili.errors import NotAuthenticated, TooManyAttempts, ValidationFailed
@@ -46,14 +46,14 @@ def login_submit(
     except (NotAuthenticated, TooManyAttempts) as exc:
         context = {"error": exc.message, "username": username, "next": _safe_next(next)}
         return render(request, "auth/login.html", context, status=exc.status)
-    start_session(request, user)
+    start_session(request, session, user)
     target = "/account/password" if user.must_change_password else _safe_next(next)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", dependencies=PUBLIC)
-def logout(request: Request) -> RedirectResponse:
-    request.session.clear()
+def logout(request: Request, session: DbSession) -> RedirectResponse:
+    end_session(request, session)
     return RedirectResponse("/", status_code=303)
 
 
@@ -76,5 +76,5 @@ def password_submit(
     except (NotAuthenticated, ValidationFailed) as exc:
         context = {"error": exc.message, "forced": account.must_change_password}
         return render(request, "auth/password.html", context, status=exc.status)
-    request.session["stamp"] = session_stamp(account)
+    start_session(request, session, account)  # every session of the user ended with the old password
     return RedirectResponse("/", status_code=303)
