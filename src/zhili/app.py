@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from zhili import __version__, handlers
 from zhili.csrf import csrf_protect
 from zhili.db import Database
+from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
 from zhili.web.assets import STATIC_DIR
 
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description="城市社会治理平台：接诉即办、民生诉求数据库、网格化、社区治理、规划监测",
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        # Served by zhili.apidocs instead: from this server, and behind sign-in in production.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -54,6 +59,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    app.add_middleware(SecurityHeaders)
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
@@ -61,6 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _mount_routes(app: FastAPI) -> None:
+    from zhili import apidocs
     from zhili.analytics import api as analytics_api
     from zhili.analytics import web as analytics_web
     from zhili.assessment import api as assessment_api
@@ -119,5 +126,6 @@ def _mount_routes(app: FastAPI) -> None:
         grid_router,
         plan_router,
         home_router,
+        apidocs.router_for(app.state.settings),
     ):
         app.include_router(router)

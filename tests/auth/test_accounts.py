@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from support.accounts import PASSWORD, login, make_user
-from zhili.auth import service
+from zhili.auth import passwords, service
 from zhili.auth.models import ApiKey, Role, User
 from zhili.errors import Conflict, ValidationFailed
 
@@ -110,3 +110,28 @@ def test_api_keys_are_hashed_shown_once_and_revocable(client: TestClient, sessio
     assert revoked.status_code == 200
     assert revoked.json()["revoked_at"] is not None
     assert other.get("/api/auth/me", headers={"X-API-Key": key}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("password12", "容易被猜到"),  # a common password with digits
+        ("woaini1314", "常见密码"),
+        ("woaini1314!!", "常见密码"),
+        ("1234567890", "容易被猜到"),
+        ("abcdefghijk", "容易被猜到"),
+        ("wangjing-desk-2026", "用户名或姓名"),  # the user's own name
+        ("短", "至少需要"),
+        ("x" * 129, "最多"),
+    ],
+)
+def test_weak_passwords_are_refused_without_composition_rules(password: str, reason: str) -> None:
+    problem = passwords.password_problem(password, ("wangjing", "望京街道演示账号"))
+    assert problem is not None and reason in problem
+
+
+@pytest.mark.parametrize(
+    "password", ["Correct-horse-42", "梧桐树下的三只猫在睡觉", "lantern marble quiet river"]
+)
+def test_long_uncommon_passwords_pass_whatever_their_characters(password: str) -> None:
+    assert passwords.password_problem(password, ("wangjing",)) is None

@@ -111,7 +111,7 @@ def create_user(
     if password is None:
         generated = password = passwords.one_time_password()
     else:
-        problem = passwords.password_problem(password)
+        problem = passwords.password_problem(password, (username, display_name or ""))
         if problem:
             raise ValidationFailed(problem, field="password")
     user = User(
@@ -200,7 +200,7 @@ def authenticate(session: Session, username: str, password: str, client_ip: str,
 def change_password(session: Session, user: User, old: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, old):
         raise NotAuthenticated("原密码错误", field="old_password")
-    problem = passwords.password_problem(new)
+    problem = passwords.password_problem(new, (user.username, user.display_name))
     if problem:
         raise ValidationFailed(problem, field="new_password")
     if old == new:

@@ -36,7 +36,11 @@ def is_htmx(request: Request) -> bool:
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
-    ctx = {"request": request, "user": getattr(request.state, "user", None)}
+    ctx = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
+    }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status)
 

@@ -154,3 +154,23 @@ window.zhiliBeijingMap = (function () {
   window.addEventListener("load", function () { drawAll(); });
   document.addEventListener("htmx:afterSettle", function (evt) { drawAll(evt.target); });
 })();
+
+// Behaviour that pages ask for with data attributes (the CSP allows no inline handlers):
+// data-confirm on a form asks before it is sent, data-print prints, data-back goes back,
+// data-select-on-focus selects a field's text (a secret shown once, to copy).
+(function () {
+  document.addEventListener("focusin", function (evt) {
+    if (evt.target.hasAttribute && evt.target.hasAttribute("data-select-on-focus")) evt.target.select();
+  });
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.getAttribute("data-confirm"))) evt.preventDefault();
+  }, true);
+  document.addEventListener("click", function (evt) {
+    var target = evt.target.closest && evt.target.closest("[data-print], [data-back]");
+    if (!target) return;
+    evt.preventDefault();
+    if (target.hasAttribute("data-print")) window.print();
+    else window.history.back();
+  });
+})();
