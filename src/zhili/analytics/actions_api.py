@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from zhili.analytics import proactive, topics
@@ -15,6 +14,7 @@ from zhili.analytics.filters import Reach
 from zhili.analytics.labels import Labels
 from zhili.analytics.models import Topic
 from zhili.analytics.policy import TaskAssigner, TaskReader
+from zhili.analytics.schemas import AnalyticsTopicIn, TaskDoneIn, WarningTaskIn
 from zhili.analytics.service import engine
 from zhili.deps import DbSession
 from zhili.errors import NotFound
@@ -30,33 +30,6 @@ OUTCOME_DAYS = 28
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-class TaskIn(BaseModel):
-    unit: str = Field(min_length=2, max_length=32, description="承办单位编码")
-    due: date = Field(description="期限（日期）")
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class TopicIn(BaseModel):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
-    category: str = Field(pattern=r"^\d{2,6}$")
-    area: str = Field(pattern=r"^\d{6}(\d{3})?$", description="区或街乡编码")
-    keyword: str = Field(default="", max_length=64)
-    title: str = Field(min_length=2, max_length=200)
-    tasks: list[TaskIn] = Field(min_length=1, max_length=50)
-
-
-class WarningTaskIn(BaseModel):
-    street: str = Field(pattern=r"^\d{9}$")
-    category: str = Field(pattern=r"^\d{2,6}$")
-    as_of: date
-    due: date
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class DoneIn(BaseModel):
-    outcome: str = Field(min_length=2, max_length=5000, description="办理情况")
 
 
 def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
@@ -89,7 +62,9 @@ def topic_candidates(
 
 
 @router.post("/topics", status_code=201)
-def choose_topic(body: TopicIn, actor: TaskAssigner, session: DbSession, request: Request) -> dict[str, Any]:
+def choose_topic(
+    body: AnalyticsTopicIn, actor: TaskAssigner, session: DbSession, request: Request
+) -> dict[str, Any]:
     """选定每月一题：关联本月相关诉求，并给承办单位布置有期限的任务。"""
     settings = _settings(request)
     topic = topics.choose(
@@ -167,5 +142,5 @@ def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Re
 
 
 @router.post("/tasks/{task_id}/done")
-def task_done(task_id: int, body: DoneIn, actor: TaskReader, session: DbSession) -> dict[str, Any]:
+def task_done(task_id: int, body: TaskDoneIn, actor: TaskReader, session: DbSession) -> dict[str, Any]:
     return proactive.describe(session, proactive.complete(session, actor, task_id, body.outcome, utcnow()))

@@ -7,13 +7,13 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
 
 from zhili.analytics import actions_api, console, views, warnings
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter
 from zhili.analytics.labels import Labels
 from zhili.analytics.policy import AnalystActor, ConsoleUser
+from zhili.analytics.schemas import SqlIn
 from zhili.analytics.service import engine
 from zhili.deps import DbSession
 from zhili.divisions.repository import latest_populations
@@ -162,12 +162,6 @@ def recurring(
 ) -> list[dict[str, Any]]:
     """同一社区同一类问题反复出现。"""
     return warnings.recurring_communities(e, labels, actor, f, min_weeks)
-
-
-class SqlIn(BaseModel):
-    sql: str = Field(
-        min_length=1, max_length=20_000, description="只读 SQL（SELECT / WITH），表：cases、events"
-    )
 
 
 @router.post("/sql")
