@@ -1,4 +1,8 @@
-"""JSON routes that act on analysis: 每月一题 topics and 未诉先办 proactive tasks."""
+"""JSON routes that act on analysis: 每月一题 topics and 未诉先办 proactive tasks.
+
+As in ``analytics.api``, a route answers the plain dict its domain function builds, and its
+``response_model`` (``analytics.schemas``) describes that dict and checks it on the way out.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,16 @@ from zhili.analytics.filters import Reach
 from zhili.analytics.labels import Labels
 from zhili.analytics.models import Topic
 from zhili.analytics.policy import TaskAssigner, TaskReader
-from zhili.analytics.schemas import AnalyticsTopicIn, TaskDoneIn, WarningTaskIn
+from zhili.analytics.schemas import (
+    AnalyticsTopicCandidateOut,
+    AnalyticsTopicIn,
+    AnalyticsTopicOut,
+    AnalyticsTopicReportOut,
+    ProactiveTaskDetailOut,
+    ProactiveTaskOut,
+    TaskDoneIn,
+    WarningTaskIn,
+)
 from zhili.analytics.service import engine
 from zhili.deps import DbSession
 from zhili.errors import NotFound
@@ -49,7 +62,7 @@ def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
     }
 
 
-@router.get("/topics/candidates")
+@router.get("/topics/candidates", response_model=list[AnalyticsTopicCandidateOut])
 def topic_candidates(
     actor: TaskReader,
     session: DbSession,
@@ -61,7 +74,7 @@ def topic_candidates(
     return topics.candidates(engine(_settings(request)), Labels(session), Reach.of(actor), month, limit)
 
 
-@router.post("/topics", status_code=201)
+@router.post("/topics", status_code=201, response_model=AnalyticsTopicOut)
 def choose_topic(
     body: AnalyticsTopicIn, actor: TaskAssigner, session: DbSession, request: Request
 ) -> dict[str, Any]:
@@ -76,7 +89,7 @@ def choose_topic(
     return _topic_out(session, topic)
 
 
-@router.get("/topics")
+@router.get("/topics", response_model=list[AnalyticsTopicOut])
 def list_topics(
     actor: TaskReader,
     session: DbSession,
@@ -88,7 +101,7 @@ def list_topics(
     return [_topic_out(session, t) for t in session.scalars(statement.limit(200))]
 
 
-@router.get("/topics/{topic_id}/report")
+@router.get("/topics/{topic_id}/report", response_model=AnalyticsTopicReportOut)
 def topic_report(topic_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
     """每月一题成效：选题前后相同天数内的日均诉求量。"""
     topic = session.get(Topic, topic_id)
@@ -103,7 +116,7 @@ def topic_report(topic_id: int, actor: TaskReader, session: DbSession, request: 
     return {"topic": _topic_out(session, topic), "demand": change}
 
 
-@router.post("/warnings/tasks", status_code=201)
+@router.post("/warnings/tasks", status_code=201, response_model=ProactiveTaskOut)
 def warning_task(
     body: WarningTaskIn, actor: TaskAssigner, session: DbSession, request: Request
 ) -> dict[str, Any]:
@@ -116,7 +129,7 @@ def warning_task(
     return proactive.describe(session, task)
 
 
-@router.get("/tasks")
+@router.get("/tasks", response_model=list[ProactiveTaskOut])
 def tasks(
     actor: TaskReader,
     session: DbSession,
@@ -125,9 +138,9 @@ def tasks(
     return [proactive.describe(session, t) for t in proactive.list_tasks(session, actor, status)]
 
 
-@router.get("/tasks/{task_id}")
+@router.get("/tasks/{task_id}", response_model=ProactiveTaskDetailOut | ProactiveTaskOut)
 def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
-    """任务及其成效：预警任务按街乡 × 类别比较办结前后的诉求量。"""
+    """任务及其成效：预警任务另有 demand（该街乡该类别预警前后相同天数内的诉求量）；每月一题任务无此项。"""
     task = proactive.readable_task(session, actor, task_id)
     out = proactive.describe(session, task)
     warning = out["warning"]
@@ -141,6 +154,6 @@ def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Re
     return out
 
 
-@router.post("/tasks/{task_id}/done")
+@router.post("/tasks/{task_id}/done", response_model=ProactiveTaskOut)
 def task_done(task_id: int, body: TaskDoneIn, actor: TaskReader, session: DbSession) -> dict[str, Any]:
     return proactive.describe(session, proactive.complete(session, actor, task_id, body.outcome, utcnow()))

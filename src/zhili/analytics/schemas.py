@@ -10,6 +10,7 @@ instead of losing it silently.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -200,3 +201,99 @@ class SqlConsoleOut(Answer):
     )
     truncated: bool = Field(description="结果超过行数上限时为 true（只返回前 row_cap 行）")
     row_cap: int = Field(description="行数上限")
+
+
+# --- 每月一题 and proactive tasks ----------------------------------------------------------------
+
+
+class _TopicArea(Answer):
+    category: str = Field(description="类别编码")
+    category_label: str | None
+    area: str = Field(description="区编码")
+    area_label: str | None
+    keyword: str = Field(description="关键词；空为整个类别")
+
+
+class AnalyticsTopicMeasuresOut(Answer):
+    volume: int = Field(description="本月诉求量")
+    recurrence: int = Field(description="前五个月中诉求量不少于本月一半的月数（0–5）")
+    spread: int = Field(description="本月报告该类问题的街乡数")
+    growth: float = Field(description="本月诉求量与前三个月月均之比（各加 1）")
+    score: float = Field(description="综合得分")
+
+
+# The area's fields come first, as in the answer: pydantic orders the fields of the later base first.
+class AnalyticsTopicCandidateOut(AnalyticsTopicMeasuresOut, _TopicArea):
+    """A candidate 每月一题: a category × district × keyword of the month, with its ranking signals."""
+
+
+class AnalyticsTopicOut(Answer):
+    """每月一题: a problem chosen for a month."""
+
+    id: int
+    month: str = Field(description="YYYY-MM")
+    title: str
+    category: str = Field(description="类别编码")
+    area: str = Field(description="区或街乡编码")
+    keyword: str = Field(description="关键词；空为整个类别")
+    score: float = Field(description="选题时的综合得分")
+    metrics: AnalyticsTopicCandidateOut | AnalyticsTopicMeasuresOut = Field(
+        description="选题时的指标：与候选一致时为该候选，否则只有各项指标（均为 0）"
+    )
+    status: Literal["open", "closed"]
+    chosen_by: str
+    chosen_at: str = Field(description="选定时间（ISO 8601，UTC）")
+    cases: int = Field(description="关联的本月诉求数")
+
+
+class DemandChangeOut(Answer):
+    """Demand per day of a category × area in the days before a date and from it on."""
+
+    pivot: date = Field(description="分界日（此日起计入之后）")
+    days: int = Field(description="前后各比较的天数")
+    before: int = Field(description="之前的诉求量")
+    after: int = Field(description="之后的诉求量")
+    after_days_observed: int = Field(description="之后已有数据的天数")
+    before_per_day: float = Field(description="之前的日均诉求量")
+    after_per_day: float | None = Field(description="之后的日均诉求量；尚无数据时为空")
+    change: float | None = Field(description="日均诉求量的变化比例（-0.3 即下降 30%）；无法比较时为空")
+
+
+class AnalyticsTopicReportOut(Answer):
+    topic: AnalyticsTopicOut
+    demand: DemandChangeOut
+
+
+class TaskWarningOut(Answer):
+    """The 未诉先办 warning a task came from, as stored when the task was given."""
+
+    street: str = Field(description="街乡编码")
+    category: str = Field(description="类别编码")
+    window_start: date
+    window_end: date = Field(description="预警日")
+    observed: int = Field(description="窗口内的诉求量")
+    expected: float = Field(description="按季节基线期望的诉求量")
+    q_value: float = Field(description="Benjamini–Hochberg 校正后的 q 值")
+
+
+class ProactiveTaskOut(Answer):
+    """A task a unit was given by a 每月一题 topic or a 未诉先办 warning."""
+
+    id: int
+    kind: Literal["topic", "warning"] = Field(description="topic（每月一题）或 warning（预警）")
+    topic_id: int | None = Field(description="每月一题的编号；预警任务为空")
+    unit: str | None = Field(description="承办单位编码")
+    unit_name: str | None
+    title: str
+    note: str | None
+    due_at: str = Field(description="期限（ISO 8601，UTC）")
+    status: Literal["open", "done"]
+    outcome: str | None = Field(description="办理情况；办结前为空")
+    done_at: str | None = Field(description="办结时间（ISO 8601，UTC）")
+    warning: TaskWarningOut | None = Field(description="来源预警；每月一题的任务为空")
+
+
+class ProactiveTaskDetailOut(ProactiveTaskOut):
+    """A warning's task with its effect (a topic's task is answered as ``ProactiveTaskOut``)."""
+
+    demand: DemandChangeOut = Field(description="预警前后相同天数内该街乡该类别的诉求量")
