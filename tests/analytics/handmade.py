@@ -8,8 +8,8 @@ from typing import Any
 import h3
 import pyarrow as pa
 
-from zhili.analytics.schema import CASE_SCHEMA, CASES
 from zhili.analytics.store import Store
+from zhili.analytics.store_schema import CASE_SCHEMA, CASES
 
 WANGJING = ("110105", "110105026", "110105026001")
 JIUXIANQIAO = ("110105", "110105011", "110105011001")

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from analytics import answers
 from analytics.handmade import WANGJING, case, write
 from support.cases import staff
 from zhili.analytics.engine import Engine
@@ -39,12 +40,26 @@ def test_console_answers_a_select_with_a_row_cap(app: FastAPI, data: None, setti
     status, body = post(staff(app).dispatcher, "SELECT street_code, count(*) AS n FROM cases GROUP BY 1")
     assert status == 200, body
     assert body["columns"] == ["street_code", "n"] and body["rows"] == [["110105026", 40]]
+    assert set(body) == answers.CONSOLE and body["row_cap"] == settings.analytics_row_cap
     status, body = post(staff(app).dispatcher, "SELECT case_id, received_at FROM cases ORDER BY case_id")
     assert status == 200 and len(body["rows"]) == 40 and body["truncated"] is False
     capped = settings.model_copy(update={"analytics_row_cap": 5})
     app.state.settings = capped
     status, body = post(staff(app).dispatcher, "SELECT case_id FROM cases ORDER BY case_id")
     assert status == 200 and len(body["rows"]) == 5 and body["truncated"] is True
+
+
+def test_console_cells_keep_their_json_types(app: FastAPI, data: None) -> None:
+    """Numbers, booleans, text and null pass as they are; other values (dates, decimals, lists) as text."""
+    status, body = post(
+        staff(app).dispatcher,
+        "SELECT 7 AS i, 2.5::DOUBLE AS f, 3.0::DOUBLE AS whole, true AS b, NULL AS z, 'x' AS s, "
+        "DATE '2025-10-01' AS d, 1.25 AS dec, [1, 2] AS l, (1::HUGEINT << 100) AS big",
+    )
+    assert status == 200, body
+    (row,) = body["rows"]
+    assert row == [7, 2.5, 3.0, True, None, "x", "2025-10-01", "1.25", "[1, 2]", 2**100]
+    assert [type(v).__name__ for v in (*row[:4], row[-1])] == ["int", "float", "float", "bool", "int"]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from analytics import answers
 from analytics.handmade import HAIDIAN, WANGJING, case, write
 from support.accounts import signed_in
 from support.cases import staff
@@ -31,6 +32,7 @@ D = date(2025, 10, 6)
 def districts(client: TestClient) -> dict[str, dict[str, Any]]:
     response = client.get("/api/analytics/hotspots/districts")
     assert response.status_code == 200, response.text
+    assert all(set(row) == answers.DISTRICT for row in response.json())
     return {row["key"]: row for row in response.json()}
 
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from analytics import answers
 from analytics.handmade import CELL_A, CELL_B, HAIDIAN, JIUXIANQIAO, WANGJING, case, write
 from support.accounts import signed_in
 from support.cases import staff
@@ -99,10 +100,17 @@ def test_volume_by_time_area_category_type_and_channel(app: FastAPI, data: None)
     ]
     assert get(c, "volume", by="community", date_from="2025-10-01")[0]["count"] == 1
     assert sum(r["count"] for r in get(c, "volume", by="day", date_to="2025-09-08")) == 3
+    # hours and weekdays stay numbers; a dimension without names (the lead unit) has no label
+    assert get(c, "volume", by="hour") == [{"key": 10, "label": None, "count": 5}]
+    assert get(c, "volume", by="weekday") == [{"key": 1, "label": None, "count": 5}]
+    assert {r["key"]: r["label"] for r in get(c, "volume", by="lead_unit")}["S110105026"] is None
+    for by in ("month", "week", "district", "community", "channel", "state", "lead_unit"):
+        assert all(set(r) == answers.ROW for r in get(c, "volume", by=by)), by
 
 
 def test_handling_time_and_overdue_rate(app: FastAPI, data: None) -> None:
     rows = {r["key"]: r for r in get(staff(app).dispatcher, "handling", by="street")}
+    assert all(set(r) == answers.HANDLING for r in rows.values())
     wangjing = rows["110105026"]
     assert (wangjing["count"], wangjing["closed"]) == (3, 3)
     assert wangjing["mean_hours"] == pytest.approx((48 + 48 + 240) / 3)
@@ -115,6 +123,7 @@ def test_handling_time_and_overdue_rate(app: FastAPI, data: None) -> None:
 def test_hotspots_districts_and_h3_cells(app: FastAPI, data: None) -> None:
     c = staff(app).dispatcher
     districts = {r["key"]: r for r in get(c, "hotspots/districts")}
+    assert all(set(r) == answers.DISTRICT for r in districts.values())
     assert districts["110105"]["count"] == 4
     assert districts["110105"]["population"] == 3_452_460  # the shipped census, loaded by init
     assert districts["110105"]["per_10k"] == round(4 / (3_452_460 / 10_000), 2)
@@ -125,12 +134,15 @@ def test_hotspots_districts_and_h3_cells(app: FastAPI, data: None) -> None:
             h3.cell_to_parent(CELL_B, resolution): 1,
         } or cells == {h3.cell_to_parent(CELL_A, resolution): 5}
     assert get(c, "hotspots/cells", resolution=9)[0]["cell"] == h3.cell_to_parent(CELL_A, 9)
+    assert all(set(r) == answers.CELL for r in get(c, "hotspots/cells", resolution=7))
 
 
 def test_top_problems_with_keywords(app: FastAPI, data: None) -> None:
     top = get(staff(app).dispatcher, "top-problems")
     assert top[0]["category"] == "020201" and top[0]["count"] == 3 and top[0]["streets"] == 2
     assert top[0]["keywords"] == [{"keyword": "噪音", "count": 3}]
+    assert all(set(t) == answers.TOP_PROBLEM for t in top)
+    assert all(set(k) == answers.KEYWORD for t in top for k in t["keywords"])
 
 
 def test_labels_are_the_names_in_the_tables(app: FastAPI, session: Session, data: None) -> None:
@@ -161,18 +173,25 @@ def test_repeats_without_identity(app: FastAPI, data: None) -> None:
     repeat = addresses[0]
     assert repeat["count"] == 3 and repeat["community"] == WANGJING[2] and repeat["categories"] == 2
     assert repeat["token"].startswith("A") and "1001" not in repeat["token"]
+    assert set(repeat) == answers.ADDRESS and (repeat["first"], repeat["last"]) == (
+        "2025-09-01",
+        "2025-09-08",
+    )
     recent = get(c, "repeats/callers", minimum=2)  # by default the last 30 days: October only
     assert {b["bucket"]: b["callers"] for b in recent["distribution"]} == {"1": 2}
     callers = get(c, "repeats/callers", minimum=2, date_from="2025-09-01")
     assert {b["bucket"]: b["callers"] for b in callers["distribution"]} == {"1": 2, "3-5": 1}
     assert callers["top"][0]["count"] == 3 and callers["top"][0]["street"] == WANGJING[1]
-    assert set(callers["top"][0]) == {"token", "count", "categories", "street", "street_label"}
+    assert set(callers["top"][0]) == answers.CALLER
+    assert set(callers) == answers.CALLERS
+    assert all(set(b) == answers.CALLER_BUCKET for b in callers["distribution"])
 
 
 def test_sentiment_over_time(app: FastAPI, data: None) -> None:
     rows = get(staff(app).dispatcher, "sentiment", by="month")
     assert rows[0]["key"] == "2025-09" and rows[0]["mean"] == pytest.approx(-0.5)
     assert rows[0]["negative_share"] == pytest.approx(2 / 3, abs=1e-4)
+    assert rows[0]["count"] == 3 and all(set(r) == answers.SENTIMENT for r in rows)
 
 
 def test_street_staff_see_their_street_only(app: FastAPI, data: None) -> None:

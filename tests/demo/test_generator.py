@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhili.analytics.schema import CASE_SCHEMA
 from zhili.analytics.store import Store
+from zhili.analytics.store_schema import CASE_SCHEMA
 from zhili.cases.context import CaseContext
 from zhili.cases.importer.service import import_cases
 from zhili.cases.models import Case

@@ -1,4 +1,8 @@
-"""JSON routes that act on analysis: 每月一题 topics and 未诉先办 proactive tasks."""
+"""JSON routes that act on analysis: 每月一题 topics and 未诉先办 proactive tasks.
+
+As in ``analytics.api``, a route answers the plain dict its domain function builds, and its
+``response_model`` (``analytics.schemas``) describes that dict and checks it on the way out.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from zhili.analytics import proactive, topics
@@ -15,6 +18,16 @@ from zhili.analytics.filters import Reach
 from zhili.analytics.labels import Labels
 from zhili.analytics.models import Topic
 from zhili.analytics.policy import TaskAssigner, TaskReader
+from zhili.analytics.schemas import (
+    AnalyticsTopicCandidateOut,
+    AnalyticsTopicIn,
+    AnalyticsTopicOut,
+    AnalyticsTopicReportOut,
+    ProactiveTaskDetailOut,
+    ProactiveTaskOut,
+    TaskDoneIn,
+    WarningTaskIn,
+)
 from zhili.analytics.service import engine
 from zhili.deps import DbSession
 from zhili.errors import NotFound
@@ -30,33 +43,6 @@ OUTCOME_DAYS = 28
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-class TaskIn(BaseModel):
-    unit: str = Field(min_length=2, max_length=32, description="承办单位编码")
-    due: date = Field(description="期限（日期）")
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class TopicIn(BaseModel):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
-    category: str = Field(pattern=r"^\d{2,6}$")
-    area: str = Field(pattern=r"^\d{6}(\d{3})?$", description="区或街乡编码")
-    keyword: str = Field(default="", max_length=64)
-    title: str = Field(min_length=2, max_length=200)
-    tasks: list[TaskIn] = Field(min_length=1, max_length=50)
-
-
-class WarningTaskIn(BaseModel):
-    street: str = Field(pattern=r"^\d{9}$")
-    category: str = Field(pattern=r"^\d{2,6}$")
-    as_of: date
-    due: date
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class DoneIn(BaseModel):
-    outcome: str = Field(min_length=2, max_length=5000, description="办理情况")
 
 
 def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
@@ -76,7 +62,7 @@ def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
     }
 
 
-@router.get("/topics/candidates")
+@router.get("/topics/candidates", response_model=list[AnalyticsTopicCandidateOut])
 def topic_candidates(
     actor: TaskReader,
     session: DbSession,
@@ -88,8 +74,10 @@ def topic_candidates(
     return topics.candidates(engine(_settings(request)), Labels(session), Reach.of(actor), month, limit)
 
 
-@router.post("/topics", status_code=201)
-def choose_topic(body: TopicIn, actor: TaskAssigner, session: DbSession, request: Request) -> dict[str, Any]:
+@router.post("/topics", status_code=201, response_model=AnalyticsTopicOut)
+def choose_topic(
+    body: AnalyticsTopicIn, actor: TaskAssigner, session: DbSession, request: Request
+) -> dict[str, Any]:
     """选定每月一题：关联本月相关诉求，并给承办单位布置有期限的任务。"""
     settings = _settings(request)
     topic = topics.choose(
@@ -101,7 +89,7 @@ def choose_topic(body: TopicIn, actor: TaskAssigner, session: DbSession, request
     return _topic_out(session, topic)
 
 
-@router.get("/topics")
+@router.get("/topics", response_model=list[AnalyticsTopicOut])
 def list_topics(
     actor: TaskReader,
     session: DbSession,
@@ -113,7 +101,7 @@ def list_topics(
     return [_topic_out(session, t) for t in session.scalars(statement.limit(200))]
 
 
-@router.get("/topics/{topic_id}/report")
+@router.get("/topics/{topic_id}/report", response_model=AnalyticsTopicReportOut)
 def topic_report(topic_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
     """每月一题成效：选题前后相同天数内的日均诉求量。"""
     topic = session.get(Topic, topic_id)
@@ -128,7 +116,7 @@ def topic_report(topic_id: int, actor: TaskReader, session: DbSession, request: 
     return {"topic": _topic_out(session, topic), "demand": change}
 
 
-@router.post("/warnings/tasks", status_code=201)
+@router.post("/warnings/tasks", status_code=201, response_model=ProactiveTaskOut)
 def warning_task(
     body: WarningTaskIn, actor: TaskAssigner, session: DbSession, request: Request
 ) -> dict[str, Any]:
@@ -141,7 +129,7 @@ def warning_task(
     return proactive.describe(session, task)
 
 
-@router.get("/tasks")
+@router.get("/tasks", response_model=list[ProactiveTaskOut])
 def tasks(
     actor: TaskReader,
     session: DbSession,
@@ -150,9 +138,9 @@ def tasks(
     return [proactive.describe(session, t) for t in proactive.list_tasks(session, actor, status)]
 
 
-@router.get("/tasks/{task_id}")
+@router.get("/tasks/{task_id}", response_model=ProactiveTaskDetailOut | ProactiveTaskOut)
 def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
-    """任务及其成效：预警任务按街乡 × 类别比较办结前后的诉求量。"""
+    """任务及其成效：预警任务另有 demand（该街乡该类别预警前后相同天数内的诉求量）；每月一题任务无此项。"""
     task = proactive.readable_task(session, actor, task_id)
     out = proactive.describe(session, task)
     warning = out["warning"]
@@ -166,6 +154,6 @@ def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Re
     return out
 
 
-@router.post("/tasks/{task_id}/done")
-def task_done(task_id: int, body: DoneIn, actor: TaskReader, session: DbSession) -> dict[str, Any]:
+@router.post("/tasks/{task_id}/done", response_model=ProactiveTaskOut)
+def task_done(task_id: int, body: TaskDoneIn, actor: TaskReader, session: DbSession) -> dict[str, Any]:
     return proactive.describe(session, proactive.complete(session, actor, task_id, body.outcome, utcnow()))

@@ -1,4 +1,9 @@
-"""JSON routes of the 民生诉求数据库 (``/api/analytics/...``): staff only, scoped by jurisdiction."""
+"""JSON routes of the 民生诉求数据库 (``/api/analytics/...``): staff only, scoped by jurisdiction.
+
+Each route answers the plain dicts of its view (the analytics page draws from the same ones), and its
+``response_model`` (``analytics.schemas``) describes them in /openapi.json and checks them on the way
+out.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,27 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
 
 from zhili.analytics import actions_api, console, views, warnings
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter
 from zhili.analytics.labels import Labels
 from zhili.analytics.policy import AnalystActor, ConsoleUser
+from zhili.analytics.schemas import (
+    CategoryForecastOut,
+    EarlyWarningOut,
+    HandlingRowOut,
+    HotspotCellOut,
+    HotspotDistrictOut,
+    RecurringProblemOut,
+    RepeatAddressOut,
+    RepeatCallersOut,
+    SentimentRowOut,
+    SqlConsoleOut,
+    SqlIn,
+    TopProblemOut,
+    VolumeRowOut,
+)
 from zhili.analytics.service import engine
 from zhili.deps import DbSession
 from zhili.divisions.repository import latest_populations
@@ -65,7 +84,7 @@ By = Annotated[str, Query(max_length=16, description="分组维度")]
 Limit = Annotated[int, Query(ge=1, le=views.MAX_LIMIT)]
 
 
-@router.get("/volume")
+@router.get("/volume", response_model=list[VolumeRowOut])
 def volume(
     actor: Analyst, f: Filter, e: Store, labels: Named, by: By = "month", limit: Limit = 500
 ) -> list[dict[str, Any]]:
@@ -73,7 +92,7 @@ def volume(
     return views.volume(e, labels, actor, f, by, limit)
 
 
-@router.get("/handling")
+@router.get("/handling", response_model=list[HandlingRowOut])
 def handling(
     actor: Analyst, f: Filter, e: Store, labels: Named, by: By = "district", limit: Limit = 500
 ) -> list[dict[str, Any]]:
@@ -81,14 +100,14 @@ def handling(
     return views.handling(e, labels, actor, f, by, limit)
 
 
-@router.get("/hotspots/districts")
+@router.get("/hotspots/districts", response_model=list[HotspotDistrictOut])
 def districts(actor: Analyst, f: Filter, e: Store, labels: Named, session: DbSession) -> list[dict[str, Any]]:
     """分区热力（面积填色图数据）：诉求量与每万常住人口诉求量（按各区最新一年的常住人口；
     无人口数据的区 per_10k 为空，population_note 为“无人口数据”）。"""
     return views.district_choropleth(e, labels, actor, f, partial(latest_populations, session))
 
 
-@router.get("/hotspots/cells")
+@router.get("/hotspots/cells", response_model=list[HotspotCellOut])
 def cells(
     actor: Analyst,
     f: Filter,
@@ -100,7 +119,7 @@ def cells(
     return views.hex_cells(e, actor, f, resolution, limit)
 
 
-@router.get("/top-problems")
+@router.get("/top-problems", response_model=list[TopProblemOut])
 def top_problems(
     actor: Analyst, f: Filter, e: Store, labels: Named, limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> list[dict[str, Any]]:
@@ -108,7 +127,7 @@ def top_problems(
     return views.top_problems(e, labels, actor, f, limit)
 
 
-@router.get("/repeats/addresses")
+@router.get("/repeats/addresses", response_model=list[RepeatAddressOut])
 def repeat_addresses(
     actor: Analyst,
     f: Filter,
@@ -121,7 +140,7 @@ def repeat_addresses(
     return views.repeat_addresses(e, labels, actor, f, minimum, limit)
 
 
-@router.get("/repeats/callers")
+@router.get("/repeats/callers", response_model=RepeatCallersOut)
 def repeat_callers(
     actor: Analyst,
     f: Filter,
@@ -134,13 +153,13 @@ def repeat_callers(
     return views.repeat_callers(e, labels, actor, f, minimum, limit)
 
 
-@router.get("/sentiment")
+@router.get("/sentiment", response_model=list[SentimentRowOut])
 def sentiment(actor: Analyst, f: Filter, e: Store, labels: Named, by: By = "week") -> list[dict[str, Any]]:
     """社会心态：诉求文本情绪得分随时间的变化。"""
     return views.sentiment(e, labels, actor, f, by)
 
 
-@router.get("/warnings")
+@router.get("/warnings", response_model=list[EarlyWarningOut])
 def early_warnings(
     actor: Analyst, e: Store, labels: Named, as_of: Annotated[date, Query(description="预警日")]
 ) -> list[dict[str, Any]]:
@@ -148,7 +167,7 @@ def early_warnings(
     return warnings.early_warnings(e, labels, actor, as_of)
 
 
-@router.get("/forecast")
+@router.get("/forecast", response_model=list[CategoryForecastOut])
 def weekly_forecast(
     actor: Analyst, f: Filter, e: Store, labels: Named, horizon: Annotated[int, Query(ge=1, le=12)] = 4
 ) -> list[dict[str, Any]]:
@@ -156,7 +175,7 @@ def weekly_forecast(
     return warnings.weekly_forecasts(e, labels, actor, f, horizon)
 
 
-@router.get("/recurring")
+@router.get("/recurring", response_model=list[RecurringProblemOut])
 def recurring(
     actor: Analyst, f: Filter, e: Store, labels: Named, min_weeks: Annotated[int, Query(ge=2, le=53)] = 4
 ) -> list[dict[str, Any]]:
@@ -164,13 +183,7 @@ def recurring(
     return warnings.recurring_communities(e, labels, actor, f, min_weeks)
 
 
-class SqlIn(BaseModel):
-    sql: str = Field(
-        min_length=1, max_length=20_000, description="只读 SQL（SELECT / WITH），表：cases、events"
-    )
-
-
-@router.post("/sql")
+@router.post("/sql", response_model=SqlConsoleOut)
 def sql_console(body: SqlIn, actor: ConsoleUser, request: Request, e: Store) -> dict[str, Any]:
     """只读 SQL 控制台：仅限分析库，限时、限行；只对全市范围的用户开放。"""
     settings: Settings = request.app.state.settings

@@ -17,7 +17,7 @@ import duckdb
 
 from zhili.analytics.engine import Engine
 from zhili.analytics.policy import can_use_sql_console
-from zhili.analytics.schema import CASES, EVENTS
+from zhili.analytics.store_schema import CASES, EVENTS
 from zhili.auth.scope import Actor
 from zhili.errors import Forbidden, ValidationFailed
 

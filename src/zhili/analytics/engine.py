@@ -15,8 +15,8 @@ import duckdb
 import pyarrow as pa
 
 from zhili.analytics.rollups import ROLLUPS
-from zhili.analytics.schema import CASES, EVENTS, SCHEMAS
 from zhili.analytics.store import Store
+from zhili.analytics.store_schema import CASES, EVENTS, SCHEMAS
 
 
 class Engine:

@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zhili.analytics.schema import PARTITION, SCHEMAS
+from zhili.analytics.store_schema import PARTITION, SCHEMAS
 from zhili.errors import Conflict
 
 STATE_FILE = "_state.json"

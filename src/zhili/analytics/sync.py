@@ -31,8 +31,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.analytics import rollups, text
-from zhili.analytics.schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
 from zhili.analytics.store import Store
+from zhili.analytics.store_schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
 from zhili.auth.service import system_actor
 from zhili.cases.models import Case, CaseEvent
 from zhili.cases.repository import readable_cases

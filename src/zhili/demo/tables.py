@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from zhili.analytics.schema import CASE_SCHEMA
+from zhili.analytics.store_schema import CASE_SCHEMA
 from zhili.demo import profile
 from zhili.demo.generator import CITY_UTC_OFFSET_US, STEPS, US_PER_HOUR, Chunk, YearGenerator
 

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhili.analytics import rollups
-from zhili.analytics.schema import CASE_SCHEMA, CASES
 from zhili.analytics.store import Store
+from zhili.analytics.store_schema import CASE_SCHEMA, CASES
 from zhili.demo.generator import Chunk, YearGenerator
 from zhili.demo.tables import import_table, store_table
 
