@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from zhili.assessment import appeals
 from zhili.assessment.models import AppealStatus
 from zhili.assessment.policy import AppealsUser
-from zhili.assessment.schemas import AppealIn, AppealOut, DecisionIn
+from zhili.assessment.schemas import AppealDecisionIn, AppealIn, AppealOut
 from zhili.assessment.views import appeal_out
 from zhili.deps import DbSession
 
@@ -37,5 +37,5 @@ def get_appeal(appeal_id: int, actor: AppealsUser, session: DbSession) -> Appeal
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealOut)
-def decide(appeal_id: int, body: DecisionIn, actor: AppealsUser, session: DbSession) -> AppealOut:
+def decide(appeal_id: int, body: AppealDecisionIn, actor: AppealsUser, session: DbSession) -> AppealOut:
     return appeal_out(*appeals.decide(session, actor, appeal_id, body.approve, body.note))

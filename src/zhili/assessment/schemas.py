@@ -130,7 +130,7 @@ class AppealIn(BaseModel):
     evidence: Text = Field(min_length=1, max_length=5000, description="申诉依据：证明材料的说明或附件编号")
 
 
-class DecisionIn(BaseModel):
+class AppealDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool

@@ -16,8 +16,8 @@ from zhili.divisions.policy import PopulationEditor, PopulationReader
 from zhili.divisions.schemas import (
     DivisionDetailOut,
     DivisionOut,
+    DivisionPopulationIn,
     PopulationBatchIn,
-    PopulationIn,
     PopulationOut,
     PopulationReportOut,
     ResolveOut,
@@ -89,7 +89,7 @@ def put_populations(
 
 @router.put("/population/{code}", summary="登记某区划某年的常住人口（管理员）")
 def put_population(
-    code: str, body: PopulationIn, actor: PopulationEditor, session: DbSession, request: Request
+    code: str, body: DivisionPopulationIn, actor: PopulationEditor, session: DbSession, request: Request
 ) -> PopulationOut:
     service.set_population(
         session, body.row(code), actor=actor.username, today=today(request), client_ip=client_ip(request)

@@ -82,7 +82,7 @@ class ResolveOut(BaseModel):
         )
 
 
-class PopulationIn(BaseModel):
+class DivisionPopulationIn(BaseModel):
     year: int = Field(description="统计年份，如 2020（第七次全国人口普查）")
     residents: int = Field(description="常住人口（人）")
     source: str = Field(max_length=200, description="数据来源，如 北京市第七次全国人口普查公报（第二号）")
@@ -91,7 +91,7 @@ class PopulationIn(BaseModel):
         return PopulationRow(code=code, year=self.year, residents=self.residents, source=self.source)
 
 
-class PopulationRowIn(PopulationIn):
+class PopulationRowIn(DivisionPopulationIn):
     code: str = Field(max_length=12, description="区划代码（市、区或街道/乡镇）")
 
 

@@ -22,7 +22,7 @@ from zhili.triage.reply_quality import score_reply
 from zhili.triage.schemas import (
     AcceptIn,
     DuplicateOut,
-    KnowledgeHit,
+    KnowledgeSuggestionOut,
     OverrideIn,
     QueuePage,
     RecommendationOut,
@@ -103,18 +103,18 @@ def list_duplicates(code: str, actor: CaseReader, session: DbSession) -> list[di
     return found
 
 
-@router.get("/api/cases/{code}/knowledge", response_model=list[KnowledgeHit])
+@router.get("/api/cases/{code}/knowledge", response_model=list[KnowledgeSuggestionOut])
 def knowledge_suggestions(
     code: str,
     actor: CaseReader,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> list[KnowledgeHit]:
+) -> list[KnowledgeSuggestionOut]:
     """The best 知识库 entries for the case's text, to support 直接办结 of a consultation."""
     from zhili.triage.service import case_text, knowledge_hits
 
     case = get_readable(session, actor, code)
-    return [KnowledgeHit(**hit) for hit in knowledge_hits(session, case_text(case), limit)]
+    return [KnowledgeSuggestionOut(**hit) for hit in knowledge_hits(session, case_text(case), limit)]
 
 
 @router.get("/api/cases/{code}/reply-quality", response_model=ReplyScoreOut)

@@ -48,7 +48,7 @@ class RuleOut(BaseModel):
     updated_at: datetime | None
 
 
-class KnowledgeHit(BaseModel):
+class KnowledgeSuggestionOut(BaseModel):
     id: int
     question: str
     score: float
@@ -103,7 +103,7 @@ class RecommendationOut(BaseModel):
     matched_rules: list[MatchedRuleOut]
     explanation: ExplanationOut
     duplicates: list[DuplicateOut]
-    knowledge: list[KnowledgeHit]
+    knowledge: list[KnowledgeSuggestionOut]
     needs_review: bool
     status: str
     decided_by: str | None

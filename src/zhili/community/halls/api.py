@@ -9,9 +9,9 @@ from zhili.community.halls import service
 from zhili.community.halls.models import Proposal
 from zhili.community.halls.schemas import (
     CommentIn,
-    DecisionIn,
     FollowUpDoneIn,
     HallCommentAddedOut,
+    HallDecisionIn,
     HallDecisionMadeOut,
     HallFollowUpDoneOut,
     HallIn,
@@ -106,7 +106,7 @@ def vote(proposal_id: int, body: VoteIn, actor: CommunityKeeper, session: DbSess
 
 @router.post("/proposals/{proposal_id}/decision", response_model=HallDecisionMadeOut, status_code=201)
 def decide(
-    proposal_id: int, body: DecisionIn, actor: CommunityKeeper, session: DbSession
+    proposal_id: int, body: HallDecisionIn, actor: CommunityKeeper, session: DbSession
 ) -> HallDecisionMadeOut:
     decision = service.decide(session, actor, proposal_id, body)
     topic = halls.get_topic(session, actor, decision.topic_id)

@@ -63,7 +63,7 @@ class FollowUpIn(Strict):
     due_on: date | None = None
 
 
-class DecisionIn(Strict):
+class HallDecisionIn(Strict):
     summary: Text = Field(min_length=1, max_length=5000)
     follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=50)
 

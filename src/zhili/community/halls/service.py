@@ -30,7 +30,7 @@ from zhili.community.halls.models import (
     Vote,
     VoteChoice,
 )
-from zhili.community.halls.schemas import DecisionIn, HallIn, MeetingIn, ProposalIn, TopicIn
+from zhili.community.halls.schemas import HallDecisionIn, HallIn, MeetingIn, ProposalIn, TopicIn
 from zhili.community.profiles.models import Resident
 from zhili.divisions.models import DivisionLevel
 from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -236,7 +236,7 @@ def vote(session: Session, actor: Actor, proposal_id: int, resident_id: int, cho
     return ballot
 
 
-def decide(session: Session, actor: Actor, proposal_id: int, body: DecisionIn) -> Decision:
+def decide(session: Session, actor: Actor, proposal_id: int, body: HallDecisionIn) -> Decision:
     """Close the vote: adopted when more than half of the votes cast say yes. The decision is
     appended to the history of every case the topic came from."""
     proposal, topic = _proposal(session, actor, proposal_id)

@@ -13,8 +13,8 @@ from zhili.community.halls import service
 from zhili.community.halls.models import VOTE_LABELS
 from zhili.community.halls.schemas import (
     CommentIn,
-    DecisionIn,
     FollowUpDoneIn,
+    HallDecisionIn,
     MeetingIn,
     ProposalIn,
     ResidentAct,
@@ -106,7 +106,7 @@ async def decide(request: Request, proposal_id: int, session: DbSession, actor: 
             "due_on": data.get("follow_up_due_on"),
         }
         follow_ups.append({k: v for k, v in follow_up.items() if v})
-    body = parse(DecisionIn, {"summary": data.get("summary", ""), "follow_ups": follow_ups})
+    body = parse(HallDecisionIn, {"summary": data.get("summary", ""), "follow_ups": follow_ups})
     decision = service.decide(session, actor, proposal_id, body)
     return _back(request, decision.topic_id)
 

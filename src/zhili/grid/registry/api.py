@@ -28,8 +28,8 @@ from zhili.grid.registry.schemas import (
     PlaceCreatedOut,
     PlaceIn,
     PlaceOut,
+    PopulationCountIn,
     PopulationCountOut,
-    PopulationIn,
 )
 
 router = APIRouter(prefix="/api/grid", tags=["grid-registries"])
@@ -93,7 +93,7 @@ def add_organisation(body: OrganisationIn, actor: RegistryKeeper, session: DbSes
 
 
 @router.put("/population", response_model=PopulationCountOut)
-def set_population(body: PopulationIn, actor: RegistryKeeper, session: DbSession) -> PopulationCountOut:
+def set_population(body: PopulationCountIn, actor: RegistryKeeper, session: DbSession) -> PopulationCountOut:
     row = service.set_population(session, actor, body)
     return PopulationCountOut(
         community_code=row.community_code, group=row.group, count=row.count, as_of=row.as_of

@@ -57,7 +57,7 @@ class OrganisationIn(Strict):
     address: OptText = Field(default=None, max_length=300)
 
 
-class PopulationIn(Strict):
+class PopulationCountIn(Strict):
     community_code: Community
     group: Text = Field(pattern="^(" + "|".join(POPULATION_GROUPS) + ")$")
     count: int = Field(ge=0, le=1_000_000)

@@ -33,7 +33,7 @@ from zhili.grid.registry.schemas import (
     PersonIn,
     PersonRecordOut,
     PlaceIn,
-    PopulationIn,
+    PopulationCountIn,
 )
 from zhili.kernel.clock import utcnow
 from zhili.kernel.crypto import PersonalDataCipher
@@ -107,7 +107,7 @@ def add_organisation(session: Session, actor: Actor, body: OrganisationIn) -> Gr
     return _insert(session, actor, GridOrganisation, body)
 
 
-def set_population(session: Session, actor: Actor, body: PopulationIn) -> PopulationCount:
+def set_population(session: Session, actor: Actor, body: PopulationCountIn) -> PopulationCount:
     _community(session, actor, body.community_code)
     row = session.execute(
         select(PopulationCount).where(
