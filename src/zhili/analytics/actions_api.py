@@ -11,9 +11,8 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 
-from zhili.analytics import proactive, topics
+from zhili.analytics import proactive, repository, topics
 from zhili.analytics.filters import Reach
 from zhili.analytics.labels import Labels
 from zhili.analytics.models import Topic
@@ -30,7 +29,6 @@ from zhili.analytics.schemas import (
 )
 from zhili.analytics.service import engine
 from zhili.deps import DbSession
-from zhili.errors import NotFound
 from zhili.kernel.clock import as_aware, local_zone, utcnow
 from zhili.settings import Settings
 
@@ -58,7 +56,7 @@ def _topic_out(session: DbSession, topic: Topic) -> dict[str, Any]:
         "status": topic.status,
         "chosen_by": topic.chosen_by,
         "chosen_at": as_aware(topic.chosen_at).isoformat(),
-        "cases": topics.linked_count(session, topic.id),
+        "cases": repository.linked_count(session, topic.id),
     }
 
 
@@ -95,18 +93,13 @@ def list_topics(
     session: DbSession,
     month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
 ) -> list[dict[str, Any]]:
-    statement = select(Topic).order_by(Topic.month.desc(), Topic.id)
-    if month:
-        statement = statement.where(Topic.month == month)
-    return [_topic_out(session, t) for t in session.scalars(statement.limit(200))]
+    return [_topic_out(session, t) for t in repository.list_topics(session, actor, month)]
 
 
 @router.get("/topics/{topic_id}/report", response_model=AnalyticsTopicReportOut)
 def topic_report(topic_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
     """每月一题成效：选题前后相同天数内的日均诉求量。"""
-    topic = session.get(Topic, topic_id)
-    if topic is None:
-        raise NotFound("每月一题不存在")
+    topic = repository.get_topic(session, actor, topic_id)
     settings = _settings(request)
     pivot = as_aware(topic.chosen_at).astimezone(local_zone(settings.timezone)).date()
     change = topics.demand_change(
@@ -135,13 +128,13 @@ def tasks(
     session: DbSession,
     status: Annotated[str | None, Query(pattern="^(open|done)$")] = None,
 ) -> list[dict[str, Any]]:
-    return [proactive.describe(session, t) for t in proactive.list_tasks(session, actor, status)]
+    return [proactive.describe(session, t) for t in repository.list_tasks(session, actor, status)]
 
 
 @router.get("/tasks/{task_id}", response_model=ProactiveTaskDetailOut | ProactiveTaskOut)
 def task_detail(task_id: int, actor: TaskReader, session: DbSession, request: Request) -> dict[str, Any]:
     """任务及其成效：预警任务另有 demand（该街乡该类别预警前后相同天数内的诉求量）；每月一题任务无此项。"""
-    task = proactive.readable_task(session, actor, task_id)
+    task = repository.get_task(session, actor, task_id)
     out = proactive.describe(session, task)
     warning = out["warning"]
     if warning is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhili.analytics import repository
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import CITY
 from zhili.analytics.labels import Labels
@@ -18,7 +19,7 @@ from zhili.analytics.topics import due_at
 from zhili.analytics.warnings import early_warnings
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
-from zhili.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from zhili.errors import Conflict, Forbidden, ValidationFailed
 from zhili.kernel.clock import local_zone
 from zhili.units.models import Unit
 
@@ -86,24 +87,8 @@ def task_from_warning(
     return task
 
 
-def readable_task(session: Session, actor: Actor, task_id: int) -> ProactiveTask:
-    task = session.get(ProactiveTask, task_id)
-    if task is None or not (oversees_tasks(actor) or task.unit_id == actor.unit_id):
-        raise NotFound("任务不存在")
-    return task
-
-
-def list_tasks(session: Session, actor: Actor, status: str | None) -> list[ProactiveTask]:
-    statement = select(ProactiveTask).order_by(ProactiveTask.due_at, ProactiveTask.id)
-    if not oversees_tasks(actor):
-        statement = statement.where(ProactiveTask.unit_id == actor.unit_id)
-    if status:
-        statement = statement.where(ProactiveTask.status == status)
-    return list(session.scalars(statement.limit(500)))
-
-
 def complete(session: Session, actor: Actor, task_id: int, outcome: str, now: datetime) -> ProactiveTask:
-    task = readable_task(session, actor, task_id)
+    task = repository.get_task(session, actor, task_id)
     if task.unit_id != actor.unit_id and not oversees_tasks(actor):
         raise Forbidden("只有承办单位可以办结此任务")
     if task.status == "done":

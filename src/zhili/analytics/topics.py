@@ -223,10 +223,6 @@ def choose(
     return topic
 
 
-def linked_count(session: Session, topic_id: int) -> int:
-    return len(list(session.scalars(select(TopicCase.id).where(TopicCase.topic_id == topic_id))))
-
-
 def demand_change(
     engine: Engine, reach: Reach, *, category: str, area: str, keyword: str, pivot: date, days: int
 ) -> dict[str, Any]:
