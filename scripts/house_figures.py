@@ -24,8 +24,8 @@ ROLE_MEMBER = re.compile(r"\bRole\.[a-z_]+")
 PREFIX_GROUP_MIN = 3
 
 
-def source_files() -> list[Path]:
-    return sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+def source_files(*, migrations: bool = False) -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if migrations or "migrations" not in p.parts)
 
 
 def line_count(path: Path) -> int:
@@ -129,7 +129,9 @@ def figures() -> dict[str, Any]:
         "median_file_lines": statistics.median(lengths),
         "p90_file_lines": deciles[-1],
         "longest_file_lines": lengths[-1],
-        "files_over_500_lines": [str(p.relative_to(SRC)) for p in files if line_count(p) > 500],
+        "files_over_500_lines": [
+            str(p.relative_to(SRC)) for p in source_files(migrations=True) if line_count(p) > 500
+        ],
         "modules_naming_roles_outside_policy": files_naming_roles(),
         "filename_prefix_groups": prefix_groups(),
         "openapi_operations": total,

@@ -46,7 +46,8 @@ def test_sub_domains_are_sub_packages_not_filename_prefixes() -> None:
 
 
 def test_no_source_file_is_over_500_lines() -> None:
-    long = [str(p) for p in house_figures.source_files() if house_figures.line_count(p) > 500]
+    files = house_figures.source_files(migrations=True)
+    long = [str(p) for p in files if house_figures.line_count(p) > 500]
     assert long == []
 
 
