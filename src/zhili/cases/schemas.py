@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from zhili.cases.states import CaseState, Satisfaction
+from zhili.cases.states import SATISFACTION_LABELS, CaseState, Satisfaction
+from zhili.kernel.fields import Id, Moment
 from zhili.taxonomy.enums import (
     CHANNEL_LABELS,
     DEMAND_TYPE_LABELS,
@@ -80,7 +81,7 @@ class CaseIn(BaseModel):
     address: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=300)
     citizen: CitizenIn = Field(default_factory=CitizenIn)
     confidential: bool = False
-    received_at: datetime | None = None
+    received_at: Moment | None = None
 
 
 class LocationOut(BaseModel):
@@ -118,17 +119,10 @@ class ActionIn(BaseModel):
     extension: str | None = Field(default=None, max_length=8, description="如 10d、5wd")
     contacted: bool | None = None
     solved: bool | None = None
-    satisfaction: Annotated[
-        Satisfaction | None,
-        BeforeValidator(
-            lambda v: {"满意": "satisfied", "基本满意": "basically_satisfied", "不满意": "unsatisfied"}.get(
-                v, v
-            )
-        ),
-    ] = None
+    satisfaction: Annotated[Satisfaction | None, _label_or_code(SATISFACTION_LABELS)] = None
     comment: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=MAX_TEXT)
     target: str | None = Field(default=None, max_length=24, description="合并/关联的另一件诉求编号")
-    knowledge_entry_id: int | None = None
+    knowledge_entry_id: Id | None = None
 
 
 EventValue = str | int | float | bool | list[str] | None

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
+from zhili import handlers
 from zhili.auth import service as auth_service
 from zhili.auth.deps import API_KEY_HEADER
 from zhili.auth.policy import anyone
@@ -23,7 +24,7 @@ from zhili.cases.deps import CaseCtx
 from zhili.cases.policy import can_take_intake
 from zhili.deps import DbSession
 from zhili.open311 import catalogue, repository, views
-from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
+from zhili.open311.errors import Open311Problem, bad_request, forbidden, from_body, not_found
 from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
 from zhili.open311.params import check_jurisdiction, request_query, single
 from zhili.open311.schemas import (
@@ -200,6 +201,13 @@ async def problem_response(request: Request, exc: Exception) -> Response:
     return render(_fmt_of(request), "errors", exc.errors(), status=exc.status)
 
 
+def error_surface(request: Request, status: int, body: dict[str, object]) -> Response:
+    """Every other error under the base path (a refused input, 405, a body that cannot be parsed, a
+    500) in the specification's format too."""
+    problem = from_body(status, body)
+    return render(_fmt_of(request), "errors", problem.errors(), status=problem.status)
+
+
 @can_take_intake.marks
 def files_requests() -> None:
     """Filing needs ``cases.policy.can_take_intake``: the key comes in the form, so the service
@@ -280,4 +288,5 @@ def build_router(base_path: str) -> APIRouter:
 def install(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     app.add_exception_handler(Open311Problem, problem_response)
+    handlers.add_surface(app, settings.open311_base_path, error_surface)
     app.include_router(build_router(settings.open311_base_path))

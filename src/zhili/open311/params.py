@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from zhili.divisions.models import Division, DivisionLevel
+from zhili.kernel.fields import TIME_MESSAGE, moment_problem
 from zhili.open311.errors import bad_request, not_found
 from zhili.settings import Settings
 
@@ -65,7 +66,10 @@ def moment(name: str, raw: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise bad_request(f"{name} 不是有效的 ISO 8601 时间（例如 2010-01-01T00:00:00Z）") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    if moment_problem(parsed):
+        raise bad_request(f"{name} {TIME_MESSAGE}")
+    return parsed
 
 
 def _int(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
