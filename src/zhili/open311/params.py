@@ -50,10 +50,9 @@ def check_jurisdiction(session: Session, settings: Settings, value: str | None) 
     host = urlparse(settings.public_base_url)
     if value.lower() in {h.lower() for h in (host.hostname, host.netloc) if h}:
         return
-    city = session.execute(
-        select(Division.code).where(Division.code == value, Division.level == DivisionLevel.city)
-    ).first()
-    if city is None:
+    cities = session.execute(select(Division.code).where(Division.level == DivisionLevel.city)).scalars()
+    # The city's code, or the same padded to the six digits of GB/T 2260 (11 → 110000) or to twelve.
+    if not any(value in (code, code.ljust(6, "0"), code.ljust(12, "0")) for code in cities):
         raise not_found(f"jurisdiction_id {value} 不存在（本服务只受理本市的诉求）")
 
 
