@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import types
+import weakref
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -76,6 +77,7 @@ class _MultipartCheck:
         self._name = "form"
         self._file = False
         self._data = bytearray()
+        self._broken = False
         self._parser = MultipartParser(
             boundary,
             {
@@ -121,12 +123,11 @@ class _MultipartCheck:
             self.problem = problem
 
     def feed(self, chunk: bytes) -> None:
-        if chunk and self.problem is None:
+        if chunk and self.problem is None and not self._broken:
             try:
                 self._parser.write(chunk)
             except Exception:  # a malformed body: Starlette's own parser answers 400 for it
-                self.problem = None
-                self._parser = None  # type: ignore[assignment]
+                self._broken = True
 
 
 class RawFormCheck:
@@ -233,7 +234,9 @@ def _kind(annotation: Any) -> str | None:
 
 
 _TIME = TypeAdapter(datetime)
-_DECLARED: dict[int, list[tuple[str, str, str]]] = {}
+# By the route's id, with a weak reference that tells a dead route's reused id from its own (routes
+# are unhashable, and tests make many apps).
+_DECLARED: dict[int, tuple[weakref.ref[Any], list[tuple[str, str, str]]]] = {}
 
 
 def _declared(request: Request) -> list[tuple[str, str, str]]:
@@ -242,7 +245,8 @@ def _declared(request: Request) -> list[tuple[str, str, str]]:
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return []
-    if id(route) not in _DECLARED:
+    known = _DECLARED.get(id(route))
+    if known is None or known[0]() is not route:
         found = []
         pending = [dependant]
         while pending:
@@ -257,8 +261,8 @@ def _declared(request: Request) -> list[tuple[str, str, str]]:
                     kind = _kind(field.field_info.annotation)
                     if kind:
                         found.append((where, field.alias, kind))
-        _DECLARED[id(route)] = found
-    return _DECLARED[id(route)]
+        known = _DECLARED[id(route)] = (weakref.ref(route), found)
+    return known[1]
 
 
 def _value_problem(kind: str, raw: object) -> str | None:
