@@ -82,6 +82,10 @@ class CaseIn(BaseModel):
     citizen: CitizenIn = Field(default_factory=CitizenIn)
     confidential: bool = False
     received_at: Moment | None = None
+    outside_city: bool = Field(
+        default=False,
+        description="坐席确认受理本市以外的诉求（如本市居民在外地反映）：不定位，进入待定位队列",
+    )
 
 
 class LocationOut(BaseModel):
@@ -100,6 +104,8 @@ class CaseCreated(BaseModel):
     state: CaseState
     created: bool = Field(description="False when an Idempotency-Key retry found the earlier case.")
     location: LocationOut
+    located: bool = Field(description="False: no district yet; the case waits in its centre's 待定位 queue")
+    warning: str | None = Field(default=None, description="未能定位或位于本市以外时的提示")
 
 
 class ActionIn(BaseModel):
@@ -123,6 +129,12 @@ class ActionIn(BaseModel):
     comment: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=MAX_TEXT)
     target: str | None = Field(default=None, max_length=24, description="合并/关联的另一件诉求编号")
     knowledge_entry_id: Id | None = None
+    division: str | None = Field(
+        default=None, pattern=r"^\d{2,12}$", description="定位：区、街乡或社区编码（本市为 11 等市级编码）"
+    )
+    address: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=300)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
 
 
 EventValue = str | int | float | bool | list[str] | None
