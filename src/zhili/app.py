@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from zhili import __version__, handlers
 from zhili.csrf import csrf_protect
 from zhili.db import Database
+from zhili.inputs import RawFormCheck, check_inputs
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
 from zhili.web.assets import STATIC_DIR
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="城市社会治理平台：接诉即办、民生诉求数据库、网格化、社区治理、规划监测",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(check_inputs), Depends(csrf_protect)],
         # Served by zhili.apidocs instead: from this server, and behind sign-in in production.
         docs_url=None,
         redoc_url=None,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.environment == "production",
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RawFormCheck)
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

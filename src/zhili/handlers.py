@@ -1,6 +1,9 @@
-"""One error handler per surface: JSON for /api, a Chinese page or toast for the web.
+"""One error handler per surface: JSON for /api, a Chinese page or toast for the web, and whatever
+an adapter registers for its own path (Open311's ``[{code, description}]`` under its base path).
 
-Stack traces never reach a user; unexpected errors are logged with the request path only.
+Stack traces never reach a user; unexpected errors are logged with the request path only. A value
+the database cannot hold (an integer or a time out of range) is the client's error, a 422, however
+it got past the checks of ``zhili.inputs``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from zhili.errors import PasswordChangeRequired, RedirectTo, ZhiliError
@@ -35,6 +39,13 @@ HTTP_MESSAGES = {
 
 # Renders a web error; installed by zhili.web so that this module stays free of templates.
 WebRenderer = Any
+OUT_OF_RANGE = {"code": "out_of_range", "message": "提交的数值、时间或文本超出允许范围"}
+
+
+def add_surface(app: FastAPI, prefix: str, renderer: Any) -> None:
+    """Errors of requests under ``prefix`` are rendered by ``renderer(request, status, body)``."""
+    surfaces: list[tuple[str, Any]] = getattr(app.state, "error_surfaces", [])
+    app.state.error_surfaces = [*surfaces, (prefix, renderer)]
 
 
 def _wants_json(request: Request) -> bool:
@@ -70,6 +81,10 @@ def _validation_message(error: dict[str, Any]) -> str:
 
 
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
+    for prefix, surface in getattr(request.app.state, "error_surfaces", []):
+        if request.url.path == prefix or request.url.path.startswith(prefix + "/"):
+            rendered: Response = surface(request, status, body)
+            return rendered
     if _wants_json(request):
         return JSONResponse({"error": body}, status_code=status)
     renderer: WebRenderer | None = getattr(request.app.state, "render_error", None)
@@ -111,8 +126,24 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
         if message in (None, "Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"):
             message = HTTP_MESSAGES.get(exc.status_code, "请求无效")
+        elif message.isascii():  # Starlette's own words (a body it could not parse): say it in Chinese
+            message = f"{HTTP_MESSAGES.get(exc.status_code, '请求无效')}：{message}"
         body = {"code": f"http_{exc.status_code}", "message": message}
         return error_response(request, exc.status_code, body)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    @app.exception_handler(StatementError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        orig = getattr(exc, "orig", exc)
+        if (
+            isinstance(exc, StatementError)
+            and not isinstance(exc, DataError)
+            and not isinstance(orig, OverflowError)
+        ):
+            return await unexpected(request, exc)
+        log.warning("value out of range (%s) on %s %s", type(orig).__name__, request.method, request.url.path)
+        return error_response(request, 422, dict(OUT_OF_RANGE))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

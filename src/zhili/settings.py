@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me"
 MIN_SECRET_LENGTH = 32
@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         pattern=r"^(/[A-Za-z0-9._~-]+)+$",
         description="Path under which the Open311 GeoReport v2 endpoint is served (no trailing slash).",
     )
+    open311_cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Web origins of citizen apps allowed to call Open311 from a browser (CORS); empty: none.",
+    )
     assessment_weight_response: float = Field(
         default=0.2, ge=0, le=1, description="Default weight of 响应率 (response) in the composite."
     )
@@ -119,6 +123,14 @@ class Settings(BaseSettings):
     triage_duplicate_threshold: float = Field(
         default=0.33, gt=0, le=1, description="Text similarity (sketch cosine) making a case a duplicate."
     )
+
+    @field_validator("open311_cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """``https://a.example,https://b.example`` in the environment; ``*`` allows any origin."""
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -26,7 +26,7 @@ def test_post_creates_a_case_through_intake(
     response = post(client, fmt, {**FORM, "api_key": api_key, "attribute[urgency]": "紧急"})
     assert response.status_code == 200, response.text
     [created] = parse(response, fmt)
-    assert set(created) == {"service_request_id", "service_notice", "account_id"}
+    assert set(created) == {"service_request_id", "token", "service_notice", "account_id"}
     assert created["account_id"] == "123456"
     assert "餐饮油烟" in created["service_notice"]
     code = created["service_request_id"]

@@ -25,7 +25,9 @@ DEFINITION_ATTRIBUTE = [
     "variable", "code", "datatype", "required", "datatype_description", "order", "description", "values",
 ]  # fmt: skip
 VALUE = ["key", "name"]
-POST_RESPONSE = ("service_requests", "request", ["service_request_id", "service_notice", "account_id"])
+# The specification's POST answer, with the token it allows beside the id (zhili gives both).
+POST_FIELDS = ["service_request_id", "token", "service_notice", "account_id"]
+POST_RESPONSE = ("service_requests", "request", POST_FIELDS)
 TOKEN_RESPONSE = ("service_requests", "request", ["service_request_id", "token"])
 REQUESTS = (
     "service_requests",

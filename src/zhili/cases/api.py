@@ -11,7 +11,6 @@ from zhili.auth.policy import Anyone
 from zhili.cases import flows, repository, views
 from zhili.cases.deps import CaseCtx
 from zhili.cases.intake.service import Intake
-from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.policy import CaseReader, IntakeActor
 from zhili.cases.schemas import ActionIn, ActionRuleOut, CaseCreated, CaseIn, CaseOut, CasePage, LocationOut
@@ -55,6 +54,8 @@ def create_case(
         state=result.case.state,
         created=result.created,
         location=_location_json(result),
+        located=result.case.division_code is not None,
+        warning=result.warning,
     )
 
 
@@ -120,6 +121,18 @@ def list_actions(_: Anyone) -> list[dict[str, object]]:
     ]
 
 
+@router.get("/unlocated", response_model=CasePage)
+def list_unlocated(
+    actor: CaseReader,
+    session: DbSession,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CasePage:
+    """待定位: received demands with no place yet, that the actor's centre took in (or the actor)."""
+    rows, total = repository.list_unlocated(session, actor, limit=page_size, offset=(page - 1) * page_size)
+    return CasePage(total=total, page=page, page_size=page_size, items=views.summaries(session, rows))
+
+
 @router.get("/{code}", response_model=CaseOut)
 def get_case(code: str, actor: CaseReader, session: DbSession, ctx: CaseCtx) -> CaseOut:
     return views.detail(session, ctx, actor, repository.get_readable(session, actor, code))
@@ -129,5 +142,5 @@ def get_case(code: str, actor: CaseReader, session: DbSession, ctx: CaseCtx) -> 
 def act_on_case(
     code: str, action: str, body: ActionIn, actor: CaseReader, session: DbSession, ctx: CaseCtx
 ) -> CaseOut:
-    case = lifecycle.perform(session, ctx, actor, code, action, body)
+    case = flows.act(session, ctx, actor, code, action, body)
     return views.detail(session, ctx, actor, case)

@@ -18,7 +18,9 @@ from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.cases.context import CaseContext
 from zhili.cases.intake.service import Intake, create_case, find_retry
-from zhili.cases.schemas import CaseIn
+from zhili.cases.lifecycle import service as lifecycle
+from zhili.cases.models import Case
+from zhili.cases.schemas import ActionIn, CaseIn
 from zhili.triage import service as triage
 
 
@@ -52,3 +54,12 @@ def take_demand(
         detail={"channel": body.channel.value, "type": body.demand_type.value},
     )
     return result
+
+
+def act(session: Session, ctx: CaseContext, actor: Actor, code: str, action: str, body: ActionIn) -> Case:
+    """办理: one lifecycle action; a case given its place (定位) is routed again by triage, so that the
+    dispatcher sees a recommendation for where it now lies."""
+    case = lifecycle.perform(session, ctx, actor, code, action, body)
+    if action == "locate":
+        triage.on_located(session, ctx, case)
+    return case

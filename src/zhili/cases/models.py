@@ -89,6 +89,10 @@ class Case(IdMixin, Base):
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    # The 12345 centre that took the demand in (受理中心): its 待定位 queue holds the case while it has
+    # no division, so that a demand that cannot be located is never out of sight. A unit id without a
+    # foreign key (see migration 0014): units are deactivated, never deleted.
+    receiving_unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
     complex_case: Mapped[bool] = mapped_column(Boolean, default=False)
     forced_assignment: Mapped[bool] = mapped_column(Boolean, default=False)  # 退单被驳回后强制承办
     reply: Mapped[str | None] = mapped_column(Text)  # the lead unit's reply (public)

@@ -68,6 +68,24 @@ def can_see_full_contact(actor: Actor) -> bool:
     return actor.role in FULL_CONTACT_ROLES
 
 
+def can_take_outside_city(actor: Actor) -> bool:
+    """The hotline may take a demand located outside the city once the operator confirms it (a
+    resident reporting from elsewhere); apps and the portal are refused (400)."""
+    return actor.role in CENTRE_ROLES
+
+
+def sees_centre_unlocated(actor: Actor) -> bool:
+    """The operators and dispatchers of the centre that took a demand in see it while it has no
+    place (待定位); the readable statement adds the staff member who took it in."""
+    return actor.role in CENTRE_ROLES
+
+
+def sees_own_unlocated(actor: Actor) -> bool:
+    """Staff who took a demand in keep sight of it while it has no place (a grid worker's field
+    event, a community worker's intake)."""
+    return actor.user_id is not None and actor.role in STAFF_ROLES
+
+
 IntakeActor = Annotated[Actor, can_take_intake.depends]
 CaseReader = Annotated[Actor, can_read_cases.depends]
 Dispatcher = Annotated[Actor, can_dispatch.depends]

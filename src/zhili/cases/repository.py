@@ -1,7 +1,10 @@
 """Every read of a case goes through ``readable_cases(actor)``: one scoped statement.
 
 A case is readable when it lies inside the actor's jurisdiction, or when the actor's unit leads it or
-was called in to it. A case outside the scope is indistinguishable from one that does not exist.
+was called in to it. A case with no place yet (待定位: the address could not be resolved, or lies
+outside the city) is readable by the operators and dispatchers of the centre that took it in and by
+the staff member who took it, so that no demand is ever out of everyone's sight. A case outside the
+scope is indistinguishable from one that does not exist.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case, CaseAssignment, CaseEvent, CaseLink
+from zhili.cases.policy import sees_centre_unlocated, sees_own_unlocated
 from zhili.cases.states import AssignmentStatus, CaseState
 from zhili.errors import NotFound
 
@@ -36,6 +40,13 @@ def readable_cases(actor: Actor) -> Select[Case]:
                 CaseAssignment.status != AssignmentStatus.released,
             )
         )
+    unlocated = []
+    if actor.unit_id is not None and sees_centre_unlocated(actor):
+        unlocated.append(Case.receiving_unit_id == actor.unit_id)
+    if sees_own_unlocated(actor):
+        unlocated.append(Case.created_by == actor.username)
+    if unlocated:
+        conditions.append(and_(Case.division_code.is_(None), or_(*unlocated)))
     return select(Case).where(or_(*conditions) if conditions else false())
 
 
@@ -120,6 +131,23 @@ def list_readable(
         session.execute(statement.order_by(order, Case.id.desc()).limit(limit).offset(offset)).scalars().all()
     )
     return rows, int(total)
+
+
+def unlocated(actor: Actor) -> Select[Case]:
+    """待定位: the received demands with no place yet that the actor may read, oldest first."""
+    return (
+        readable_cases(actor)
+        .where(Case.division_code.is_(None), Case.state == CaseState.received)
+        .order_by(Case.received_at, Case.id)
+    )
+
+
+def list_unlocated(session: Session, actor: Actor, *, limit: int, offset: int) -> tuple[Sequence[Case], int]:
+    statement = unlocated(actor)
+    total = session.execute(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ).scalar_one()
+    return session.execute(statement.limit(limit).offset(offset)).scalars().all(), int(total)
 
 
 def events_of(session: Session, case_id: int) -> Sequence[CaseEvent]:

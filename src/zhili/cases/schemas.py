@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from zhili.cases.states import CaseState, Satisfaction
+from zhili.cases.states import SATISFACTION_LABELS, CaseState, Satisfaction
+from zhili.kernel.fields import Id, Moment
 from zhili.taxonomy.enums import (
     CHANNEL_LABELS,
     DEMAND_TYPE_LABELS,
@@ -80,7 +81,11 @@ class CaseIn(BaseModel):
     address: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=300)
     citizen: CitizenIn = Field(default_factory=CitizenIn)
     confidential: bool = False
-    received_at: datetime | None = None
+    received_at: Moment | None = None
+    outside_city: bool = Field(
+        default=False,
+        description="坐席确认受理本市以外的诉求（如本市居民在外地反映）：不定位，进入待定位队列",
+    )
 
 
 class LocationOut(BaseModel):
@@ -99,6 +104,8 @@ class CaseCreated(BaseModel):
     state: CaseState
     created: bool = Field(description="False when an Idempotency-Key retry found the earlier case.")
     location: LocationOut
+    located: bool = Field(description="False: no district yet; the case waits in its centre's 待定位 queue")
+    warning: str | None = Field(default=None, description="未能定位或位于本市以外时的提示")
 
 
 class ActionIn(BaseModel):
@@ -118,17 +125,16 @@ class ActionIn(BaseModel):
     extension: str | None = Field(default=None, max_length=8, description="如 10d、5wd")
     contacted: bool | None = None
     solved: bool | None = None
-    satisfaction: Annotated[
-        Satisfaction | None,
-        BeforeValidator(
-            lambda v: {"满意": "satisfied", "基本满意": "basically_satisfied", "不满意": "unsatisfied"}.get(
-                v, v
-            )
-        ),
-    ] = None
+    satisfaction: Annotated[Satisfaction | None, _label_or_code(SATISFACTION_LABELS)] = None
     comment: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=MAX_TEXT)
     target: str | None = Field(default=None, max_length=24, description="合并/关联的另一件诉求编号")
-    knowledge_entry_id: int | None = None
+    knowledge_entry_id: Id | None = None
+    division: str | None = Field(
+        default=None, pattern=r"^\d{2,12}$", description="定位：区、街乡或社区编码（本市为 11 等市级编码）"
+    )
+    address: Annotated[str | None, BeforeValidator(_stripped)] = Field(default=None, max_length=300)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
 
 
 EventValue = str | int | float | bool | list[str] | None

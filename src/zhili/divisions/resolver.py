@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.divisions import shipped
+from zhili.divisions.elsewhere import Elsewhere
 from zhili.divisions.gazetteer import Gazetteer
 from zhili.divisions.geoindex import BoundaryIndex
 from zhili.divisions.models import Division, DivisionLevel
@@ -39,6 +40,12 @@ POINT_SUPPORT = 0.5
 # When the address names another district than the coordinates, how much the point is still trusted.
 CONFLICT_FACTOR = 0.7
 OUTSIDE_MESSAGE = "坐标不在本市范围内"
+ELSEWHERE_MESSAGE = "地址不在本市范围内（{place}）"
+
+
+class OutsideCity(ValidationFailed):
+    """Coordinates outside every district, or an address elsewhere in the country. Open311 and the
+    portal refuse it; an operator may still take the demand (``cases.intake``)."""
 
 
 def check_coordinates(lat: float, lng: float) -> None:
@@ -57,7 +64,9 @@ class Resolver:
         h3_resolution: int = DEFAULT_H3_RESOLUTION,
     ) -> None:
         """``divisions``: (code, name, level) rows; ``boundaries``: (code, GeoJSON geometry) pairs."""
-        self.gazetteer = Gazetteer(divisions)
+        rows = list(divisions)
+        self.gazetteer = Gazetteer(rows)
+        self.elsewhere = Elsewhere(code for code, _, level in rows if level == DivisionLevel.city)
         self.index = BoundaryIndex(boundaries)
         self.h3_resolution = h3_resolution
 
@@ -110,7 +119,7 @@ class Resolver:
         """Like ``resolve``, but a point outside every district is a ValidationFailed (for APIs)."""
         point = self.resolve(lat, lng)
         if point.district is None:
-            raise ValidationFailed(OUTSIDE_MESSAGE, field="lat")
+            raise OutsideCity(OUTSIDE_MESSAGE, field="lat")
         return point
 
     # -- address text -----------------------------------------------------------------------
@@ -123,7 +132,8 @@ class Resolver:
         self, *, lat: float | None = None, lng: float | None = None, address: str | None = None
     ) -> Location:
         """Combine coordinates and address. The coordinates decide the district; the address
-        supplies street and community within it. Outside the city is a ValidationFailed."""
+        supplies street and community within it. Outside the city (coordinates outside every district,
+        or an address naming another province or city) is an ``OutsideCity``."""
         has_point = lat is not None and lng is not None
         if (lat is None) != (lng is None):
             raise ValidationFailed("经纬度须同时提供", field="lat" if lat is None else "lng")
@@ -132,6 +142,9 @@ class Resolver:
             raise ValidationFailed("请提供经纬度或地址", field="address")
         if lat is None or lng is None:
             assert address is not None
+            place = self.elsewhere.named_in(address)
+            if place is not None:
+                raise OutsideCity(ELSEWHERE_MESSAGE.format(place=place), field="address")
             return self._from_text(self.resolve_text(address))
         point = self.resolve_in_city(lat, lng)
         if address is None:

@@ -11,18 +11,22 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import func, select
 from starlette.datastructures import FormData
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from zhili import handlers
 from zhili.auth import service as auth_service
 from zhili.auth.deps import API_KEY_HEADER
 from zhili.auth.policy import anyone
 from zhili.auth.scope import Actor
 from zhili.cases.deps import CaseCtx
+from zhili.cases.models import Attachment
 from zhili.deps import DbSession
 from zhili.open311 import catalogue, repository, views
-from zhili.open311.errors import Open311Problem, bad_request, forbidden, not_found
+from zhili.open311.errors import Open311Problem, bad_request, forbidden, from_body, not_found
 from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
 from zhili.open311.params import check_jurisdiction, request_query, single
 from zhili.open311.policy import can_file_requests
@@ -37,6 +41,7 @@ from zhili.open311.schemas import (
 )
 from zhili.open311.service import file_request
 from zhili.settings import Settings
+from zhili.storage.service import store_for
 from zhili.taxonomy.models import Category
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -141,11 +146,12 @@ def post_request(fmt: str, request: Request, session: DbSession, ctx: CaseCtx, f
     filed = file_request(session, ctx, actor, form)
     created = CreatedOut(
         service_request_id=filed.case.code,
+        token=filed.submission.token,
         service_notice=views.service_notice(filed.service.name),
         account_id=filed.account_id,
     )
-    # zhili is realtime: the id comes at once, so the body carries no token (the specification
-    # forbids both); the token is still given in a header for clients that keep one.
+    # zhili is realtime: the id comes at once; the token comes too (in the body and in a header),
+    # for clients that keep one and follow their request by it.
     return render(
         fmt, "service_requests", [created.model_dump()], headers={TOKEN_HEADER: filed.submission.token}
     )
@@ -159,7 +165,7 @@ def get_requests(fmt: str, request: Request, session: DbSession, ctx: CaseCtx) -
     for code in query.service_codes:
         catalogue.find(session, code)
     cases = repository.find_requests(session, actor, query)
-    found = views.requests_out(session, cases, ctx.tz, query.extensions)
+    found = views.requests_out(session, cases, ctx.tz, query.extensions, _media_base(request))
     return render(fmt, "service_requests", [r.as_data() for r in found])
 
 
@@ -173,18 +179,35 @@ def get_request(
     case = repository.find_request(session, actor, service_request_id)
     if case is None:
         raise not_found(f"service_request_id {service_request_id} 不存在或无权查看")
-    found = views.requests_out(session, [case], ctx.tz, extensions)
+    found = views.requests_out(session, [case], ctx.tz, extensions, _media_base(request))
     return render(fmt, "service_requests", [r.as_data() for r in found])
 
 
 def get_token(token: str, fmt: str, request: Request, session: DbSession) -> Response:
     fmt = _format(fmt)
+    actor = _actor(request, session)
     _jurisdiction(request, session)
-    found = repository.submission_by_token(session, token.strip())
+    found = repository.submission_by_token(session, actor, token.strip())
     if found is None:
         raise not_found(f"token {token} 不存在")
     out = TokenOut(service_request_id=found[1], token=found[0].token)
     return render(fmt, "service_requests", [out.model_dump()])
+
+
+def _media_base(request: Request) -> str:
+    settings = _settings(request)
+    return settings.public_base_url.rstrip("/") + settings.open311_base_path + "/media"
+
+
+def get_media(service_request_id: str, photo: int, request: Request, session: DbSession) -> Response:
+    """A photo uploaded with a request, to whoever may read the request (the same scoped statement)."""
+    case = repository.find_request(session, _actor(request, session), service_request_id)
+    sent = repository.media_of(session, [case.id]).get(case.id) if case is not None else None
+    attachment = session.get(Attachment, photo) if sent == photo else None
+    path = store_for(_settings(request)).path(attachment.storage_key) if attachment else None
+    if attachment is None or path is None:
+        raise not_found(f"media {service_request_id}/{photo} 不存在或无权查看")
+    return FileResponse(path, media_type=attachment.content_type)
 
 
 def unknown_route(rest: str) -> Response:
@@ -198,6 +221,13 @@ def _fmt_of(request: Request) -> str:
 async def problem_response(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Open311Problem)
     return render(_fmt_of(request), "errors", exc.errors(), status=exc.status)
+
+
+def error_surface(request: Request, status: int, body: dict[str, object]) -> Response:
+    """Every other error under the base path (a refused input, 405, a body that cannot be parsed, a
+    500) in the specification's format too."""
+    problem = from_body(status, body)
+    return render(_fmt_of(request), "errors", problem.errors(), status=problem.status)
 
 
 @can_file_requests.marks
@@ -273,11 +303,44 @@ def build_router(base_path: str) -> APIRouter:
         summary="由 token 查询诉求编号",
         responses=answers(list[TokenOut]),
     )
+    route(
+        "/media/{service_request_id}/{photo}",
+        get_media,
+        methods=["GET"],
+        summary="诉求附带的照片",
+        response_class=FileResponse,
+        responses={200: {"content": {"image/*": {}}, "description": "the photo"}, 404: answers(None)[404]},
+    )
     router.add_api_route("/{rest:path}", unknown_route, methods=["GET", "POST"], include_in_schema=False)
     return router
 
 
+class Open311Cors:
+    """CORS for citizen apps in a browser, on the Open311 endpoint only (``ZHILI_OPEN311_CORS_ORIGINS``)."""
+
+    def __init__(self, app: ASGIApp, base_path: str, origins: list[str]) -> None:
+        self.app = app
+        self.base_path = base_path
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", API_KEY_HEADER],
+            expose_headers=[TOKEN_HEADER],
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        inside = path.startswith(self.base_path + "/")
+        await (self.cors if inside else self.app)(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     settings: Settings = app.state.settings
+    if settings.open311_cors_origins:
+        app.add_middleware(
+            Open311Cors, base_path=settings.open311_base_path, origins=settings.open311_cors_origins
+        )
     app.add_exception_handler(Open311Problem, problem_response)
+    handlers.add_surface(app, settings.open311_base_path, error_surface)
     app.include_router(build_router(settings.open311_base_path))

@@ -53,6 +53,19 @@ def field_name(field: str | None) -> str | None:
     return OPEN311_FIELDS.get(field, field)
 
 
+# The specification's statuses: what cannot be done is a 400, whatever the shared service called it.
+STATUS_OF = {401: 403, 409: 400, 413: 400, 422: 400}
+
+
+def from_body(status: int, body: dict[str, object]) -> Open311Problem:
+    """An error any layer answered (``{code, message, field}``), as the specification's array."""
+    field = field_name(body.get("field") if isinstance(body.get("field"), str) else None)  # type: ignore[arg-type]
+    message = str(body.get("message") or "请求无效")
+    if field and field not in message:
+        message = f"{field}：{message}"
+    return Open311Problem(STATUS_OF.get(status, status), message)
+
+
 def from_zhili(error: ZhiliError) -> Open311Problem:
     """The Open311 form of an error raised by a shared service."""
     field = field_name(error.field)

@@ -12,6 +12,8 @@ from xml.etree import ElementTree as ET
 
 from fastapi.responses import Response
 
+from zhili.kernel.fields import xml_safe
+
 XML = "xml"
 JSON = "json"
 FORMATS = (XML, JSON)
@@ -32,11 +34,12 @@ ITEM_TAGS = {
 
 
 def _text(value: object) -> str | None:
+    """Element text; characters XML cannot carry (stored before input was checked) become U+FFFD."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

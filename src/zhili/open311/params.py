@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from zhili.divisions.models import Division, DivisionLevel
+from zhili.kernel.fields import TIME_MESSAGE, moment_problem
 from zhili.open311.errors import bad_request, not_found
 from zhili.settings import Settings
 
@@ -49,10 +50,9 @@ def check_jurisdiction(session: Session, settings: Settings, value: str | None) 
     host = urlparse(settings.public_base_url)
     if value.lower() in {h.lower() for h in (host.hostname, host.netloc) if h}:
         return
-    city = session.execute(
-        select(Division.code).where(Division.code == value, Division.level == DivisionLevel.city)
-    ).first()
-    if city is None:
+    cities = session.execute(select(Division.code).where(Division.level == DivisionLevel.city)).scalars()
+    # The city's code, or the same padded to the six digits of GB/T 2260 (11 → 110000) or to twelve.
+    if not any(value in (code, code.ljust(6, "0"), code.ljust(12, "0")) for code in cities):
         raise not_found(f"jurisdiction_id {value} 不存在（本服务只受理本市的诉求）")
 
 
@@ -65,7 +65,10 @@ def moment(name: str, raw: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise bad_request(f"{name} 不是有效的 ISO 8601 时间（例如 2010-01-01T00:00:00Z）") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    if moment_problem(parsed):
+        raise bad_request(f"{name} {TIME_MESSAGE}")
+    return parsed
 
 
 def _int(params: QueryParams, name: str, default: int, low: int, high: int) -> int:

@@ -14,11 +14,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
-from zhili.cases.models import Case, CaseEvent
+from zhili.cases.models import Attachment, Case, CaseEvent
 from zhili.cases.repository import readable_cases
 from zhili.cases.states import FINAL_STATES
 from zhili.open311.models import Open311Submission
@@ -96,13 +96,31 @@ def public_events_of(session: Session, case_ids: Sequence[int]) -> dict[int, lis
     return found
 
 
-def submission_by_token(session: Session, token: str) -> tuple[Open311Submission, str] | None:
+def submission_by_token(
+    session: Session, actor: Actor | None, token: str
+) -> tuple[Open311Submission, str] | None:
+    """The submission a token stands for, when the reader may see its request (a confidential one
+    answers 404 here exactly as by its id)."""
+    readable = readable_requests(actor).with_only_columns(Case.id).scalar_subquery()
     row = session.execute(
         select(Open311Submission, Case.code)
         .join(Case, Case.id == Open311Submission.case_id)
-        .where(Open311Submission.token == token)
+        .where(Open311Submission.token == token, Case.id.in_(readable))
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def media_of(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
+    """The first photo each request's submitter sent with it (case id → attachment id)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(Attachment.case_id, func.min(Attachment.id))
+        .join(Open311Submission, Open311Submission.case_id == Attachment.case_id)
+        .where(Attachment.case_id.in_(case_ids), Attachment.uploaded_by == Open311Submission.submitted_by)
+        .group_by(Attachment.case_id)
+    ).all()
+    return {case_id: attachment_id for case_id, attachment_id in rows}
 
 
 def event_data(event: CaseEvent) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class ServiceDefinitionOut(BaseModel):
 
 class CreatedOut(BaseModel):
     service_request_id: str
+    token: str
     service_notice: str
     account_id: str | None
 

@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 
 from zhili.auth.scope import Actor
 from zhili.cases import flows
+from zhili.cases.attachments import store_photos
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Case
 from zhili.cases.schemas import MAX_TITLE, CaseIn, CitizenIn
@@ -31,6 +32,7 @@ from zhili.open311 import catalogue
 from zhili.open311.errors import Open311Problem, bad_request, field_name, forbidden, from_zhili
 from zhili.open311.models import Open311Submission
 from zhili.open311.policy import can_file_requests
+from zhili.storage.images import Photo, check_photos
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, URGENCY_LABELS, Channel, DemandType, Urgency, by_label
 
 MAX_DESCRIPTION = 4000  # the specification's limit
@@ -39,6 +41,17 @@ MAX_URL = 500
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]*)\](\[\])?$")
 TITLE_FROM_DESCRIPTION = 30
+
+
+def _media(form: FormData, max_mb: int) -> list[Photo]:
+    """A photo sent as the multipart ``media`` field: checked by content like the portal's."""
+    uploads = [item for item in form.getlist("media") if not isinstance(item, str)]
+    if len(uploads) > 1:
+        raise bad_request("media 只能上传一张图片")
+    try:
+        return check_photos(uploads, max_mb, field="media")
+    except ZhiliError as exc:
+        raise from_zhili(exc) from None
 
 
 @dataclass
@@ -197,6 +210,7 @@ def file_request(session: Session, ctx: CaseContext, actor: Actor, form: FormDat
     body, attrs = _case_in(session, form, service)
     email = _email(form)
     media_url = _media_url(form)
+    photos = _media(form, ctx.settings.max_upload_mb)
     account_id = _text(form, "account_id", MAX_ID)
     device_id = _text(form, "device_id", MAX_ID)
     try:
@@ -218,6 +232,7 @@ def file_request(session: Session, ctx: CaseContext, actor: Actor, form: FormDat
     )
     session.add(submission)
     session.flush()
+    store_photos(session, ctx, result.case, photos, actor.username)
     return Filed(result.case, submission, service, account_id)
 
 

@@ -23,6 +23,7 @@ from zhili.cases.tracking.service import PUBLIC_NOTES, REPLIED_STATES
 from zhili.kernel.clock import as_aware
 from zhili.kernel.masking import mask_id_number, mask_phone
 from zhili.open311 import repository
+from zhili.open311.models import Open311Submission
 from zhili.open311.schemas import ExtendedAttributes, NoteOut, RequestOut
 from zhili.taxonomy.enums import CHANNEL_LABELS
 from zhili.taxonomy.models import Category
@@ -57,10 +58,12 @@ def service_notice(service_name: str | None) -> str:
 class _Lookups:
     """Names needed to describe a page of cases, each loaded in one query."""
 
-    def __init__(self, session: Session, cases: Sequence[Case]) -> None:
+    def __init__(self, session: Session, cases: Sequence[Case], media_base: str) -> None:
         ids = [c.id for c in cases]
         self.events = repository.public_events_of(session, ids)
         self.submissions = repository.submissions_of(session, ids)
+        self.media = repository.media_of(session, list(self.submissions))
+        self.media_base = media_base
         category_ids = {c.category_id for c in cases if c.category_id}
         self.categories = (
             {
@@ -110,6 +113,14 @@ def _status_notes(case: Case, lookups: _Lookups) -> str | None:
     return lookups.note(events[-1]) if events else None
 
 
+def _media_url(case: Case, submission: Open311Submission | None, lookups: _Lookups) -> str | None:
+    """The URL the app sent, or where the photo it uploaded is served (``GET media/{id}/{photo}``)."""
+    if submission is not None and submission.media_url:
+        return submission.media_url
+    photo = lookups.media.get(case.id)
+    return f"{lookups.media_base}/{case.code}/{photo}" if photo else None
+
+
 def request_out(case: Case, lookups: _Lookups, zone: ZoneInfo, extensions: bool) -> RequestOut:
     code, name = lookups.categories.get(case.category_id or 0, (None, None))
     lead = lookups.units_by_id.get(case.lead_unit_id or 0)
@@ -132,7 +143,7 @@ def request_out(case: Case, lookups: _Lookups, zone: ZoneInfo, extensions: bool)
         zipcode=None,
         lat=case.lat,
         long=case.lng,
-        media_url=submission.media_url if submission else None,
+        media_url=_media_url(case, submission, lookups),
     )
     if extensions:
         out.extended_attributes = ExtendedAttributes(
@@ -153,7 +164,8 @@ def request_out(case: Case, lookups: _Lookups, zone: ZoneInfo, extensions: bool)
 
 
 def requests_out(
-    session: Session, cases: Sequence[Case], zone: ZoneInfo, extensions: bool
+    session: Session, cases: Sequence[Case], zone: ZoneInfo, extensions: bool, media_base: str
 ) -> list[RequestOut]:
-    lookups = _Lookups(session, cases)
+    """``media_base``: the public URL of the media route, for photos uploaded with a request."""
+    lookups = _Lookups(session, cases, media_base)
     return [request_out(case, lookups, zone, extensions) for case in cases]

@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from zhili.cases.context import CaseContext
@@ -20,7 +20,7 @@ from zhili.cases.models import Case, CaseLink
 from zhili.kernel.clock import utcnow
 from zhili.taxonomy.enums import DemandType
 from zhili.triage import duplicates, model_store, routing
-from zhili.triage.models import Recommendation
+from zhili.triage.models import CaseFingerprint, Recommendation
 
 TOP_K = 3
 KNOWLEDGE_LIMIT = 3
@@ -146,6 +146,25 @@ def on_intake(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
         _link_repeats(session, case, candidates)
         session.flush()
     return rec
+
+
+def on_located(session: Session, ctx: CaseContext, case: Case) -> None:
+    """A case given its place (定位) after intake: route it again where it now lies, and move its
+    fingerprint there for the duplicate check. Duplicates and knowledge found at intake are kept."""
+    rec = recommend(session, ctx, case)
+    kept = ("case_id", "created_at", "duplicates", "knowledge", "status")
+    changed = session.execute(
+        update(Recommendation)
+        .where(Recommendation.case_id == case.id)
+        .values({k: v for k, v in rec.items() if k not in kept})
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        session.connection().execute(_INSERT_RECOMMENDATION, rec)
+    session.execute(
+        update(CaseFingerprint)
+        .where(CaseFingerprint.case_id == case.id)
+        .values(h3_cell=case.h3_cell, community_code=case.community_code)
+    )
 
 
 _INSERT_RECOMMENDATION = insert(Recommendation)

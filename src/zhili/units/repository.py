@@ -70,3 +70,25 @@ def jurisdictions(session: Session, unit_ids: Sequence[int]) -> dict[int, list[s
 def counts_by_kind(session: Session) -> dict[UnitKind, int]:
     rows = session.execute(select(Unit.kind, func.count()).group_by(Unit.kind))
     return {UnitKind(kind): int(count) for kind, count in rows}
+
+
+def receiving_centre(session: Session, unit_id: int | None) -> int | None:
+    """The 12345 centre that takes in a demand filed by a member of ``unit_id`` (受理中心).
+
+    A centre's own staff take demands for their centre; anyone else (a street's grid worker, a
+    community worker) for the deepest active centre whose area holds their unit; someone with no
+    unit (a citizen on the portal, an import) for the top-level centre.
+    """
+    centres = session.execute(
+        select(Unit.id, Unit.division_code, Unit.parent_id).where(
+            Unit.kind == UnitKind.hotline_centre, Unit.active.is_(True)
+        )
+    ).all()
+    if unit_id is not None and any(centre.id == unit_id for centre in centres):
+        return unit_id
+    area = session.execute(select(Unit.division_code).where(Unit.id == unit_id)).scalar() if unit_id else None
+    covering = [c for c in centres if area and area.startswith(c.division_code)]
+    if covering:
+        return max(covering, key=lambda c: (len(c.division_code), -c.id)).id
+    top = [c for c in centres if c.parent_id is None]
+    return min(top or centres, key=lambda c: c.id).id if (top or centres) else None

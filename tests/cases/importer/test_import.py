@@ -285,6 +285,9 @@ BAD_ROWS = [
     ("unknown demand type", {"demand_type": "抱怨"}, "demand_type", "未知的诉求类型：抱怨"),
     ("unreadable time", {"received_at": "昨天下午"}, "received_at", "受理时间格式不正确"),
     ("future time", {"received_at": "2999-01-01 00:00:00"}, "received_at", "受理时间晚于当前时间"),
+    # Issue 16, failures 17 and 18: a time that overflows in UTC, a control character.
+    ("time out of range", {"received_at": "0001-01-01T00:00:00+14:00"}, "received_at", "超出范围"),
+    ("control character", {"description": "油烟\x1b[31m扰民"}, "description", "控制字符（U+001B）"),
     ("bad code", {"code": "有 空 格"}, "code", "编号格式不正确"),
     ("half a coordinate", {"lng": ""}, "lng", "经纬度须同时提供"),
     ("unknown street", {"street_code": "110105999", "community_code": ""}, "street_code", "未知的街乡编码"),

@@ -39,6 +39,7 @@ from zhili.divisions.models import DivisionLevel
 from zhili.divisions.resolver import Resolver
 from zhili.divisions.results import Location
 from zhili.errors import ValidationFailed
+from zhili.kernel.fields import text_problem
 from zhili.taxonomy.enums import Urgency
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit
@@ -132,8 +133,8 @@ class BatchCheck:
                     self.bad(i, column, f"{what}不能为空")
             elif limit is not None and len(v) > limit:
                 self.bad(i, column, f"{what}超过 {limit} 字（共 {len(v)} 字）")
-            elif "\x00" in v:
-                self.bad(i, column, f"{what}含有非法字符（NUL）")
+            elif problem := text_problem(v):
+                self.bad(i, column, f"{what}{problem}")
         self.values[column] = values
 
     def word(self, column: str, words: dict[str, str], what: str, *, required: bool = False) -> None:
@@ -191,6 +192,8 @@ class BatchCheck:
         for i, name in enumerate(names):
             if name is not None and len(name) > MAX_NAME:
                 self.bad(i, "citizen_name", f"姓名超过 {MAX_NAME} 字")
+            elif name is not None and (problem := text_problem(name)):
+                self.bad(i, "citizen_name", f"姓名{problem}")
         for i, phone in enumerate(phones):
             if phone is not None and not (MOBILE.match(phone) or LANDLINE.match(phone)):
                 self.bad(i, "citizen_phone", "电话号码格式不正确（手机号 11 位，或区号-座机号）")
@@ -230,7 +233,7 @@ class BatchCheck:
         for column in TIME_COLUMNS:
             values, bad = times(self.batch.column(column), self.ctx.tz)
             for i in bad:
-                self.bad(i, column, f"{COLUMNS[column]}格式不正确（应为 2024-03-01 10:00:00 或 ISO 8601）")
+                self.bad(i, column, f"{COLUMNS[column]}{BAD_TIME}")
             for i, moment in enumerate(values):
                 if moment is not None and moment > latest:
                     self.bad(i, column, f"{COLUMNS[column]}晚于当前时间")
@@ -238,6 +241,9 @@ class BatchCheck:
         for i, received in enumerate(self.values["received_at"]):
             if received is None and not any(c == "received_at" for c, _ in self.errors.get(i, ())):
                 self.bad(i, "received_at", "受理时间不能为空")
+
+
+BAD_TIME = "格式不正确或超出范围（应为 2024-03-01 10:00:00 或 ISO 8601，1900–2999 年）"
 
 
 def check_batch(batch: RawBatch, lookups: Lookups, ctx: CaseContext, now: datetime) -> Checked:

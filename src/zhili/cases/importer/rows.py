@@ -22,6 +22,7 @@ from zhili.cases.models import TrackingCounter
 from zhili.cases.states import HANDLING_STATES, AssignmentRole, AssignmentStatus, CaseState, ClosureKind
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.time_limits import CaseTraits, Limits, resolve_limits
+from zhili.units.repository import receiving_centre
 
 IMPORT_ACTOR = "import"
 IMPORT_ACTION = "import"
@@ -72,6 +73,9 @@ class RowBuilder:
             {p.category_prefix for p in taxonomy.policies(session) if p.category_prefix}, key=len
         )
         self.event_data = json.dumps({"file": file_name}, ensure_ascii=False)
+        # Legacy demands come in through the top-level centre, whose 待定位 queue holds those that
+        # could not be located.
+        self.centre = receiving_centre(session, None)
         prefix = re.escape(ctx.settings.city_prefix)
         self.own_code = re.compile(rf"^{prefix}(\d{{8}})(\d{{6,}})$")
 
@@ -222,6 +226,7 @@ class RowBuilder:
             "visit_comment": values["visit_comment"],
             "closure_kind": [ClosureKind.imported.value if s == "closed" else None for s in states],
             "created_by": [IMPORT_ACTOR] * n,
+            "receiving_unit_id": [self.centre] * n,
             "idempotency_key": values["import_key"],
         }
         events: dict[str, list[Any]] = {

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from zhili.cases.states import MAIN_LINE, SATISFACTION_LABELS, STATE_LABELS, CaseState, Satisfaction
+from zhili.kernel import fields
 from zhili.taxonomy.enums import (
     CHANNEL_LABELS,
     DEMAND_TYPE_LABELS,
@@ -112,6 +113,9 @@ def floats(column: list[Any]) -> tuple[list[float | None], list[int]]:
     return values, bad
 
 
+EARLIEST_YEAR, LATEST_YEAR = fields.EARLIEST.year, fields.LATEST.year
+
+
 def naive_utc(moment: datetime) -> datetime:
     """An aware time as the naive UTC datetime the importer works with."""
     return NAIVE_EPOCH + (moment - UTC_EPOCH)
@@ -127,7 +131,12 @@ def times(column: list[Any], tz: ZoneInfo) -> tuple[list[datetime | None], list[
         if v is None:
             values.append(None)
             continue
-        moment = parse(v)
+        try:
+            moment = parse(v)
+        except OverflowError:
+            moment = None
+        if moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            moment = None  # out of the years every time of zhili lies in (``kernel.fields``)
         if moment is None and not (isinstance(v, str) and not v.strip()):
             bad.append(i)
         values.append(moment)

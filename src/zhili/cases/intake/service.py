@@ -14,15 +14,22 @@ from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
 from zhili.cases.events import append_event
 from zhili.cases.models import Case
+from zhili.cases.policy import can_take_outside_city
 from zhili.cases.privacy import Contact, seal
 from zhili.cases.schemas import CaseIn
 from zhili.cases.states import CaseState
+from zhili.divisions.resolver import OutsideCity
 from zhili.divisions.results import Location
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel.clock import as_aware
 from zhili.taxonomy import repository as taxonomy
+from zhili.units.repository import receiving_centre
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+UNLOCATED_WARNING = "未能定位到区县：诉求已进入受理中心的“待定位”队列，请派单员定位后派单"
+OUTSIDE_HINT = "；如确需受理（如本市居民在外地反映），请勾选“本市以外，仍然受理”（outside_city）后再提交"
 
 
 @dataclass
@@ -30,6 +37,8 @@ class Intake:
     case: Case
     created: bool
     location: Location | None
+    # Said to whoever took the demand in: it could not be located, or lies outside the city.
+    warning: str | None = None
 
 
 def idempotency_digest(actor: Actor, key: str) -> str:
@@ -50,12 +59,26 @@ def find_retry(session: Session, actor: Actor, key: str, body: CaseIn) -> Case |
     return case
 
 
-def resolve_location(ctx: CaseContext, body: CaseIn) -> Location | None:
+def resolve_location(ctx: CaseContext, actor: Actor, body: CaseIn) -> tuple[Location | None, str | None]:
+    """Where the demand is, and a warning when it has no district (待定位).
+
+    Outside the city is refused, except for the centre's staff who confirm it (``outside_city``): a
+    resident reporting from elsewhere is still taken in, and waits in 待定位 like any demand that
+    cannot be located.
+    """
     if body.lat is None and body.lng is None and not body.address:
-        return None
+        return None, None
     if ctx.resolver is None:
         raise RuntimeError("location resolver not configured")
-    return ctx.resolver.locate(lat=body.lat, lng=body.lng, address=body.address)
+    try:
+        location = ctx.resolver.locate(lat=body.lat, lng=body.lng, address=body.address)
+    except OutsideCity as exc:
+        if not can_take_outside_city(actor):
+            raise
+        if not body.outside_city:
+            raise OutsideCity(exc.message + OUTSIDE_HINT, field=exc.field) from None
+        return None, f"{exc.message}：已受理，进入“待定位”队列"
+    return location, (UNLOCATED_WARNING if location.district is None else None)
 
 
 def create_case(
@@ -74,7 +97,7 @@ def create_case(
     received_at = as_aware(body.received_at) if body.received_at else now
     if received_at > now + FUTURE_TOLERANCE:
         raise ValidationFailed("受理时间不能晚于当前时间", field="received_at")
-    location = resolve_location(ctx, body)
+    location, warning = resolve_location(ctx, actor, body)
     code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
     case = Case(
         code=code,
@@ -93,6 +116,7 @@ def create_case(
         received_at=received_at,
         updated_at=now,
         created_by=actor.username,
+        receiving_unit_id=receiving_centre(session, actor.unit_id),
         idempotency_key=idempotency_digest(actor, idempotency_key) if idempotency_key else None,
         idempotency_fingerprint=fingerprint(body) if idempotency_key else None,
     )
@@ -119,4 +143,4 @@ def create_case(
         data={"channel": body.channel.value},
         first=True,
     )
-    return Intake(case, True, location)
+    return Intake(case, True, location, warning)

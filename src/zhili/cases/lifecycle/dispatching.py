@@ -29,6 +29,8 @@ S = CaseState
 
 
 def dispatch(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: ActionIn) -> None:
+    if case.division_code is None:
+        raise Conflict("诉求尚未定位（待定位）：请先定位再派单", field="division")
     require(body.lead_unit, "lead_unit", "请选择主办单位")
     assert body.lead_unit is not None
     lead = active_unit(session, body.lead_unit, "lead_unit")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from zhili.cases.lifecycle import closing, collaboration, dispatching
+from zhili.cases.lifecycle import closing, collaboration, dispatching, locating
 from zhili.cases.lifecycle.steps import Handler
 
 HANDLERS: dict[str, Handler] = {
+    "locate": locating.locate,
     "dispatch": dispatching.dispatch,
     "sign": dispatching.sign,
     "contact": dispatching.contact,

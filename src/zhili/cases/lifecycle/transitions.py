@@ -50,6 +50,7 @@ def _rule(
 RULES: dict[str, ActionRule] = {
     r.name: r
     for r in (
+        _rule("locate", "定位", {S.received}, None, DISPATCHERS, Party.centre),
         _rule("dispatch", "派单", {S.received}, S.dispatched, DISPATCHERS, Party.centre),
         _rule("sign", "签收", {S.dispatched}, S.signed, UNITS, Party.lead_unit),
         _rule("contact", "联系市民", {S.signed}, S.contacted, UNITS, Party.lead_unit),

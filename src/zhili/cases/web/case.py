@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
-from zhili.cases import repository, views
+from zhili.cases import flows, repository, views
 from zhili.cases.attachments import attachments_of
 from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle import service as lifecycle
@@ -136,6 +136,8 @@ def act_on_case(
     satisfaction: Short = "",
     comment: Text = "",
     target: Short = "",
+    division: Short = "",
+    address: Short = "",
     next: Short = "",
 ) -> Response:
     rule = lifecycle.rule_for(action)
@@ -154,9 +156,11 @@ def act_on_case(
         "satisfaction": satisfaction or None,
         "comment": comment or None,
         "target": target.strip().upper() or None,
+        "division": division.strip() or None,
+        "address": address.strip() or None,
     }
     body = parse_model(ActionIn, fields)
-    lifecycle.perform(session, ctx, actor, code, action, body)
+    flows.act(session, ctx, actor, code, action, body)
     return after_action(request, safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成")
 
 

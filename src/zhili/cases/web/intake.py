@@ -150,20 +150,25 @@ def intake_submit(
     phone: Short = "",
     id_number: Short = "",
     confidential: Short = "",
+    outside_city: Short = "",
     knowledge_entry_id: Short = "",
     idem: Short = "",
 ) -> Response:
     values = locals()
     form = {k: str(values[k]).strip() for k in FORM_FIELDS}
+    flags = {"confidential": confidential == "1", "outside_city": outside_city == "1"}
     try:
-        body = CaseIn.model_validate({**case_body(form), "confidential": confidential == "1"})
+        body = CaseIn.model_validate({**case_body(form), **flags})
     except ValidationError as exc:
-        return _form_page(request, session, form, field_errors(exc), status=422)
+        return _form_page(
+            request, session, {**form, "outside_city": outside_city}, field_errors(exc), status=422
+        )
     try:
         with session.begin_nested():
             result = flows.take_demand(session, ctx, actor, body, idem or None)
     except ZhiliError as exc:
-        return _form_page(request, session, form, exc.form_errors(), status=exc.status)
+        page_form = {**form, "outside_city": outside_city}
+        return _form_page(request, session, page_form, exc.form_errors(), status=exc.status)
     case = result.case
     if knowledge_entry_id and result.created:
         answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})
@@ -172,6 +177,7 @@ def intake_submit(
         "case": case,
         "direct": case.state.value == "closed",
         "location": result.location,
+        "warning": result.warning,
         "duplicates": stored_duplicates(session, case),
     }
     response = page_or_fragment(request, "work/intake_done.html", "work/_intake_done.html", context, "intake")

@@ -22,6 +22,7 @@ from zhili.cases.tracking.api import TRACK_LIMIT, VISIT_LIMIT, find_tracked
 from zhili.cases.web.common import parse_model
 from zhili.cases.web.intake import case_body, field_errors
 from zhili.deps import DbSession
+from zhili.divisions.resolver import OutsideCity
 from zhili.errors import ZhiliError
 from zhili.kernel.ratelimit import peer_address, rate_limit
 from zhili.storage.images import MAX_PHOTOS, check_photos
@@ -92,7 +93,11 @@ def portal_submit(
             errors.update(exc.form_errors())
     if errors:
         return _portal_form(request, form, errors, status=422)
-    result = flows.take_demand(session, ctx, PORTAL, body)
+    try:
+        with session.begin_nested():
+            result = flows.take_demand(session, ctx, PORTAL, body)
+    except OutsideCity as exc:  # the city's hotline takes demands located in the city only
+        return _portal_form(request, form, exc.form_errors(), status=400)
     store_photos(session, ctx, result.case, checked, PORTAL.username)
     context = {"case": result.case, "tail": form["phone"][-4:], "photos": len(checked)}
     return render(request, "portal/submitted.html", context, status=201)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from zhili.cases import repository
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Case, CaseAssignment, CaseEvent
 from zhili.cases.policy import Dispatcher, HandlingUnit, VisitCaller, can_take_action
@@ -70,9 +71,9 @@ def _latest_notes(session: Session, case_ids: list[int], action: str) -> dict[in
 @router.get("/work/dispatch", response_class=HTMLResponse)
 def dispatch_queue(request: Request, session: DbSession, actor: Dispatcher) -> HTMLResponse:
     scoped = readable_cases(actor)
-    new = case_rows(
-        session, _cases(session, scoped.where(Case.state == S.received).order_by(Case.received_at))
-    )
+    unlocated = case_rows(session, _cases(session, repository.unlocated(actor)))
+    located = scoped.where(Case.state == S.received, Case.division_code.is_not(None))
+    new = case_rows(session, _cases(session, located.order_by(Case.received_at)))
     suggestions = suggestions_for(session, category_model(request), [row.case for row in new])
     # Low-confidence and unrouted cases first: they are the ones that need a person.
     new.sort(key=lambda row: not suggestions[row.case.id].needs_review)
@@ -99,6 +100,7 @@ def dispatch_queue(request: Request, session: DbSession, actor: Dispatcher) -> H
         ),
     )
     context = {
+        "unlocated": unlocated,
         "new": new,
         "suggestions": suggestions,
         "returns": returns,

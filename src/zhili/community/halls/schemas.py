@@ -4,13 +4,14 @@ stay distinct from other domains' topics and decisions in /openapi.json."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from zhili.community.halls.models import ProposalStatus, TopicSource, TopicStatus, VoteChoice
 from zhili.community.schemas import CODE12, Moment, OptText, Strict, Text
+from zhili.kernel import fields
 
 
 class HallIn(Strict):
@@ -35,7 +36,7 @@ class CommentIn(Strict):
 
 
 class MeetingIn(Strict):
-    held_at: datetime
+    held_at: fields.Moment
     place: Text = Field(min_length=1, max_length=128)
     attendees: int = Field(ge=1, le=100_000)
     minutes: Text = Field(min_length=1, max_length=20_000)

@@ -4,11 +4,12 @@ and the answers (names and phones always masked)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field, computed_field, field_validator
 
 from zhili.community.schemas import CODE12, Moment, Strict, Text
+from zhili.kernel import fields
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -30,13 +31,13 @@ class ActivityIn(Strict):
     community_code: Text = Field(pattern=CODE12)
     title: Text = Field(min_length=1, max_length=200)
     place: Text = Field(min_length=1, max_length=128)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: fields.Moment
+    ends_at: fields.Moment
 
 
 class SignIn(Strict):
     activity_id: int
-    at: datetime | None = Field(default=None, description="签到/签退时间，缺省为当前时间")
+    at: fields.Moment | None = Field(default=None, description="签到/签退时间，缺省为当前时间")
 
 
 class HoursIn(Strict):

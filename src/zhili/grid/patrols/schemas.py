@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 from zhili.cases.schemas import TypeField, UrgencyField
 from zhili.grid.cells.schemas import Cell, OptText, Strict, Text
 from zhili.grid.patrols.models import TaskStatus, VerificationResult
+from zhili.kernel import fields
 from zhili.taxonomy.enums import DemandType, Urgency
 
 # Patrol times in the lists go out as Python's isoformat ("...+00:00"), as they always have.
@@ -59,7 +60,7 @@ class VerificationIn(Strict):
 class VerificationResultIn(Strict):
     result: VerificationResult
     note: Text = Field(min_length=1, max_length=2000)
-    at: datetime | None = None
+    at: fields.Moment | None = None
 
 
 class PatrolPlanCreatedOut(BaseModel):

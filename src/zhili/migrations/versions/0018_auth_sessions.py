@@ -1,7 +1,7 @@
 """auth: sign-in sessions kept on the server, so signing out ends a session everywhere
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 16:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
