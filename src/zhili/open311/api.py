@@ -309,7 +309,13 @@ def build_router(base_path: str) -> APIRouter:
         methods=["GET"],
         summary="诉求附带的照片",
         response_class=FileResponse,
-        responses={200: {"content": {"image/*": {}}, "description": "the photo"}, 404: answers(None)[404]},
+        responses={
+            200: {
+                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "照片",
+            },
+            404: answers(None)[404],
+        },
     )
     router.add_api_route("/{rest:path}", unknown_route, methods=["GET", "POST"], include_in_schema=False)
     return router
