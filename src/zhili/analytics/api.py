@@ -187,7 +187,7 @@ def recurring(
 def sql_console(body: SqlIn, actor: ConsoleUser, request: Request, e: Store) -> dict[str, Any]:
     """只读 SQL 控制台：仅限分析库，限时、限行；只对全市范围的用户开放。"""
     settings: Settings = request.app.state.settings
-    return console.run(e, actor, body.sql, settings.analytics_query_seconds, settings.analytics_row_cap)
+    return console.run(e, actor, body.sql, console.Limits.of(settings))
 
 
 router.include_router(actions_api.router)
