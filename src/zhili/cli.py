@@ -82,19 +82,11 @@ def serve(
     access_log: bool = typer.Option(True, help="输出访问日志。"),
 ) -> None:
     """启动 Web 与 API 服务。"""
-    import uvicorn
+    from zhili.serving import serve as run_server
 
-    get_settings()  # refuse unsafe production settings before binding the port
+    settings = get_settings()  # refuse unsafe production settings before binding the port
     console.print(f"zhili 服务地址：http://{host}:{port}")
-    uvicorn.run(
-        "zhili.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        access_log=access_log,
-    )
+    run_server(settings, host=host, port=port, workers=workers, reload=reload, access_log=access_log)
 
 
 def _redacted(url: str) -> str:
