@@ -42,6 +42,8 @@ app.add_typer(grid_app, name="grid")
 app.add_typer(community_app, name="community")
 app.add_typer(plan_app, name="plan")
 app.command("doctor")(ops_cli.doctor)
+app.command("backup")(ops_cli.backup)
+app.command("restore")(ops_cli.restore)
 
 
 @app.command()

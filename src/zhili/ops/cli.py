@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import typer
 
-from zhili.cli_support import console, err_console, friendly_errors
+from zhili.cli_support import console, err_console, friendly_errors, open_database
+from zhili.settings import get_settings
 
 KEY_WARNING = (
     "[yellow]注意：备份不包含个人信息加密密钥 ZHILI_DATA_KEY（也不含会话密钥）。"
@@ -37,3 +41,64 @@ def doctor(
         err_console.print(f"[red]共 {len(failures)} 项未通过[/red]（{len(checks)} 项检查）。")
         raise typer.Exit(1)
     console.print(f"[green]全部通过[/green]（{len(checks)} 项检查）。")
+
+
+@friendly_errors
+def backup(
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="备份文件路径；默认当前目录下 zhili-backup-<时间>.tar。"
+    ),
+) -> None:
+    """备份数据库（PostgreSQL 用 pg_dump，SQLite 用其备份接口）、分析库、附件与模型到一个 tar 文件。
+
+    备份附带清单（版本、迁移版本、各表行数、每个文件的 SHA-256），不包含任何密钥。
+    """
+    from zhili.ops.backup import service
+
+    settings = get_settings()
+    target = out or Path(f"zhili-backup-{datetime.now(UTC):%Y%m%d-%H%M%S}.tar")
+    database = open_database(settings)
+    try:
+        manifest = service.create(settings, database, target)
+    finally:
+        database.dispose()
+    size = target.stat().st_size / 2**20
+    console.print(f"[green]备份完成[/green]：{target}（{size:,.1f} MB，{len(manifest.files):,} 个文件）")
+    head, counts = ", ".join(manifest.migration_head), manifest.counts
+    console.print(
+        f"数据库：{manifest.backend} {manifest.database_version}；迁移版本 {head}；"
+        f"诉求 {counts.get('cases', 0):,} 条，审计记录 {counts.get('audit_entries', 0):,} 条"
+    )
+    console.print(KEY_WARNING)
+
+
+@friendly_errors
+def restore(
+    archive: Path = typer.Argument(..., exists=True, dir_okay=False, help="zhili backup 生成的 tar 文件。"),
+    force: bool = typer.Option(False, "--force", help="目标数据库或目录非空时仍覆盖（先清空）。"),
+) -> None:
+    """把备份恢复到当前配置的数据库与数据目录：校验每个文件的校验和、迁移版本与各表行数。
+
+    目标非空时拒绝恢复，除非加 --force。恢复后须配置备份时的 ZHILI_DATA_KEY（备份中没有）。
+    """
+    from zhili.ops.backup import service
+
+    settings = get_settings()
+    database = open_database(settings)
+    try:
+        restored = service.restore(settings, database, archive, force=force)
+    finally:
+        database.dispose()
+    manifest = restored.manifest
+    head = ", ".join(manifest.migration_head)
+    console.print(
+        f"[green]恢复完成[/green]：备份时间 {manifest.created_at}；迁移版本 {head}；"
+        f"诉求 {manifest.counts.get('cases', 0):,} 条；{len(manifest.files):,} 个文件校验通过"
+    )
+    if restored.key_matches:
+        console.print("当前 ZHILI_DATA_KEY 与备份时一致，个人信息可以解密。")
+    else:
+        err_console.print(
+            "[red]警告：当前 ZHILI_DATA_KEY 与备份时不同[/red]：请配置备份时的密钥，否则个人信息无法解密。"
+        )
+    console.print(KEY_WARNING)
