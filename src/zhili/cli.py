@@ -16,6 +16,7 @@ from zhili.divisions.cli import app as divisions_app
 from zhili.grid.cli import app as grid_app
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.ops import cli as ops_cli
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -40,6 +41,9 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(grid_app, name="grid")
 app.add_typer(community_app, name="community")
 app.add_typer(plan_app, name="plan")
+app.command("doctor")(ops_cli.doctor)
+app.command("backup")(ops_cli.backup)
+app.command("restore")(ops_cli.restore)
 
 
 @app.command()
