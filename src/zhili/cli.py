@@ -14,6 +14,8 @@ from zhili.community.cli import app as community_app
 from zhili.demo.cli import app as demo_app
 from zhili.divisions.cli import app as divisions_app
 from zhili.grid.cli import app as grid_app
+from zhili.jobs.cli import app as jobs_app
+from zhili.jobs.cli import worker_command
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.plan.cli import app as plan_app
@@ -40,6 +42,8 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(grid_app, name="grid")
 app.add_typer(community_app, name="community")
 app.add_typer(plan_app, name="plan")
+app.add_typer(jobs_app, name="jobs")
+app.command("worker")(worker_command)
 
 
 @app.command()

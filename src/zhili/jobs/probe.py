@@ -1,0 +1,24 @@
+"""A job that checks the queue end to end: it waits ``seconds`` and asks the database one question.
+
+``zhili jobs probe`` defers it and waits for a worker to finish it; tests use a slow one to stop a
+worker in the middle of a job.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import text
+
+from zhili.db import Database
+from zhili.settings import Settings
+
+MAX_SECONDS = 600.0
+
+
+def probe(db: Database, settings: Settings, seconds: float = 0.0) -> dict[str, Any]:
+    time.sleep(min(max(seconds, 0.0), MAX_SECONDS))
+    with db.session(write=False) as session:
+        session.execute(text("SELECT 1"))
+    return {"slept": seconds}
