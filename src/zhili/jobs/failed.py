@@ -53,7 +53,7 @@ def list_failed(session: Session, limit: int = LIMIT, job_id: int | None = None)
             id=row.id,
             name=row.task_name,
             label=label_of(row.task_name),
-            attempts=row.attempts + 1,
+            attempts=row.attempts,  # the queue counts every finished run, the failed last one too
             failed_at=as_aware(row.failed_at) if row.failed_at is not None else None,
         )
         for row in session.execute(FAILED, {"limit": limit, "job_id": job_id})

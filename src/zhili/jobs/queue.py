@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from procrastinate import App, PsycopgConnector, RetryStrategy
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Status
 from sqlalchemy.engine import make_url
 
@@ -94,17 +94,22 @@ def _register_machinery(app: App, settings: Settings) -> None:
     async def retry_stalled_jobs(timestamp: int) -> None:
         manager = app.job_manager
         for job in await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds):
-            if job.attempts + 1 >= settings.jobs_max_attempts:
+            attempts = job.attempts + 1
+            if attempts >= settings.jobs_max_attempts:
                 await manager.finish_job(job, status=Status.FAILED, delete_job=False)
-                log.error(
-                    "job %s (%s) failed: its worker stopped, %s times",
-                    job.task_name,
-                    job.id,
-                    job.attempts + 1,
-                )
-            else:
+                log.error("job %s (%s) failed: its worker stopped, %s times", job.task_name, job.id, attempts)
+                continue
+            try:
                 await manager.retry_job(job)
-                log.warning("job %s (%s) retried: its worker stopped", job.task_name, job.id)
+            except UniqueViolation:
+                # A later run of the same periodic job already waits (its queueing lock): it does
+                # the work, so this one is closed rather than run twice.
+                await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+                log.warning(
+                    "job %s (%s) dropped: its worker stopped, a later run waits", job.task_name, job.id
+                )
+                continue
+            log.warning("job %s (%s) retried: its worker stopped", job.task_name, job.id)
         await manager.prune_stalled_workers(stalled_seconds)
 
     @app.periodic(cron="17 * * * *", periodic_id="remove_old_jobs")
