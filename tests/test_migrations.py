@@ -50,7 +50,9 @@ def test_a_database_migrated_to_head_matches_the_models(empty_database: Database
 
     migrate.upgrade(empty_database.engine)
     with empty_database.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The job queue's tables (0021, Procrastinate's own SQL) have no SQLAlchemy models: left out.
+        opts = {"compare_type": True, "include_name": migrate.include_name}
+        context = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(context, metadata) == []
 
 

@@ -26,16 +26,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
-        from zhili.cases.sweep.tasks import start_periodic_sweep, stop_periodic_sweep
+        from zhili.jobs.inline import start_inline_jobs, stop_inline_jobs
 
-        # The deadline sweep and the analytics sync run inside the server only when it owns its
-        # database (not in tests, which hand the app theirs).
-        sweeper = start_periodic_sweep(app) if owns_database else None
-        syncer = start_periodic_sync(app) if owns_database else None
+        # Periodic jobs (deadline sweep, analytics sync) run inside the server with ZHILI_JOBS=inline,
+        # and only when it owns its database (not in tests, which hand the app theirs). With
+        # ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none.
+        jobs = start_inline_jobs(db, settings) if owns_database else []
         yield
-        await stop_periodic_sync(syncer)
-        await stop_periodic_sweep(sweeper)
+        await stop_inline_jobs(jobs)
         if owns_database:
             db.dispose()
 
@@ -95,6 +93,8 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.grid.routes import router as grid_router
     from zhili.health import router as health_router
     from zhili.home import router as home_router
+    from zhili.jobs import api as jobs_api
+    from zhili.jobs import web as jobs_web
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import web as knowledge_web
     from zhili.open311 import api as open311_api
@@ -121,6 +121,7 @@ def _mount_routes(app: FastAPI) -> None:
         assessment_api.router,
         triage_api.router,
         track_api.router,
+        jobs_api.router,
         auth_web.router,
         admin_web.router,
         units_web.router,
@@ -132,6 +133,7 @@ def _mount_routes(app: FastAPI) -> None:
         analytics_web.router,
         triage_web.router,
         divisions_web.router,
+        jobs_web.router,
         community_router,
         grid_router,
         plan_router,

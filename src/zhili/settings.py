@@ -60,8 +60,8 @@ class Settings(BaseSettings):
     unreachable_max_attempts: int = Field(
         default=3, ge=1, description="回访 attempts before an unreachable citizen's case is closed anyway."
     )
-    sweep_interval_minutes: int = Field(
-        default=5, ge=0, description="How often the server sweeps deadlines (预警/超期); 0 turns it off."
+    sweep_interval_minutes: float = Field(
+        default=5, ge=0, description="How often deadlines are swept (预警/超期); 0 turns it off."
     )
     warning_fraction: float = Field(
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
@@ -78,8 +78,21 @@ class Settings(BaseSettings):
     analytics_dir: Path | None = Field(
         default=None, description="Folder of the Parquet analytical store; empty means <data dir>/analytics."
     )
-    analytics_sync_minutes: int = Field(
-        default=15, ge=0, description="How often the server syncs the analytical store; 0 turns it off."
+    analytics_sync_minutes: float = Field(
+        default=15, ge=0, description="How often the analytical store is synced; 0 turns it off."
+    )
+    jobs: Literal["inline", "queue"] = Field(
+        default="inline",
+        description="Where periodic jobs run: inline (in zhili serve) or queue (zhili worker; PostgreSQL).",
+    )
+    jobs_heartbeat_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How often a worker reports it is alive; silent for 3 times this, its jobs are retried.",
+    )
+    jobs_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts of a failing job before it is listed as failed."
     )
     analytics_query_seconds: float = Field(
         default=10.0, gt=0, le=300, description="Time limit of one query in the SQL console."
@@ -162,6 +175,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> Settings:
+        if self.jobs == "queue" and not self.database_url.startswith("postgresql"):
+            raise ValueError("ZHILI_JOBS=queue needs PostgreSQL (ZHILI_DATABASE_URL=postgresql+psycopg://…)")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
