@@ -59,6 +59,11 @@ def can_visit(actor: Actor) -> bool:
     return actor.role in OPERATORS
 
 
+def can_see_callback_phone(actor: Actor) -> bool:
+    """The 回访 worklist shows the 回访 role the number to call, in full (the centre calls back)."""
+    return actor.role in OPERATORS
+
+
 def can_take_action(actor: Actor, rule: ActionRule) -> bool:
     """The role part of a lifecycle action; the unit's part is checked against the case."""
     return actor.role in rule.roles

@@ -15,9 +15,16 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.cases import repository
+from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Case, CaseAssignment, CaseEvent
-from zhili.cases.policy import Dispatcher, HandlingUnit, VisitCaller, can_take_action
+from zhili.cases.policy import (
+    Dispatcher,
+    HandlingUnit,
+    VisitCaller,
+    can_see_callback_phone,
+    can_take_action,
+)
 from zhili.cases.repository import readable_cases
 from zhili.cases.states import (
     HANDLING_STATES,
@@ -176,10 +183,16 @@ def _co_statuses(session: Session, case_ids: list[int], unit_id: int | None) -> 
 
 
 @router.get("/work/visits", response_class=HTMLResponse)
-def visit_worklist(request: Request, session: DbSession, actor: VisitCaller) -> HTMLResponse:
+def visit_worklist(request: Request, session: DbSession, ctx: CaseCtx, actor: VisitCaller) -> HTMLResponse:
     scoped = readable_cases(actor)
     rows = case_rows(
         session, _cases(session, scoped.where(Case.state == S.reported).order_by(Case.reported_at))
+    )
+    # The number to call, in full to the 回访 role only (cases.policy decides).
+    phones = (
+        {row.case.id: ctx.cipher.decrypt(row.case.citizen_phone_enc) or "" for row in rows}
+        if can_see_callback_phone(actor)
+        else {}
     )
     # Visited but not closed: the 回访 found it unresolved and automatic 重办 is off.
     visited = case_rows(
@@ -187,6 +200,7 @@ def visit_worklist(request: Request, session: DbSession, actor: VisitCaller) -> 
     )
     context = {
         "rows": rows,
+        "phones": phones,
         "visited": visited,
         "can_reopen": can_take_action(actor, RULES["reopen"]),
         "satisfaction": [(k.value, v) for k, v in SATISFACTION_LABELS.items()],
