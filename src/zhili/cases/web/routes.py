@@ -9,7 +9,8 @@ from zhili.cases.web import case as web_case
 from zhili.cases.web import intake as web_intake
 from zhili.cases.web import portal as web_portal
 from zhili.cases.web import queues as web_queues
+from zhili.cases.web import reveal as web_reveal
 
 router = APIRouter(include_in_schema=False)
-for part in (web_intake, web_queues, web_case, web_attachments, web_portal):
+for part in (web_intake, web_queues, web_case, web_attachments, web_portal, web_reveal):
     router.include_router(part.router)
