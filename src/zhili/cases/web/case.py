@@ -20,7 +20,6 @@ from zhili.cases.policy import CaseReader
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.cases.web.common import (
-    active_units,
     after_action,
     page_or_fragment,
     parse_model,
@@ -89,7 +88,6 @@ def case_page(
         "urgency_label": URGENCY_LABELS[case.urgency],
         "channel_label": CHANNEL_LABELS[case.channel],
         "satisfaction_labels": {k.value: v for k, v in SATISFACTION_LABELS.items()},
-        "units": active_units(session) if any(r.name in ("dispatch", "whistle") for r in actions) else [],
         "next": f"/cases/{case.code}",
         "may_reveal": reveal.may_reveal(session, actor, case),
     }

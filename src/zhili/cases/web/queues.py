@@ -37,7 +37,6 @@ from zhili.cases.states import (
 )
 from zhili.cases.web.common import (
     CaseRow,
-    active_units,
     case_rows,
     page_or_fragment,
 )
@@ -114,7 +113,6 @@ def dispatch_queue(request: Request, session: DbSession, actor: Dispatcher) -> H
         "return_reasons": _latest_notes(session, [r.case.id for r in returns], "return"),
         "extensions": extensions,
         "late": _by_due(late),
-        "units": active_units(session),
         "next": "/work/dispatch",
     }
     return page_or_fragment(request, "work/dispatch.html", "work/_dispatch_body.html", context)
@@ -160,7 +158,6 @@ def unit_inbox(
         "co_status": statuses,
         "state": state if len(wanted) == 1 else "",
         "tabs": [(s.value, STATE_LABELS[s]) for s in INBOX_STATES],
-        "units": active_units(session),
         "next": "/work/inbox" + (f"?state={state}" if len(wanted) == 1 else ""),
     }
     return page_or_fragment(request, "work/inbox.html", "work/_inbox_body.html", context)
