@@ -26,6 +26,8 @@ DISPATCHERS = frozenset({Role.dispatcher})
 OPERATORS = CENTRE_ROLES
 UNITS = frozenset({Role.unit_staff})
 SUPERVISORS = DISPATCHERS | {Role.supervisor}
+# Who may look up a caller's earlier demands by phone number while taking a call: the hotline only.
+CALLER_LOOKUP_ROLES = frozenset({Role.operator})
 # Who sees the citizen's name, phone and ID number in full (everyone else sees them masked).
 FULL_CONTACT_ROLES = CENTRE_ROLES
 
@@ -63,6 +65,12 @@ def can_visit(actor: Actor) -> bool:
 def can_see_callback_phone(actor: Actor) -> bool:
     """The 回访 worklist shows the 回访 role the number to call, in full (the centre calls back)."""
     return actor.role in OPERATORS
+
+
+@permission("查询来电人近期诉求")
+def can_look_up_callers(actor: Actor) -> bool:
+    """The operator taking a call sees the caller's demands of the last 90 days (audited)."""
+    return actor.role in CALLER_LOOKUP_ROLES
 
 
 @permission("查看承办诉求的市民电话")
@@ -115,3 +123,4 @@ Dispatcher = Annotated[Actor, can_dispatch.depends]
 HandlingUnit = Annotated[Actor, can_handle_cases.depends]
 VisitCaller = Annotated[Actor, can_visit.depends]
 PhoneRevealer = Annotated[Actor, can_reveal_phone.depends]
+CallerLookup = Annotated[Actor, can_look_up_callers.depends]

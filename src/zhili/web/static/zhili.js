@@ -95,6 +95,12 @@ document.addEventListener("click", function (evt) {
   if (el.hasAttribute("data-set")) {
     var field = document.querySelector(el.getAttribute("data-set"));
     if (field) { field.value = el.getAttribute("data-value"); field.dispatchEvent(new Event("change", { bubbles: true })); }
+    if (el.hasAttribute("data-kind")) { // 关联 / 重办 on a repeat caller: say what the 受理 will do
+      var kind = document.getElementById("f-relate_kind");
+      if (kind) kind.value = el.getAttribute("data-kind");
+      var said = document.querySelector("#relate-chosen small");
+      if (said) said.textContent = (el.getAttribute("data-kind") === "reopen" ? "受理后将关联并请求重办：" : "受理后将关联到：") + el.getAttribute("data-value");
+    }
     return;
   }
   var form = document.getElementById("intake-form");
