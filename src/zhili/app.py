@@ -28,14 +28,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
         from zhili.cases.sweep.tasks import start_periodic_sweep, stop_periodic_sweep
+        from zhili.petitions.tasks import start_periodic_petition_sweep, stop_periodic_petition_sweep
 
         # The deadline sweep and the analytics sync run inside the server only when it owns its
         # database (not in tests, which hand the app theirs).
         sweeper = start_periodic_sweep(app) if owns_database else None
+        petition_sweeper = start_periodic_petition_sweep(app) if owns_database else None
         syncer = start_periodic_sync(app) if owns_database else None
         yield
         await stop_periodic_sync(syncer)
         await stop_periodic_sweep(sweeper)
+        await stop_periodic_petition_sweep(petition_sweeper)
         if owns_database:
             db.dispose()
 
@@ -90,6 +93,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import web as knowledge_web
     from zhili.open311 import api as open311_api
+    from zhili.petitions.routes import router as petitions_router
     from zhili.plan.routes import router as plan_router
     from zhili.taxonomy import web as taxonomy_web
     from zhili.triage import api as triage_api
@@ -126,6 +130,7 @@ def _mount_routes(app: FastAPI) -> None:
         divisions_web.router,
         community_router,
         grid_router,
+        petitions_router,
         plan_router,
         home_router,
         apidocs.router_for(app.state.settings),
