@@ -16,6 +16,7 @@ from zhili.divisions.cli import app as divisions_app
 from zhili.grid.cli import app as grid_app
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.petitions.cli import app as petitions_app
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -40,6 +41,7 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(grid_app, name="grid")
 app.add_typer(community_app, name="community")
 app.add_typer(plan_app, name="plan")
+app.add_typer(petitions_app, name="petitions")
 
 
 @app.command()
