@@ -3,6 +3,7 @@ as ``community.governance_accounts`` does; each test gets fresh clients inside i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -84,3 +85,23 @@ def step(client: TestClient, code: str, action: str, expect: int = 200, **body: 
     response = client.post(f"/api/petitions/matters/{code}/{action}", json=body)
     assert response.status_code == expect, f"{action}: {response.status_code} {response.text}"
     return dict(response.json())
+
+
+def citizen(app: Any) -> TestClient:
+    """A browser on the petition portal: it has the page's CSRF token, as a citizen's would."""
+    browser = TestClient(app)
+    page = browser.get("/portal/petition")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert token is not None, page.text[:300]
+    browser.headers["X-CSRF-Token"] = token.group(1)
+    return browser
+
+
+ONLINE = {
+    "title": "小区供暖温度长期不达标",
+    "content": "望京某小区今年供暖以来室温不足十六度，多次反映无果，请求督促供热单位整改。",
+    "category": "020201",
+    "division_code": "110105026",
+    "name": "王五",
+    "phone": "13700005678",
+}

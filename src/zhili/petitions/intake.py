@@ -3,7 +3,7 @@ same matter joins that matter (never counted as a new one); 12345 demands on it 
 
 Same petitioner: the keyed digest of the ID number, else of the phone (``privacy.petitioner_key``).
 Same matter: the registrar names it, or a matter of that petitioner in the same district whose text
-sketch (``triage.duplicates``) is similar, or which has the same category and place.
+sketch (``triage.duplicates``) is similar (less similar suffices with the same category and place).
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ from zhili.units.models import Unit
 
 MATTER_PREFIX = "XS"  # 信访事项
 PETITION_PREFIX = "XF"  # 信访件
+# Text similarity (sketch cosine, ``triage.duplicates``) above which the same petitioner's petition is
+# the same matter; lower when the category and the place are the same too.
 REPEAT_SIMILARITY = 0.3
+SAME_PLACE_SIMILARITY = 0.2
 CASE_SIMILARITY = 0.3
 CASE_LOOKBACK_DAYS = 365
 CITY_OFFICE = "M11-XFB"
@@ -228,10 +231,10 @@ def _same_matter(
     for candidate in candidates:
         score = similarity(sketch, candidate.signature) if sketch and candidate.signature else 0.0
         same_place = candidate.category == item.category and candidate.division_code == item.division_code
-        if score >= REPEAT_SIMILARITY or same_place:
-            ranked = max(score, REPEAT_SIMILARITY if same_place else 0.0)
-            if best is None or ranked > best[0]:
-                best = (ranked, candidate)
+        if score >= (SAME_PLACE_SIMILARITY if same_place else REPEAT_SIMILARITY) and (
+            best is None or score > best[0]
+        ):
+            best = (score, candidate)
     return best[1] if best else None
 
 
