@@ -9,11 +9,14 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from zhili import __version__, handlers
 from zhili.csrf import csrf_protect
 from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
+from zhili.kernel.logs import configure_logging
+from zhili.request_id import RequestId
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
 from zhili.web.assets import STATIC_DIR
@@ -22,6 +25,8 @@ from zhili.web.assets import STATIC_DIR
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     owns_database = database is None
+    if owns_database:  # a real server (tests hand the app their database, and keep pytest's logging)
+        configure_logging(settings)
     db = database or Database(settings.resolved_database_url)
 
     @asynccontextmanager
@@ -62,6 +67,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RawFormCheck)
+    app.add_middleware(RequestId)
+    if settings.trusted_proxies:  # only then is X-Forwarded-For believed, and only from those peers
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -15,6 +15,7 @@ from zhili.demo.cli import app as demo_app
 from zhili.divisions.cli import app as divisions_app
 from zhili.grid.cli import app as grid_app
 from zhili.kernel.cli import app as keys_app
+from zhili.kernel.logs import configure_logging
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
@@ -26,6 +27,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _logging() -> None:
+    """Every command logs through zhili's configuration (text or JSON, personal data masked)."""
+    try:
+        settings = get_settings()
+    except Exception:  # unsafe or invalid settings: the command itself says what is wrong
+        return
+    configure_logging(settings)
+
+
 app.add_typer(users_app, name="users")
 app.add_typer(divisions_app, name="divisions")
 app.add_typer(units_app, name="units")
@@ -94,6 +107,10 @@ def serve(
         workers=workers,
         reload=reload,
         access_log=access_log,
+        # zhili configures logging itself (ZHILI_LOG_FORMAT/LEVEL), uvicorn's access log included,
+        # and believes X-Forwarded-For only from ZHILI_TRUSTED_PROXIES (in the app, not uvicorn).
+        log_config=None,
+        proxy_headers=False,
     )
 
 

@@ -21,7 +21,7 @@ from zhili.cases.models import Case, CaseEvent
 from zhili.cases.tracking import api as public_api
 from zhili.cases.tracking.visit_link import notify_visit_link, visit_token
 from zhili.db import Database
-from zhili.kernel.ratelimit import SlidingWindow
+from zhili.kernel.ratelimit import Limit, RateLimits
 from zhili.notifications.backends import OUTBOX, LogNotifier, MemoryNotifier, backend_named
 from zhili.notifications.service import notifier_for
 from zhili.settings import Settings
@@ -152,7 +152,7 @@ def test_full_width_digits_and_landlines_are_understood(s: Any, citizen: TestCli
 def test_guessing_the_tail_locks_the_code(s: Any, citizen: TestClient) -> None:
     code = _reported(s)
     other = intake(s.operator)
-    for tail in range(public_api.WRONG_TAILS_PER_CODE):
+    for tail in range(public_api.WRONG_TAILS.count):
         assert _track(citizen, code, f"{tail:04d}").status_code == 404
     locked = _track(citizen, code, "1234")  # even the right tail: a 200 would give the answer away
     assert locked.status_code == 429
@@ -163,7 +163,7 @@ def test_guessing_the_tail_locks_the_code(s: Any, citizen: TestClient) -> None:
     assert _track(citizen, other).status_code == 200  # other codes are unaffected
 
     # An unknown code locks the same way, so a 429 says nothing about whether a code exists.
-    for tail in range(public_api.WRONG_TAILS_PER_CODE):
+    for tail in range(public_api.WRONG_TAILS.count):
         assert _track(citizen, "BJ20990101000002", f"{tail:04d}").status_code == 404
     assert _track(citizen, "BJ20990101000002").status_code == 429
 
@@ -179,21 +179,16 @@ def test_each_address_is_limited_per_minute(s: Any, citizen: TestClient) -> None
     assert "请求过于频繁" in limited.json()["error"]["message"]
 
 
-def test_sliding_window_forgets_old_events() -> None:
-    now = [1000.0]
-    window = SlidingWindow(2, 60, clock=lambda: now[0], max_keys=3)
-    assert window.hit("a") is None
-    now[0] += 30
-    assert window.hit("a") is None
-    assert window.hit("a") == pytest.approx(30)
-    now[0] += 30.5
-    assert window.retry_after("a") is None  # the first event has left the window
-    assert window.hit("a") is None
-    for key in ("b", "c", "d"):
-        window.add(key)
-        window.add(key)
-    assert window.retry_after("a") is None  # the oldest key was forgotten: memory stays bounded
-    assert window.retry_after("d") is not None
+def test_limits_count_per_key_and_report_the_wait() -> None:
+    limits = RateLimits("memory://")
+    limit = Limit("test", 2, 60)
+    assert limits.hit(limit, "a") is None
+    assert limits.hit(limit, "a") is None
+    wait = limits.hit(limit, "a")
+    assert wait is not None and 0 < wait <= 60
+    assert limits.retry_after(limit, "b") is None  # other keys are unaffected
+    limits.clear(limit, "a")
+    assert limits.retry_after(limit, "a") is None
 
 
 # -- the 回访 by link ----------------------------------------------------------------------------------

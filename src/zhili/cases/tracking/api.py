@@ -18,13 +18,12 @@ from zhili.cases.models import Case
 from zhili.cases.tracking import service as tracking
 from zhili.cases.tracking.service import TrackOut, VisitIn, VisitOut
 from zhili.deps import DbSession
-from zhili.kernel.ratelimit import SlidingWindow, limiter_for, peer_address, rate_limit
+from zhili.kernel.ratelimit import Limit, limits_for, peer_address, rate_limit
 
 router = APIRouter(prefix="/api/track", tags=["citizen"], dependencies=[anyone.depends])
 
 TRACK_PER_MINUTE = 30
-WRONG_TAILS_PER_CODE = 10
-WRONG_TAIL_WINDOW_SECONDS = 3600.0
+WRONG_TAILS = Limit("track:wrong-tail", 10, 3600)
 # Per client address, shared by the JSON routes and the portal pages: the same limit whichever is used.
 TRACK_LIMIT = Depends(rate_limit("track", TRACK_PER_MINUTE))
 VISIT_LIMIT = Depends(rate_limit("track-visit", TRACK_PER_MINUTE))
@@ -36,10 +35,6 @@ def public_context(request: Request) -> CaseContext:
 
 
 PublicCtx = Annotated[CaseContext, Depends(public_context)]
-
-
-def _wrong_tails(request: Request) -> SlidingWindow:
-    return limiter_for(request.app, "track:wrong-tail", WRONG_TAILS_PER_CODE, WRONG_TAIL_WINDOW_SECONDS)
 
 
 @router.get("/{code}", response_model=TrackOut, dependencies=[TRACK_LIMIT])
@@ -58,7 +53,7 @@ def find_tracked(
     request: Request, session: Session, ctx: CaseContext, code: str, phone_tail: str | None
 ) -> Case:
     """``tracking.track`` with this server's counter of wrong tails (shared by the API and the portal)."""
-    return tracking.track(session, ctx, code, phone_tail, _wrong_tails(request))
+    return tracking.track(session, ctx, code, phone_tail, limits_for(request.app), WRONG_TAILS)
 
 
 @router.get(
