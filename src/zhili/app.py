@@ -33,12 +33,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
         from zhili.cases.sweep.tasks import start_periodic_sweep, stop_periodic_sweep
+        from zhili.notifications.tasks import start_delivery, stop_delivery
 
         # The deadline sweep and the analytics sync run inside the server only when it owns its
         # database (not in tests, which hand the app theirs).
         sweeper = start_periodic_sweep(app) if owns_database else None
         syncer = start_periodic_sync(app) if owns_database else None
+        deliverer = start_delivery(app) if owns_database else None  # SMS from the outbox
         yield
+        await stop_delivery(deliverer)
         await stop_periodic_sync(syncer)
         await stop_periodic_sweep(sweeper)
         if owns_database:
@@ -97,6 +100,8 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.home import router as home_router
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import web as knowledge_web
+    from zhili.notifications import api as notifications_api
+    from zhili.notifications import web as notifications_web
     from zhili.open311 import api as open311_api
     from zhili.plan.routes import router as plan_router
     from zhili.taxonomy import web as taxonomy_web
@@ -121,7 +126,9 @@ def _mount_routes(app: FastAPI) -> None:
         assessment_api.router,
         triage_api.router,
         track_api.router,
+        notifications_api.router,
         auth_web.router,
+        notifications_web.router,
         admin_web.router,
         units_web.router,
         audit_web.router,

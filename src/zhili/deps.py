@@ -45,4 +45,3 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-

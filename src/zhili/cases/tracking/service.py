@@ -44,6 +44,9 @@ from zhili.units.models import Unit
 CITIZEN = citizen("citizen")
 TRACK_NOT_FOUND = "未找到该诉求，请核对受理编号和登记电话的后四位"
 LINK_NOT_FOUND = "评价链接无效，请核对短信中的链接"
+OLD_LINK_MESSAGE = (
+    "此评价链接格式已停用。请打开短信中的新链接，或在“查询进度”中凭受理编号和登记电话后四位查看办理结果。"
+)
 TAIL_MESSAGE = "请填写登记电话号码的后四位数字"
 MAX_CODE_LENGTH = 24
 REPLIED_STATES = frozenset({CaseState.reported, CaseState.visited, CaseState.closed})
