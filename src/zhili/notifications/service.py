@@ -96,6 +96,7 @@ def enqueue(
     session.add(message)
     session.flush()
     after_commit(session, wake_deliverers)
+    log.info("诉求 %s 的短信已写入发送队列（%s）", case_code, kind)
     return message
 
 
