@@ -34,6 +34,7 @@ CASE = {
     "address": "北京市朝阳区望京街道望京西园三区",
 }
 ATTACKS = 10
+ADMIN_PASSWORD = "Bench-admin-2026"
 
 
 def _port() -> int:
@@ -58,9 +59,8 @@ def _setup(data_dir: Path) -> dict[str, str]:
     keys = {}
     with database.session() as session:
         session.execute(update(User).values(must_change_password=False))
-        session.execute(
-            update(User).where(User.username == "admin").values(password_hash=passwords.hash_password("Bench-admin-2026"))
-        )
+        admin_hash = passwords.hash_password(ADMIN_PASSWORD)
+        session.execute(update(User).where(User.username == "admin").values(password_hash=admin_hash))
         for username in ("operator", "dispatcher", "wangjing"):
             user = session.query(User).filter_by(username=username).one()
             keys[username] = service.issue_api_key(session, user, "bench", actor="bench")[1]
@@ -89,22 +89,25 @@ def lockout(base: str) -> None:
         return httpx.post(f"{base}/api/auth/login", json=body, headers=headers, timeout=10)
 
     statuses = [login(f"wrong-guess-{n}").status_code for n in range(ATTACKS)]
-    print(f"lockout: {ATTACKS} wrong passwords for admin → {statuses.count(401)}×401, {statuses.count(429)}×429")
-    first = login("Bench-admin-2026")
+    counts = f"{statuses.count(401)}×401, {statuses.count(429)}×429"
+    print(f"lockout: {ATTACKS} wrong passwords for admin → {counts}")
+    first = login(ADMIN_PASSWORD)
     wait = int(first.headers.get("Retry-After", "0"))
     print(f"lockout: the real admin right after → {first.status_code}, Retry-After {wait} s")
-    if first.status_code == 429 and wait <= 120:
+    if first.status_code == 429 and "Retry-After" not in first.headers:
+        print(f"lockout: the real admin is refused: {first.json()['error']['message']}")
+    elif first.status_code == 429 and wait <= 120:
         time.sleep(wait + 0.5)
-        second = login("Bench-admin-2026")
+        second = login(ADMIN_PASSWORD)
         print(f"lockout: the real admin after waiting {wait} s → {second.status_code}")
     elif first.status_code == 429:
         print(f"lockout: the real admin is locked out for {wait} s ({wait // 60} min)")
     spoofed = [
-        login("wrong-guess-x", forwarded=f"192.0.2.{n}", username=f"nobody{n}").status_code for n in range(1, 61)
+        login("wrong-x", forwarded=f"192.0.2.{n}", username=f"nobody{n}").status_code for n in range(1, 61)
     ]
     print(
-        "x-forwarded-for: 60 wrong passwords (60 accounts) from 127.0.0.1, each with another X-Forwarded-For → "
-        f"{spoofed.count(401)}×401, {spoofed.count(429)}×429"
+        "x-forwarded-for: 60 wrong passwords (60 accounts) from 127.0.0.1, each with another "
+        f"X-Forwarded-For → {spoofed.count(401)}×401, {spoofed.count(429)}×429"
     )
 
 
@@ -141,7 +144,8 @@ def main() -> None:
         lines = [line for line in text.splitlines() if code in line and "短信" in line and "→" in line]
         print(f"sms (ZHILI_NOTIFIER=log): lines in the server log for the 回访 SMS of {code}: {len(lines)}")
         print(f"sms: full phone number in the server log: {'13812341234' in text}")
-        print(f"sms: log lines with a request id: {sum(1 for line in text.splitlines() if '[' in line and '] ' in line)}")
+        tagged = sum(1 for line in text.splitlines() if " [" in line and "] " in line)
+        print(f"sms: server log lines with a request id: {tagged}")
 
 
 if __name__ == "__main__":

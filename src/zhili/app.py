@@ -79,6 +79,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return app
 
 
+def create_worker_app() -> FastAPI:
+    """uvicorn's app factory under ``zhili serve``: a worker that ends with its parent (``serving``)."""
+    from zhili.serving import tie_to_parent
+
+    tie_to_parent()
+    return create_app()
+
+
 def _mount_routes(app: FastAPI) -> None:
     from zhili import apidocs
     from zhili.analytics import api as analytics_api

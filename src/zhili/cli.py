@@ -17,6 +17,7 @@ from zhili.grid.cli import app as grid_app
 from zhili.kernel.cli import app as keys_app
 from zhili.kernel.logs import configure_logging
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.ops import cli as ops_cli
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -53,6 +54,9 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(grid_app, name="grid")
 app.add_typer(community_app, name="community")
 app.add_typer(plan_app, name="plan")
+app.command("doctor")(ops_cli.doctor)
+app.command("backup")(ops_cli.backup)
+app.command("restore")(ops_cli.restore)
 
 
 @app.command()
@@ -95,23 +99,11 @@ def serve(
     access_log: bool = typer.Option(True, help="输出访问日志。"),
 ) -> None:
     """启动 Web 与 API 服务。"""
-    import uvicorn
+    from zhili.serving import serve as run_server
 
-    get_settings()  # refuse unsafe production settings before binding the port
+    settings = get_settings()  # refuse unsafe production settings before binding the port
     console.print(f"zhili 服务地址：http://{host}:{port}")
-    uvicorn.run(
-        "zhili.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        access_log=access_log,
-        # zhili configures logging itself (ZHILI_LOG_FORMAT/LEVEL), uvicorn's access log included,
-        # and believes X-Forwarded-For only from ZHILI_TRUSTED_PROXIES (in the app, not uvicorn).
-        log_config=None,
-        proxy_headers=False,
-    )
+    run_server(settings, host=host, port=port, workers=workers, reload=reload, access_log=access_log)
 
 
 def _redacted(url: str) -> str:
