@@ -46,6 +46,7 @@ NOT_JURISDICTION_BOUND = {
     "service_code",
     "service_request_id",
     "token",
+    "message_id",  # the SMS outbox: admins only (notifications/policy.py)
 }
 # Public routes: citizens' tracking (guarded by code + phone tail) and reference data.
 PUBLIC_PREFIXES = ("/api/track/", "/portal/", "/api/divisions", "/open311/", "/plan/", "/api/plan/")

@@ -9,11 +9,14 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from zhili import __version__, handlers
 from zhili.csrf import csrf_protect
 from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
+from zhili.kernel.logs import configure_logging
+from zhili.request_id import RequestId
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
 from zhili.web.assets import STATIC_DIR
@@ -22,17 +25,24 @@ from zhili.web.assets import STATIC_DIR
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     owns_database = database is None
+    if owns_database:  # a real server (tests hand the app their database, and keep pytest's logging)
+        configure_logging(settings)
     db = database or Database(settings.resolved_database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from zhili.jobs.inline import start_inline_jobs, stop_inline_jobs
+        from zhili.notifications.tasks import start_delivery, stop_delivery
 
-        # Periodic jobs (deadline sweep, analytics sync) run inside the server with ZHILI_JOBS=inline,
+        # Periodic jobs (deadline sweeps, analytics sync) run inside the server with ZHILI_JOBS=inline,
         # and only when it owns its database (not in tests, which hand the app theirs). With
-        # ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none.
+        # ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none. Inline, SMS leave the
+        # outbox as soon as the transaction that wrote them commits (the queue polls instead).
+        inline = owns_database and settings.jobs == "inline"
         jobs = start_inline_jobs(db, settings) if owns_database else []
+        deliverer = start_delivery(app) if inline else None
         yield
+        await stop_delivery(deliverer)
         await stop_inline_jobs(jobs)
         if owns_database:
             db.dispose()
@@ -60,6 +70,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RawFormCheck)
+    app.add_middleware(RequestId)
+    if settings.trusted_proxies:  # only then is X-Forwarded-For believed, and only from those peers
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
@@ -100,6 +113,8 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
+    from zhili.notifications import api as notifications_api
+    from zhili.notifications import web as notifications_web
     from zhili.open311 import api as open311_api
     from zhili.petitions.routes import router as petitions_router
     from zhili.plan.routes import router as plan_router
@@ -134,7 +149,9 @@ def _mount_routes(app: FastAPI) -> None:
         triage_api.router,
         track_api.router,
         jobs_api.router,
+        notifications_api.router,
         auth_web.router,
+        notifications_web.router,
         admin_web.router,
         units_web.router,
         audit_web.router,

@@ -17,6 +17,7 @@ from zhili.grid.cli import app as grid_app
 from zhili.jobs.cli import app as jobs_app
 from zhili.jobs.cli import worker_command
 from zhili.kernel.cli import app as keys_app
+from zhili.kernel.logs import configure_logging
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.ops import cli as ops_cli
 from zhili.petitions.cli import app as petitions_app
@@ -30,6 +31,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _logging() -> None:
+    """Every command logs through zhili's configuration (text or JSON, personal data masked)."""
+    try:
+        settings = get_settings()
+    except Exception:  # unsafe or invalid settings: the command itself says what is wrong
+        return
+    configure_logging(settings)
+
+
 app.add_typer(users_app, name="users")
 app.add_typer(divisions_app, name="divisions")
 app.add_typer(units_app, name="units")

@@ -68,6 +68,13 @@ class Conflict(ZhiliError):
     code = "conflict"
 
 
+class LinkRetired(ZhiliError):
+    """An old link format that is answered, but no longer served (410)."""
+
+    status = 410
+    code = "link_retired"
+
+
 class TooManyAttempts(ZhiliError):
     status = 429
     code = "too_many_attempts"

@@ -86,4 +86,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, reload: boo
         access_log=access_log,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         timeout_worker_healthcheck=settings.serve_worker_healthcheck_seconds,
+        # zhili configures logging itself (ZHILI_LOG_FORMAT/LEVEL), uvicorn's access log included,
+        # and believes X-Forwarded-For only from ZHILI_TRUSTED_PROXIES (in the app, not in uvicorn).
+        log_config=None,
+        proxy_headers=False,
     )

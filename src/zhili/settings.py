@@ -5,6 +5,7 @@ Every field here must be documented in the README's configuration table; a test 
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -42,10 +43,35 @@ class Settings(BaseSettings):
         default=8, ge=5, le=10, description="H3 resolution of the 网格 (grid-management cells)."
     )
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins per account within the window before it is locked."
+        default=5,
+        ge=1,
+        description="Failed sign-ins of one account before each further attempt waits (the wait doubles).",
     )
-    login_lock_minutes: int = Field(
-        default=15, ge=1, description="Window and lock-out length, in minutes, for failed logins."
+    login_backoff_max_seconds: int = Field(
+        default=60, ge=1, le=900, description="Longest wait between two sign-in attempts of one account."
+    )
+    login_address_failures: int = Field(
+        default=30, ge=1, description="Failed sign-ins allowed from one client address per 15 minutes."
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        pattern=r"^(memory://|rediss?://\S+|redis\+\S+)$",
+        description="Where rate limits are counted: memory:// (one process) or redis://host:6379/0 (shared).",
+    )
+    rate_limit_key_prefix: str = Field(
+        default="zhili",
+        pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+        description="Prefix of the rate-limit keys in a shared store (several zhili on one Redis).",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; empty: none.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as readable text, or one JSON object per line."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Least severe log level written."
     )
     session_max_age_hours: int = Field(default=12, ge=1, description="How long a web session lasts.")
     city_prefix: str = Field(default="BJ", min_length=1, max_length=4, description="Tracking-code prefix.")
@@ -73,9 +99,28 @@ class Settings(BaseSettings):
         description="A 信访事项 still open this many days after registration is 积案.",
     )
     max_upload_mb: int = Field(default=10, ge=1, description="Largest attachment accepted, in MB.")
-    notifier: Literal["log", "memory"] = Field(
+    notifier: Literal["log", "memory", "http"] = Field(
         default="log",
-        description="How SMS is sent: log (written to the log only) or memory (kept in-process).",
+        description="How SMS is sent: log (masked, to the log), memory (in-process) or http (the gateway).",
+    )
+    sms_gateway_url: str = Field(
+        default="",
+        description="URL of the HTTP SMS gateway that zhili posts signed messages to (notifier http).",
+    )
+    sms_gateway_secret: str = Field(
+        default="", description="Shared secret that signs each request to the SMS gateway (HMAC-SHA256)."
+    )
+    sms_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=50,
+        description="Sending attempts of one SMS before it is set aside for an operator.",
+    )
+    sms_retry_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=3600,
+        description="Wait before the first retry of a failed SMS; it doubles each time.",
     )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -174,12 +219,23 @@ class Settings(BaseSettings):
         default=0.33, gt=0, le=1, description="Text similarity (sketch cosine) making a case a duplicate."
     )
 
-    @field_validator("open311_cors_origins", "metrics_allowed_addresses", mode="before")
+    @field_validator("open311_cors_origins", "trusted_proxies", "metrics_allowed_addresses", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """``https://a.example,https://b.example`` in the environment; ``*`` allows any origin."""
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        """Each proxy is an address or a network (10.0.0.0/8); a name would be trusted by mistake."""
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"ZHILI_TRUSTED_PROXIES: {entry!r} is not an address or network") from exc
         return value
 
     @model_validator(mode="after")
@@ -201,6 +257,8 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "ZHILI_DATA_KEY must be set in production (generate one: zhili keys new-data-key)"
                 )
+        if self.notifier == "http" and not (self.sms_gateway_url and self.sms_gateway_secret):
+            raise ValueError("ZHILI_NOTIFIER=http needs ZHILI_SMS_GATEWAY_URL and ZHILI_SMS_GATEWAY_SECRET")
         return self
 
     @property

@@ -28,6 +28,7 @@ from zhili.auth.schemas import (
 from zhili.csrf import csrf_token
 from zhili.deps import DbSession, client_ip
 from zhili.errors import NotAuthenticated, TooManyAttempts
+from zhili.kernel.ratelimit import limits_for
 from zhili.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["auth"])
@@ -35,7 +36,12 @@ router = APIRouter(prefix="/api", tags=["auth"])
 
 def login_policy(request: Request) -> service.LoginPolicy:
     settings: Settings = request.app.state.settings
-    return service.LoginPolicy(settings.login_max_failures, settings.login_lock_minutes)
+    return service.LoginPolicy(
+        free_failures=settings.login_max_failures,
+        max_wait_seconds=settings.login_backoff_max_seconds,
+        limits=limits_for(request.app),
+        address_failures=settings.login_address_failures,
+    )
 
 
 def start_session(request: Request, session: Session, user: User) -> str:

@@ -14,13 +14,12 @@ from zhili.audit import service as audit
 from zhili.auth import keys, passwords, sessions
 from zhili.auth.models import ApiKey, LoginFailure, Role, User
 from zhili.auth.scope import EVERYTHING, NOTHING, Actor, Scope
-from zhili.errors import Conflict, NotAuthenticated, NotFound, TooManyAttempts, ValidationFailed
+from zhili.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from zhili.kernel.clock import as_aware, utcnow
+from zhili.kernel.ratelimit import Limit, RateLimited, RateLimits
 from zhili.units.models import Unit, UnitJurisdiction, UnitKind
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
-# An address that fails this many times more than one account may is throttled as a whole.
-ADDRESS_FACTOR = 5
 
 
 # Departments and enterprises answer for what they are assigned, not for everything in their area.
@@ -135,32 +134,58 @@ def create_user(
     return user, generated
 
 
-def _recent_failures(session: Session, window: timedelta, **match: str) -> int:
-    since = utcnow() - window
-    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
-    for column, value in match.items():
-        query = query.where(getattr(LoginFailure, column) == value)
-    return int(session.execute(query).scalar_one())
-
-
 @dataclass(frozen=True)
 class LoginPolicy:
-    max_failures: int
-    lock_minutes: int
+    """How sign-in guessing is slowed: per account, a wait that doubles with each failure beyond
+    ``free_failures`` and never exceeds ``max_wait_seconds`` (so the real user, who waits it out, gets
+    in); per client address, at most ``address_failures`` failures per 15 minutes, counted in the shared
+    rate-limit store so that every app server sees them."""
+
+    free_failures: int
+    max_wait_seconds: int
+    limits: RateLimits
+    address_failures: int
 
     @property
-    def window(self) -> timedelta:
-        return timedelta(minutes=self.lock_minutes)
+    def address_limit(self) -> Limit:
+        return Limit("login:address", self.address_failures, int(FAILURE_MEMORY.total_seconds()))
+
+
+# Failures older than this are forgotten: a quiet quarter of an hour resets an account's back-off.
+FAILURE_MEMORY = timedelta(minutes=15)
+FIRST_WAIT_SECONDS = 15
+
+
+def account_wait(session: Session, username: str, policy: LoginPolicy) -> float:
+    """Seconds until ``username`` may try again (0: now). Failures live in the database, which every
+    app server shares; the wait is 15 s after ``free_failures`` failures, then 30, 60 … up to the cap."""
+    now = utcnow()
+    count, last = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.username == username[:64], LoginFailure.at >= now - FAILURE_MEMORY
+        )
+    ).one()
+    if last is None or count < policy.free_failures:
+        return 0.0
+    exponent = min(int(count) - policy.free_failures, 16)
+    wait = min(FIRST_WAIT_SECONDS * 2.0**exponent, float(policy.max_wait_seconds))
+    return max(0.0, (as_aware(last) + timedelta(seconds=wait) - now).total_seconds())
 
 
 def check_throttle(session: Session, username: str, client_ip: str, policy: LoginPolicy) -> None:
-    if _recent_failures(session, policy.window, username=username) >= policy.max_failures:
-        raise TooManyAttempts(f"登录失败次数过多，账号已临时锁定，请 {policy.lock_minutes} 分钟后再试")
-    if _recent_failures(session, policy.window, client_ip=client_ip) >= policy.max_failures * ADDRESS_FACTOR:
-        raise TooManyAttempts(f"该地址登录失败次数过多，请 {policy.lock_minutes} 分钟后再试")
+    address_wait = policy.limits.retry_after(policy.address_limit, client_ip)
+    if address_wait is not None:
+        raise RateLimited(address_wait, "该地址登录失败次数过多")
+    wait = account_wait(session, username, policy)
+    if wait > 0:
+        raise RateLimited(wait, "该账号登录失败次数较多，为防止猜测密码")
 
 
-def record_failure(session: Session, username: str, client_ip: str, reason: str) -> None:
+def record_failure(
+    session: Session, username: str, client_ip: str, reason: str, policy: LoginPolicy | None = None
+) -> None:
+    if policy is not None:
+        policy.limits.add(policy.address_limit, client_ip)
     session.add(LoginFailure(username=username[:64], client_ip=client_ip, at=utcnow()))
     audit.record(
         session,
@@ -180,7 +205,7 @@ def authenticate(session: Session, username: str, password: str, client_ip: str,
     valid = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
         reason = "unknown_user" if user is None else ("inactive" if valid else "bad_password")
-        record_failure(session, username, client_ip, reason)
+        record_failure(session, username, client_ip, reason, policy)
         raise NotAuthenticated("用户名或密码错误")
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)

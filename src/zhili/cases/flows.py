@@ -9,6 +9,7 @@ so concurrent intakes queue behind it only for the append itself.
 
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,8 @@ from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn, CaseIn
 from zhili.triage import service as triage
+
+log = logging.getLogger("zhili.cases")
 
 
 def take_demand(
@@ -53,6 +56,8 @@ def take_demand(
         target_id=result.case.code,
         detail={"channel": body.channel.value, "type": body.demand_type.value},
     )
+    # Codes and enumerations only: never the citizen, the address or the text.
+    log.info("受理诉求 %s（渠道 %s，%s）", result.case.code, body.channel.value, actor.username)
     return result
 
 

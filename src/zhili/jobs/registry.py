@@ -14,6 +14,7 @@ from typing import Any
 from zhili.analytics import tasks as analytics_tasks
 from zhili.cases.sweep import tasks as sweep_tasks
 from zhili.jobs import probe
+from zhili.notifications import tasks as notification_tasks
 from zhili.petitions import tasks as petition_tasks
 from zhili.settings import Settings
 
@@ -59,8 +60,13 @@ JOBS: tuple[Job, ...] = (
         period_seconds=analytics_tasks.sync_period_seconds,
         summary=analytics_tasks.summary,
     ),
-    # Slot "notification_delivery": zhili.notifications' deliver_pending(db, settings) (the SMS outbox,
-    # with its retries) is registered here, with a period, once it exists.
+    Job(
+        name="notification_delivery",
+        label="短信发送（失败重试，用尽后列入待人工处理）",
+        run=notification_tasks.deliver_once,
+        period_seconds=notification_tasks.delivery_period_seconds,
+        summary=notification_tasks.summary,
+    ),
     Job(name="probe", label="任务队列探针", run=probe.probe),
 )
 

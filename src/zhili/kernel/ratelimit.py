@@ -1,9 +1,12 @@
-"""In-process rate limits for public endpoints (SPEC M11): a sliding window per key.
+"""Rate limits for public endpoints and sign-in (SPEC M11), kept in a store every server shares.
 
-Each application keeps its own limiters on ``app.state``, so two apps in one process (tests) never
-share counts. With several server workers each worker counts on its own, which multiplies a limit
-by the number of workers at most; that is acceptable for throttling guessing, not for billing.
-The client address is the socket peer: run uvicorn with ``--proxy-headers`` behind a trusted proxy.
+Counting is done by the ``limits`` library (a moving window per key). Its storage is chosen by
+``ZHILI_RATE_LIMIT_STORAGE``: ``memory://`` (the default, one count per process: enough for the
+embedded single-server setup) or ``redis://host:6379/0``, shared by every worker and app server, so
+a limit tripped on one server holds on all of them and survives a restart of any of them.
+
+Each application opens its own storage on first use (``limits_for(app)``), so two apps in one test
+process never share counts unless they are pointed at the same Redis with the same key prefix.
 """
 
 from __future__ import annotations
@@ -11,16 +14,18 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from zhili.errors import TooManyAttempts
 
-# Oldest keys are forgotten beyond this many, so a flood of distinct keys cannot exhaust memory.
-MAX_KEYS = 100_000
+DEFAULT_STORAGE = "memory://"
 
 
 class RateLimited(TooManyAttempts):
@@ -28,7 +33,7 @@ class RateLimited(TooManyAttempts):
 
     def __init__(self, retry_after: float, reason: str = "请求过于频繁") -> None:
         self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(f"{reason}，请 {_wait_label(self.retry_after)}后再试")
+        super().__init__(f"{reason}，请 {wait_label(self.retry_after)}后再试")
 
     @property
     def headers(self) -> dict[str, str]:
@@ -38,107 +43,90 @@ class RateLimited(TooManyAttempts):
         return {**super().to_dict(), "retry_after": self.retry_after}
 
 
-def _wait_label(seconds: int) -> str:
+def wait_label(seconds: int) -> str:
     if seconds < 60:
         return f"{seconds} 秒"
     return f"{math.ceil(seconds / 60)} 分钟"
 
 
-class SlidingWindow:
-    """At most ``limit`` events per key within the last ``window`` seconds. Thread-safe."""
+@dataclass(frozen=True)
+class Limit:
+    """At most ``count`` events per key within the last ``seconds``, under the name ``name``."""
 
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        *,
-        max_keys: int = MAX_KEYS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if limit < 1 or window <= 0:
-            raise ValueError("limit must be >= 1 and window > 0")
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self._clock = clock
-        self._events: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
+    name: str
+    count: int
+    seconds: int
 
-    def _recent(self, key: str, now: float) -> deque[float] | None:
-        events = self._events.get(key)
-        if events is None:
-            return None
-        cutoff = now - self.window
-        while events and events[0] <= cutoff:
-            events.popleft()
-        if not events:
-            del self._events[key]
-            return None
-        return events
+    @property
+    def item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.count, self.seconds, namespace=self.name)
 
-    def retry_after(self, key: str) -> float | None:
+
+class RateLimits:
+    """One application's limits over one storage (``memory://`` or ``redis://...``)."""
+
+    def __init__(self, storage_uri: str = DEFAULT_STORAGE, key_prefix: str = "zhili") -> None:
+        options: dict[str, Any] = {}
+        if storage_uri.startswith(("redis://", "rediss://", "redis+")):
+            options["key_prefix"] = key_prefix
+        storage = storage_from_string(storage_uri, **options)
+        if not isinstance(storage, Storage):
+            raise ValueError(f"not a synchronous rate-limit storage: {storage_uri}")
+        self.storage = storage
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    def retry_after(self, limit: Limit, key: str) -> float | None:
         """Seconds until ``key`` may act again, or None when it is under the limit. Records nothing."""
-        with self._lock:
-            now = self._clock()
-            events = self._recent(key, now)
-            if events is None or len(events) < self.limit:
-                return None
-            return events[len(events) - self.limit] + self.window - now
-
-    def add(self, key: str) -> None:
-        """Count one event for ``key``."""
-        with self._lock:
-            now = self._clock()
-            self._append(key, self._recent(key, now), now)
-
-    def hit(self, key: str) -> float | None:
-        """Count one event unless the key is over the limit; returns the wait when it is."""
-        with self._lock:
-            now = self._clock()
-            events = self._recent(key, now)
-            if events is not None and len(events) >= self.limit:
-                return events[len(events) - self.limit] + self.window - now
-            self._append(key, events, now)
+        if self.strategy.test(limit.item, key):
             return None
+        return self._wait(limit, key)
 
-    def _append(self, key: str, events: deque[float] | None, now: float) -> None:
-        if events is None:
-            events = self._events[key] = deque()
-            while len(self._events) > self.max_keys:
-                self._events.popitem(last=False)
-        events.append(now)
-        self._events.move_to_end(key)
+    def add(self, limit: Limit, key: str) -> None:
+        """Count one event for ``key`` (whether or not it is over the limit)."""
+        self.strategy.hit(limit.item, key)
+
+    def hit(self, limit: Limit, key: str) -> float | None:
+        """Count one event unless the key is over the limit; returns the wait when it is."""
+        if self.strategy.hit(limit.item, key):
+            return None
+        return self._wait(limit, key)
+
+    def clear(self, limit: Limit, key: str) -> None:
+        self.strategy.clear(limit.item, key)
+
+    def _wait(self, limit: Limit, key: str) -> float:
+        stats = self.strategy.get_window_stats(limit.item, key)
+        return max(1.0, stats.reset_time - time.time())
 
 
 _registry_lock = threading.Lock()
 
 
-def limiter_for(app: Any, name: str, limit: int, window: float) -> SlidingWindow:
-    """The application's limiter called ``name`` (created on first use)."""
+def limits_for(app: Any) -> RateLimits:
+    """The application's limits, opened on first use from its settings."""
     with _registry_lock:
-        limiters: dict[tuple[str, int, float], SlidingWindow] | None = getattr(
-            app.state, "rate_limiters", None
-        )
-        if limiters is None:
-            limiters = {}
-            app.state.rate_limiters = limiters
-        key = (name, limit, window)
-        limiter = limiters.get(key)
-        if limiter is None:
-            limiter = limiters[key] = SlidingWindow(limit, window)
-        return limiter
+        existing: RateLimits | None = getattr(app.state, "rate_limits", None)
+        if existing is None:
+            settings = app.state.settings
+            existing = RateLimits(
+                getattr(settings, "rate_limit_storage", DEFAULT_STORAGE) or DEFAULT_STORAGE,
+                getattr(settings, "rate_limit_key_prefix", "zhili") or "zhili",
+            )
+            app.state.rate_limits = existing
+        return existing
 
 
 def peer_address(request: Request) -> str:
+    """The client's address: the socket peer, or what a trusted proxy forwarded (``zhili.proxies``)."""
     return request.client.host if request.client else "unknown"
 
 
 def rate_limit(key: str, per_minute: int) -> Callable[[Request], None]:
     """A dependency allowing each client address ``per_minute`` requests to the routes named ``key``."""
+    limit = Limit(f"ip:{key}", per_minute, 60)
 
     def dependency(request: Request) -> None:
-        limiter = limiter_for(request.app, f"ip:{key}", per_minute, 60.0)
-        wait = limiter.hit(peer_address(request))
+        wait = limits_for(request.app).hit(limit, peer_address(request))
         if wait is not None:
             raise RateLimited(wait)
 

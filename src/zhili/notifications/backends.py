@@ -1,8 +1,10 @@
-"""Notification backends. Nothing leaves the machine unless a real gateway backend is configured.
+"""Notification backends. Nothing leaves the machine unless the gateway backend is configured.
 
-``LogNotifier`` (the default) writes one line per message to the ``zhili.notifications`` logger with
-the case code and the masked number, never the number itself. ``MemoryNotifier`` keeps messages in a
-list, for tests and demos. Message texts must not carry personal data: they may be logged.
+``HttpSmsGateway`` (``ZHILI_NOTIFIER=http``, in ``gateway.py``) posts each message, signed, to the
+city's SMS gateway. ``LogNotifier`` (the default, for development) writes one line per message to the
+``zhili.notifications`` logger with the case code and the masked number, never the number itself; the
+log configuration also hides the link's token. ``MemoryNotifier`` keeps messages in a list, for tests
+and demos. Message texts must not carry personal data.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class MemoryNotifier:
             self._messages.clear()
 
 
-BACKENDS = ("log", "memory")
+BACKENDS = ("log", "memory", "http")
 # One outbox per process, so that whoever selected ``memory`` can read what was sent.
 OUTBOX = MemoryNotifier()
 _LOG = LogNotifier()

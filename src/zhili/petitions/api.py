@@ -11,7 +11,7 @@ from zhili.auth.policy import anyone
 from zhili.auth.scope import citizen
 from zhili.deps import DbSession
 from zhili.kernel import fields
-from zhili.kernel.ratelimit import limiter_for, rate_limit
+from zhili.kernel.ratelimit import limits_for, rate_limit
 from zhili.petitions import intake, leaders, service, tracking, views
 from zhili.petitions import repository as petitions
 from zhili.petitions.deps import PetitionCtx
@@ -50,8 +50,6 @@ router = APIRouter(prefix="/api/petitions", tags=["petitions"])
 PORTAL = citizen("petition-portal")
 SUBMITS_PER_MINUTE = 10
 TRACK_PER_MINUTE = 30
-WRONG_TAILS_PER_CODE = 10
-WRONG_TAIL_WINDOW_SECONDS = 3600.0
 SUBMIT_LIMIT = Depends(rate_limit("petition-submit", SUBMITS_PER_MINUTE))
 TRACK_LIMIT = Depends(rate_limit("petition-track", TRACK_PER_MINUTE))
 
@@ -115,8 +113,7 @@ def track(
     phone_tail: Annotated[str, Query(max_length=16, description="登记电话号码的后四位")],
 ) -> PetitionTrackOut:
     """查询信访件办理进度：信访件编号 + 电话后四位。不返回任何个人信息。"""
-    wrong = limiter_for(request.app, "petition:wrong-tail", WRONG_TAILS_PER_CODE, WRONG_TAIL_WINDOW_SECONDS)
-    petition, matter = tracking.track(session, ctx, code, phone_tail, wrong)
+    petition, matter = tracking.track(session, ctx, code, phone_tail, limits_for(request.app))
     return views.tracked(session, petition, matter, ctx.settings.timezone)
 
 

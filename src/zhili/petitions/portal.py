@@ -12,14 +12,12 @@ from pydantic import ValidationError
 from zhili.auth.policy import anyone
 from zhili.deps import DbSession
 from zhili.errors import ZhiliError
-from zhili.kernel.ratelimit import limiter_for
+from zhili.kernel.ratelimit import limits_for
 from zhili.petitions import intake, tracking, views
 from zhili.petitions.api import (
     PORTAL,
     SUBMIT_LIMIT,
     TRACK_LIMIT,
-    WRONG_TAIL_WINDOW_SECONDS,
-    WRONG_TAILS_PER_CODE,
 )
 from zhili.petitions.deps import PetitionCtx
 from zhili.petitions.schemas import OnlinePetitionIn
@@ -89,9 +87,8 @@ def track_petition(
     context: dict[str, object] = {"code": code, "phone_tail": phone_tail, "view": None, "error": None}
     if not code and not phone_tail:
         return render(request, "petitions/portal_track.html", context)
-    wrong = limiter_for(request.app, "petition:wrong-tail", WRONG_TAILS_PER_CODE, WRONG_TAIL_WINDOW_SECONDS)
     try:
-        petition, matter = tracking.track(session, ctx, code, phone_tail, wrong)
+        petition, matter = tracking.track(session, ctx, code, phone_tail, limits_for(request.app))
     except ZhiliError as exc:
         context["error"] = exc.message
         return render(request, "petitions/portal_track.html", context, status=exc.status)

@@ -6,7 +6,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,11 +19,12 @@ from zhili.audit.models import AuditEntry
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Case, CaseEvent
 from zhili.cases.tracking import api as public_api
-from zhili.cases.tracking.visit_link import notify_visit_link, visit_token
+from zhili.cases.tracking.visit_link import visit_token
 from zhili.db import Database
-from zhili.kernel.ratelimit import SlidingWindow
+from zhili.kernel.ratelimit import Limit, RateLimits
 from zhili.notifications.backends import OUTBOX, LogNotifier, MemoryNotifier, backend_named
-from zhili.notifications.service import notifier_for
+from zhili.notifications.models import OutboxMessage
+from zhili.notifications.service import deliver_pending, notifier_for
 from zhili.settings import Settings
 from zhili.units.models import Unit
 
@@ -152,7 +153,7 @@ def test_full_width_digits_and_landlines_are_understood(s: Any, citizen: TestCli
 def test_guessing_the_tail_locks_the_code(s: Any, citizen: TestClient) -> None:
     code = _reported(s)
     other = intake(s.operator)
-    for tail in range(public_api.WRONG_TAILS_PER_CODE):
+    for tail in range(public_api.WRONG_TAILS.count):
         assert _track(citizen, code, f"{tail:04d}").status_code == 404
     locked = _track(citizen, code, "1234")  # even the right tail: a 200 would give the answer away
     assert locked.status_code == 429
@@ -163,7 +164,7 @@ def test_guessing_the_tail_locks_the_code(s: Any, citizen: TestClient) -> None:
     assert _track(citizen, other).status_code == 200  # other codes are unaffected
 
     # An unknown code locks the same way, so a 429 says nothing about whether a code exists.
-    for tail in range(public_api.WRONG_TAILS_PER_CODE):
+    for tail in range(public_api.WRONG_TAILS.count):
         assert _track(citizen, "BJ20990101000002", f"{tail:04d}").status_code == 404
     assert _track(citizen, "BJ20990101000002").status_code == 429
 
@@ -179,21 +180,16 @@ def test_each_address_is_limited_per_minute(s: Any, citizen: TestClient) -> None
     assert "请求过于频繁" in limited.json()["error"]["message"]
 
 
-def test_sliding_window_forgets_old_events() -> None:
-    now = [1000.0]
-    window = SlidingWindow(2, 60, clock=lambda: now[0], max_keys=3)
-    assert window.hit("a") is None
-    now[0] += 30
-    assert window.hit("a") is None
-    assert window.hit("a") == pytest.approx(30)
-    now[0] += 30.5
-    assert window.retry_after("a") is None  # the first event has left the window
-    assert window.hit("a") is None
-    for key in ("b", "c", "d"):
-        window.add(key)
-        window.add(key)
-    assert window.retry_after("a") is None  # the oldest key was forgotten: memory stays bounded
-    assert window.retry_after("d") is not None
+def test_limits_count_per_key_and_report_the_wait() -> None:
+    limits = RateLimits("memory://")
+    limit = Limit("test", 2, 60)
+    assert limits.hit(limit, "a") is None
+    assert limits.hit(limit, "a") is None
+    wait = limits.hit(limit, "a")
+    assert wait is not None and 0 < wait <= 60
+    assert limits.retry_after(limit, "b") is None  # other keys are unaffected
+    limits.clear(limit, "a")
+    assert limits.retry_after(limit, "a") is None
 
 
 # -- the 回访 by link ----------------------------------------------------------------------------------
@@ -208,7 +204,7 @@ def test_satisfied_citizen_closes_the_case(
 ) -> None:
     code = _reported(s)
     token = visit_token(ctx.cipher, code)
-    page = citizen.get(f"/api/track/{code}/visit", params={"token": token})
+    page = citizen.get(f"/api/track/{code}/visit/{token}")
     assert page.status_code == 200
     assert page.json()["reply"] == REPLY and page.json()["awaiting_visit"] is True
 
@@ -286,7 +282,7 @@ def test_a_bad_token_is_404_and_writes_nothing(
         response = _visit(citizen, code, token, solved=True, satisfaction="满意")
         assert response.status_code == 404
         assert response.json() == unknown.json()
-    assert citizen.get(f"/api/track/{code}/visit", params={"token": "nope"}).status_code == 404
+    assert citizen.get(f"/api/track/{code}/visit/nope").status_code == 404
     assert _case(session, code).state == "reported"
     assert _event_count(session, code) == events
 
@@ -348,43 +344,62 @@ def test_two_answers_at_once_cannot_both_win(committed_database: Database, setti
         assert events.count("visit") == 1
 
 
-# -- notifications -------------------------------------------------------------------------------------
+# -- notifications: the 回访 link goes through the outbox -----------------------------------------------
+
+
+def _sent_link(message_text: str) -> Any:
+    return urlsplit(message_text[message_text.index("http") :])
 
 
 def test_the_visit_link_reaches_the_citizen_and_works(
-    s: Any, citizen: TestClient, ctx: CaseContext, session: Session
+    app: Any, s: Any, citizen: TestClient, ctx: CaseContext, session: Session, db: Database
 ) -> None:
-    code = _reported(s)
+    code = _reported(s)  # the report wrote the link to the outbox; delivering sends it
     notifier = MemoryNotifier()
-    assert notify_visit_link(session, ctx, _case(session, code), notifier) is True
+    assert deliver_pending(db, app.state.settings, notifier) >= 1
     [message] = notifier.for_case(code)
     assert message.to == PHONE
     assert code in message.text and "张三" not in message.text
-    link = urlsplit(message.text[message.text.index("http") :])
-    assert link.path == f"/visit/{code}"
-    token = parse_qs(link.query)["token"][0]
-    assert token == visit_token(ctx.cipher, code)
+    link = _sent_link(message.text)
+    token = visit_token(ctx.cipher, code)
+    assert link.path == f"/portal/visit/{code}/{token}" and link.query == ""  # never in a query string
+    assert citizen.get(link.path).status_code == 200
+    assert citizen.get(f"/api/track/{code}/visit/{token}").json()["reply"] == REPLY
     assert _visit(citizen, code, token, solved=True, satisfaction="基本满意").json()["state"] == "closed"
 
 
+def test_old_query_string_links_answer_clearly_and_read_nothing(
+    s: Any, citizen: TestClient, ctx: CaseContext
+) -> None:
+    code = _reported(s)
+    token = visit_token(ctx.cipher, code)
+    old = citizen.get(f"/api/track/{code}/visit", params={"token": token})
+    assert old.status_code == 410
+    assert old.json()["error"]["code"] == "link_retired"
+    assert REPLY not in old.text and token not in old.text
+
+
 def test_the_log_backend_never_writes_the_phone_number(
-    s: Any, ctx: CaseContext, session: Session, caplog: pytest.LogCaptureFixture
+    app: Any, s: Any, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     code = _reported(s)
     with caplog.at_level(logging.INFO, logger="zhili.notifications"):
-        assert notify_visit_link(session, ctx, _case(session, code), LogNotifier()) is True
+        assert deliver_pending(db, app.state.settings, LogNotifier()) >= 1
     assert code in caplog.text
     assert "138****1234" in caplog.text
     for secret in (PHONE, "张三", "110105199001011234"):
         assert secret not in caplog.text
 
 
-def test_no_sms_without_a_mobile_number(s: Any, ctx: CaseContext, session: Session) -> None:
-    notifier = MemoryNotifier()
-    for citizen_data in ({}, {"phone": "010-65001234"}):
-        code = intake(s.operator, citizen=citizen_data)
-        assert notify_visit_link(session, ctx, _case(session, code), notifier) is False
-    assert notifier.messages == []
+def test_no_sms_without_a_mobile_number(app: Any, s: Any, db: Database, session: Session) -> None:
+    codes = [intake(s.operator, citizen=citizen_data) for citizen_data in ({}, {"phone": "010-65001234"})]
+    for code in codes:
+        act(s.dispatcher, code, "dispatch", lead_unit=WANGJING)
+        act(s.street, code, "sign")
+        act(s.street, code, "contact")
+        act(s.street, code, "report", reply=REPLY)
+    queued = session.execute(select(func.count()).where(OutboxMessage.case_code.in_(codes))).scalar_one()
+    assert queued == 0
 
 
 def test_backends_are_chosen_by_name(settings: Settings) -> None:
@@ -394,18 +409,22 @@ def test_backends_are_chosen_by_name(settings: Settings) -> None:
         backend_named("carrier-pigeon")
 
 
-def test_reporting_sends_the_link_only_once_committed(app: Any, session: Session) -> None:
-    app.state.settings.notifier = "memory"
-    OUTBOX.clear()
+def test_reporting_queues_the_link_only_once_committed(app: Any, session: Session, db: Database) -> None:
     s = staff(app, session)
     code = intake(s.operator)
     act(s.dispatcher, code, "dispatch", lead_unit=WANGJING)
     act(s.street, code, "sign")
     act(s.street, code, "contact")
-    # A report that fails (no reply) is rolled back and sends nothing.
+    # A report that fails (no reply) is rolled back and queues nothing.
     act(s.street, code, "report", expect=422)
-    assert OUTBOX.for_case(code) == []
+    queued = select(func.count()).where(OutboxMessage.case_code == code)
+    assert session.execute(queued).scalar_one() == 0
     act(s.street, code, "report", reply=REPLY)
-    [message] = OUTBOX.for_case(code)
+    [row] = session.execute(select(OutboxMessage).where(OutboxMessage.case_code == code)).scalars()
+    assert row.status == "pending"
+    assert PHONE not in row.phone_enc and "/portal/visit/" not in row.text_enc  # encrypted at rest
+    notifier = MemoryNotifier()
+    deliver_pending(db, app.state.settings, notifier)
+    [message] = notifier.for_case(code)
     assert message.to == PHONE
-    assert f"/visit/{code}?token=" in message.text
+    assert f"/portal/visit/{code}/" in message.text

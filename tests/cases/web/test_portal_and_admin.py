@@ -114,8 +114,8 @@ def test_citizen_answers_the_visit_through_the_link(app: Any, session: Session, 
     act(s.street, code, "contact")
     act(s.street, code, "report", reply="路灯已修复。")
     token = visit_token(CaseContext.for_settings(settings).cipher, code)
-    citizen = _citizen(app, f"/portal/visit/{code}?token={token}")
-    assert "路灯已修复" in citizen.get(f"/portal/visit/{code}", params={"token": token}).text
+    citizen = _citizen(app, f"/portal/visit/{code}/{token}")
+    assert "路灯已修复" in citizen.get(f"/portal/visit/{code}/{token}").text
     missing = citizen.post(f"/portal/visit/{code}", data={"token": token, "solved": "1"})
     assert missing.status_code == 422 and "请选择满意度" in missing.text
     assert s.operator.get(f"/api/cases/{code}").json()["state"] == "reported"
@@ -128,8 +128,13 @@ def test_citizen_answers_the_visit_through_the_link(app: Any, session: Session, 
         f"/portal/visit/{code}", data={"token": token, "solved": "1", "satisfaction": "satisfied"}
     )
     assert again.status_code == 409 and "无需再次评价" in again.text
-    forged = citizen.get(f"/portal/visit/{code}", params={"token": "forged"})
+    forged = citizen.get(f"/portal/visit/{code}/forged")
     assert forged.status_code == 404 and "评价链接无效" in forged.text
+    # A link of the old format (token in the query string) answers a clear page that shows nothing.
+    for old in (f"/portal/visit/{code}?token={token}", f"/visit/{code}?token={token}"):
+        retired = citizen.get(old)
+        assert retired.status_code == 410 and "链接格式已停用" in retired.text
+        assert "路灯已修复" not in retired.text and token not in retired.text
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from zhili.cases.lifecycle.steps import (
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState
-from zhili.cases.tracking.visit_link import notify_visit_link_after_commit
+from zhili.cases.tracking.visit_link import queue_visit_link
 from zhili.errors import Conflict, ValidationFailed
 from zhili.kernel.worktime import Duration, deadline
 from zhili.taxonomy import repository as taxonomy
@@ -92,7 +92,7 @@ def report(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: A
     case.reply = body.reply
     case.reported_at = ctx.now()
     move(session, ctx, actor, case, "report", S.reported, note=body.reply, public=True)
-    notify_visit_link_after_commit(session, ctx, case)
+    queue_visit_link(session, ctx, case)
 
 
 def return_case(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: ActionIn) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from zhili.auth.policy import anyone
@@ -18,13 +18,13 @@ from zhili.cases.models import Case
 from zhili.cases.tracking import service as tracking
 from zhili.cases.tracking.service import TrackOut, VisitIn, VisitOut
 from zhili.deps import DbSession
-from zhili.kernel.ratelimit import SlidingWindow, limiter_for, peer_address, rate_limit
+from zhili.errors import LinkRetired
+from zhili.kernel.ratelimit import Limit, limits_for, peer_address, rate_limit
 
 router = APIRouter(prefix="/api/track", tags=["citizen"], dependencies=[anyone.depends])
 
 TRACK_PER_MINUTE = 30
-WRONG_TAILS_PER_CODE = 10
-WRONG_TAIL_WINDOW_SECONDS = 3600.0
+WRONG_TAILS = Limit("track:wrong-tail", 10, 3600)
 # Per client address, shared by the JSON routes and the portal pages: the same limit whichever is used.
 TRACK_LIMIT = Depends(rate_limit("track", TRACK_PER_MINUTE))
 VISIT_LIMIT = Depends(rate_limit("track-visit", TRACK_PER_MINUTE))
@@ -36,10 +36,6 @@ def public_context(request: Request) -> CaseContext:
 
 
 PublicCtx = Annotated[CaseContext, Depends(public_context)]
-
-
-def _wrong_tails(request: Request) -> SlidingWindow:
-    return limiter_for(request.app, "track:wrong-tail", WRONG_TAILS_PER_CODE, WRONG_TAIL_WINDOW_SECONDS)
 
 
 @router.get("/{code}", response_model=TrackOut, dependencies=[TRACK_LIMIT])
@@ -58,11 +54,11 @@ def find_tracked(
     request: Request, session: Session, ctx: CaseContext, code: str, phone_tail: str | None
 ) -> Case:
     """``tracking.track`` with this server's counter of wrong tails (shared by the API and the portal)."""
-    return tracking.track(session, ctx, code, phone_tail, _wrong_tails(request))
+    return tracking.track(session, ctx, code, phone_tail, limits_for(request.app), WRONG_TAILS)
 
 
 @router.get(
-    "/{code}/visit",
+    "/{code}/visit/{token}",
     response_model=TrackOut,
     dependencies=[VISIT_LIMIT],
 )
@@ -70,10 +66,16 @@ def visit_page_data(
     code: str,
     session: DbSession,
     ctx: PublicCtx,
-    token: Annotated[str, Query(min_length=1, max_length=64, description="短信链接中的 token")],
+    token: Annotated[str, Path(min_length=1, max_length=64, description="短信链接中的 token")],
 ) -> TrackOut:
-    """回访评价页的数据：凭短信链接查看办理答复，以及是否可以评价。"""
+    """回访评价页的数据：凭短信链接查看办理答复，以及是否可以评价。token 只在路径或请求体中传递。"""
     return tracking.public_view(session, tracking.find_for_visit_link(session, ctx, code, token))
+
+
+@router.get("/{code}/visit", response_model=TrackOut, dependencies=[VISIT_LIMIT])
+def old_visit_link(code: str) -> TrackOut:
+    """已停用：token 不再放在查询字符串中（会进入访问日志）。请使用 /api/track/{code}/visit/{token}。"""
+    raise LinkRetired(tracking.OLD_LINK_MESSAGE)
 
 
 @router.post(

@@ -37,13 +37,16 @@ from zhili.cases.views import EVENT_LABELS
 from zhili.errors import Conflict, NotFound, ValidationFailed
 from zhili.kernel.clock import as_aware
 from zhili.kernel.crypto import normalise_phone
-from zhili.kernel.ratelimit import RateLimited, SlidingWindow
+from zhili.kernel.ratelimit import Limit, RateLimited, RateLimits
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, DemandType
 from zhili.units.models import Unit
 
 CITIZEN = citizen("citizen")
 TRACK_NOT_FOUND = "未找到该诉求，请核对受理编号和登记电话的后四位"
 LINK_NOT_FOUND = "评价链接无效，请核对短信中的链接"
+OLD_LINK_MESSAGE = (
+    "此评价链接格式已停用。请打开短信中的新链接，或在“查询进度”中凭受理编号和登记电话后四位查看办理结果。"
+)
 TAIL_MESSAGE = "请填写登记电话号码的后四位数字"
 MAX_CODE_LENGTH = 24
 REPLIED_STATES = frozenset({CaseState.reported, CaseState.visited, CaseState.closed})
@@ -167,20 +170,25 @@ def find_for_citizen(session: Session, ctx: CaseContext, code: str, phone_tail: 
 
 
 def track(
-    session: Session, ctx: CaseContext, code: str, phone_tail: str | None, wrong_tails: SlidingWindow
+    session: Session,
+    ctx: CaseContext,
+    code: str,
+    phone_tail: str | None,
+    limits: RateLimits,
+    wrong_tails: Limit,
 ) -> Case:
     """A citizen's lookup by code and phone tail (API and portal alike). Wrong tails are counted per
     code, and a code with too many is locked for a while, whatever the tail (otherwise a 429 versus a
     200 would reveal the answer), so four digits cannot be guessed even from many addresses."""
     tail = clean_tail(phone_tail)
     key = clean_code(code)
-    wait = wrong_tails.retry_after(key)
+    wait = limits.retry_after(wrong_tails, key)
     if wait is not None:
         raise RateLimited(wait, "该受理编号的查询错误次数过多")
     try:
         return find_for_citizen(session, ctx, key, tail)
     except NotFound:
-        wrong_tails.add(key)
+        limits.add(wrong_tails, key)
         raise
 
 

@@ -16,15 +16,16 @@ from zhili.cases.context import CaseContext
 from zhili.cases.models import Case
 from zhili.cases.privacy import open_contact
 from zhili.cases.schemas import MOBILE
-from zhili.db import after_commit
 from zhili.kernel.crypto import PersonalDataCipher, normalise_phone
-from zhili.notifications.backends import Notifier
-from zhili.notifications.service import deliver, notifier_for, public_base_url
+from zhili.notifications import service as outbox
+from zhili.notifications.models import OutboxMessage
+from zhili.notifications.service import public_base_url
 from zhili.units.models import Unit
 
 log = logging.getLogger("zhili.notifications")
 
 VISIT_TOKEN_PURPOSE = "visit"
+VISIT_LINK_KIND = "visit_link"
 
 
 def visit_token(cipher: PersonalDataCipher, code: str) -> str:
@@ -32,7 +33,9 @@ def visit_token(cipher: PersonalDataCipher, code: str) -> str:
 
 
 def visit_link(code: str, token: str, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/visit/{quote(code, safe='')}?token={quote(token, safe='')}"
+    """The portal's 回访 page. The token is a path segment, never a query string (which proxies, access
+    logs and analytics keep); zhili's own logs mask it (``kernel.logs``)."""
+    return f"{base_url.rstrip('/')}/portal/visit/{quote(code, safe='')}/{quote(token, safe='')}"
 
 
 def visit_link_message(case: Case, token: str, base_url: str, unit_name: str | None = None) -> str:
@@ -67,23 +70,17 @@ def prepare_visit_link(session: Session, ctx: CaseContext, case: Case) -> Prepar
     return PreparedSms(number, text, case.code)
 
 
-def send(notifier: Notifier, message: PreparedSms) -> bool:
-    return deliver(notifier, message.number, message.text, message.case_code)
-
-
-def notify_visit_link(session: Session, ctx: CaseContext, case: Case, notifier: Notifier) -> bool:
-    """Compose and send the 回访 link at once. False when there is no mobile or sending failed.
-
-    A failed send never fails the caller's transaction: the unit's report stands, and the 回访 can
-    still be done by an operator.
-    """
+def queue_visit_link(session: Session, ctx: CaseContext, case: Case) -> OutboxMessage | None:
+    """Write the 回访 link to the outbox in the caller's transaction: it leaves once that commits
+    (and is retried, then shown to an operator, if it cannot be sent). None without a mobile."""
     message = prepare_visit_link(session, ctx, case)
-    return send(notifier, message) if message else False
-
-
-def notify_visit_link_after_commit(session: Session, ctx: CaseContext, case: Case) -> None:
-    """Queue the 回访 link so that it is sent only if the report is committed."""
-    message = prepare_visit_link(session, ctx, case)
-    if message is not None:
-        notifier = notifier_for(ctx.settings)
-        after_commit(session, lambda: send(notifier, message))
+    if message is None:
+        return None
+    return outbox.enqueue(
+        session,
+        ctx.cipher,
+        kind=VISIT_LINK_KIND,
+        number=message.number,
+        text=message.text,
+        case_code=message.case_code,
+    )

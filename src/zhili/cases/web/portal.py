@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
@@ -129,19 +129,27 @@ def portal_track(
 
 
 @router.get(
-    "/portal/visit/{code}",
+    "/portal/visit/{code}/{token}",
     response_class=HTMLResponse,
     dependencies=[VISIT_LIMIT],
 )
 def portal_visit_page(
     request: Request,
     code: str,
+    token: Annotated[str, Path(min_length=1, max_length=64)],
     session: DbSession,
     ctx: CaseCtx,
-    token: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> HTMLResponse:
     view = tracking.public_view(session, tracking.find_for_visit_link(session, ctx, code, token))
     return render(request, "portal/visit.html", {"view": view, "token": token, "done": None, "errors": {}})
+
+
+@router.get("/portal/visit/{code}", response_class=HTMLResponse, dependencies=[VISIT_LIMIT])
+@router.get("/visit/{code}", response_class=HTMLResponse, dependencies=[VISIT_LIMIT])
+def old_visit_link(request: Request, code: str) -> HTMLResponse:
+    """Links of the old format (token in the query string): a clear page that reads nothing, shows
+    nothing of the case, and never repeats the token."""
+    return render(request, "portal/link_retired.html", {"message": tracking.OLD_LINK_MESSAGE}, status=410)
 
 
 @router.post(
