@@ -14,6 +14,7 @@ from zhili import __version__, handlers
 from zhili.csrf import csrf_protect
 from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
+from zhili.metrics_http import RequestMetrics
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
 from zhili.web.assets import STATIC_DIR
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RawFormCheck)
+    app.add_middleware(RequestMetrics)
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
@@ -97,6 +99,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.home import router as home_router
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import web as knowledge_web
+    from zhili.metrics_http import router as metrics_router
     from zhili.open311 import api as open311_api
     from zhili.plan.routes import router as plan_router
     from zhili.taxonomy import web as taxonomy_web
@@ -112,6 +115,7 @@ def _mount_routes(app: FastAPI) -> None:
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
+        metrics_router,
         auth_api.router,
         divisions_api.router,
         units_api.router,

@@ -14,6 +14,7 @@ from contextlib import nullcontext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zhili import metrics
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.cases.context import CaseContext
@@ -21,6 +22,7 @@ from zhili.cases.intake.service import Intake, create_case, find_retry
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn, CaseIn
+from zhili.db import after_commit
 from zhili.triage import service as triage
 
 
@@ -53,6 +55,7 @@ def take_demand(
         target_id=result.case.code,
         detail={"channel": body.channel.value, "type": body.demand_type.value},
     )
+    after_commit(session, metrics.INTAKES.labels(channel=body.channel.value).inc)
     return result
 
 
