@@ -24,6 +24,7 @@ BATCH = 256
 # values DuckDB holds outside its buffer manager (a result chunk of long strings is one such).
 HEADROOM_MB = 512
 MB = 1024 * 1024
+PR_SET_PDEATHSIG = 1
 
 
 def _connection(request: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -108,7 +109,17 @@ def _bound_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _die_with_parent() -> None:
+    """A server worker killed mid-query takes its query with it (Linux: a parent-death signal)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def main() -> None:
+    _die_with_parent()
     request = json.loads(sys.stdin.buffer.read())
     _bound_memory(int(request["memory_mb"]))
     sys.stdout.buffer.write(answer(request).encode())
