@@ -7,6 +7,8 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
+import pydantic
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -97,3 +99,11 @@ def test_the_store_age_is_read_at_scrape_time(app: FastAPI, settings: Settings) 
     (root / "_state.json").write_text(json.dumps({"synced_at": synced.isoformat()}))
     age = value(scrape(app), "zhili_analytics_store_age_seconds")
     assert 3590 <= age <= 3600 + 600
+
+
+def test_a_malformed_trusted_address_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHILI_METRICS_ALLOWED_ADDRESSES", "127.0.0.1,intranet")
+    with pytest.raises(pydantic.ValidationError, match="not an address"):
+        Settings(environment="test")
+    monkeypatch.setenv("ZHILI_METRICS_ALLOWED_ADDRESSES", "10.0.0.0/8, ::1")
+    assert Settings(environment="test").metrics_allowed_addresses == ["10.0.0.0/8", "::1"]

@@ -5,6 +5,7 @@ Every field here must be documented in the README's configuration table; a test 
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -161,6 +162,16 @@ class Settings(BaseSettings):
         """``https://a.example,https://b.example`` in the environment; ``*`` allows any origin."""
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("metrics_allowed_addresses", mode="after")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {entry!r}") from None
         return value
 
     @model_validator(mode="after")
