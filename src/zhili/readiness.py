@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -66,14 +67,21 @@ def database_answers(app: FastAPI) -> Check:
     return Check(True)
 
 
-@register("migrations")
-def migrations_at_head(app: FastAPI) -> Check:
-    from alembic.runtime.migration import MigrationContext
+@lru_cache(maxsize=1)
+def _shipped_heads() -> frozenset[str]:
+    """The migration heads shipped with this code (read once: they change only with the code)."""
     from alembic.script import ScriptDirectory
 
     from zhili.migrate import alembic_config
 
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+@register("migrations")
+def migrations_at_head(app: FastAPI) -> Check:
+    from alembic.runtime.migration import MigrationContext
+
+    heads = set(_shipped_heads())
     try:
         with app.state.db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
