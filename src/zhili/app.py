@@ -16,6 +16,7 @@ from zhili.csrf import csrf_protect
 from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
 from zhili.kernel.logs import configure_logging
+from zhili.metrics_http import RequestMetrics
 from zhili.request_id import RequestId
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(RequestId)
     if settings.trusted_proxies:  # only then is X-Forwarded-For believed, and only from those peers
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(RequestMetrics)
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
@@ -109,10 +111,12 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.health import router as health_router
     from zhili.home import router as home_router
     from zhili.jobs import api as jobs_api
+    from zhili.jobs import readiness as jobs_readiness  # noqa: F401 (registers /readyz's worker check)
     from zhili.jobs import web as jobs_web
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
+    from zhili.metrics_http import router as metrics_router
     from zhili.notifications import api as notifications_api
     from zhili.notifications import web as notifications_web
     from zhili.open311 import api as open311_api
@@ -139,6 +143,7 @@ def _mount_routes(app: FastAPI) -> None:
         taxonomy_picker.router,
         knowledge_picker.router,
         cases_picker.router,
+        metrics_router,
         auth_api.router,
         divisions_api.router,
         units_api.router,

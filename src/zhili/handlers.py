@@ -50,7 +50,7 @@ def add_surface(app: FastAPI, prefix: str, renderer: Any) -> None:
 
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    if path.startswith("/api/") or path == "/healthz":
+    if path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics"):
         return True
     return "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get(
         "accept", ""

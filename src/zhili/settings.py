@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me"
@@ -227,15 +227,16 @@ class Settings(BaseSettings):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "metrics_allowed_addresses")
     @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        """Each proxy is an address or a network (10.0.0.0/8); a name would be trusted by mistake."""
+    def _networks(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """Each entry is an address or a network (10.0.0.0/8); a name would be trusted by mistake."""
         for entry in value:
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError as exc:
-                raise ValueError(f"ZHILI_TRUSTED_PROXIES: {entry!r} is not an address or network") from exc
+                name = f"ZHILI_{(info.field_name or '').upper()}"
+                raise ValueError(f"{name}: {entry!r} is not an address or network") from exc
         return value
 
     @model_validator(mode="after")

@@ -99,3 +99,20 @@ async def test_a_failing_job_is_retried_then_listed_and_an_admin_runs_it_again(
     with queue_db.engine.connect() as conn:
         sql = text("SELECT actor, target_id FROM audit_entries WHERE action = 'jobs.retry'")
         assert conn.execute(sql).all() == [("jobs_admin", str(job_id))]
+
+
+def test_readyz_needs_a_live_worker_in_queue_mode(queue_db: Database, queue_settings: Settings) -> None:
+    """With ZHILI_JOBS=queue, a server with no worker heard from is not ready; a fresh heartbeat is."""
+    client = TestClient(create_app(queue_settings, database=queue_db))
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_workers"))
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and "worker:no_worker" in answer.json()["reasons"]
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))
+    answer = client.get("/readyz")
+    assert answer.json()["checks"]["worker"]["ok"] is True, answer.json()
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"))
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and "worker:worker_silent" in answer.json()["reasons"]

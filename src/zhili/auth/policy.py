@@ -44,6 +44,12 @@ def anyone(actor: Actor) -> bool:
     return True
 
 
+@permission("读取运行指标（监控系统）", public=True)
+def can_scrape_metrics(actor: Actor) -> bool:
+    """Prometheus and the like: let in by address or bearer token (ZHILI_METRICS_*), not by account."""
+    return True
+
+
 @permission("登录", before_password_change=True)
 def is_signed_in(actor: Actor) -> bool:
     """Any signed-in account, even one that must still change its one-time password."""
