@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from zhili import metrics
 from zhili.jobs.registry import Job
 
 log = logging.getLogger("zhili.jobs")
@@ -17,11 +18,14 @@ def describe(exc: BaseException) -> str:
 
 
 def log_done(job: Job, result: Any, seconds: float) -> None:
+    metrics.JOBS.labels(job=job.name, state="succeeded").inc()
+    metrics.JOB_SECONDS.labels(job=job.name).observe(seconds)
     counts = dict(job.summary(result))
     level = logging.INFO if any(counts.values()) else logging.DEBUG
     log.log(level, "job %s done in %.2f s: %s", job.name, seconds, counts)
 
 
 def log_failed(job: Job, exc: BaseException, retry_in: float | None) -> None:
+    metrics.JOBS.labels(job=job.name, state="failed").inc()
     then = f"; next attempt in {retry_in:.0f} s" if retry_in is not None else ""
     log.error("job %s failed (%s)%s", job.name, describe(exc), then)
