@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from conftest import BACKENDS, PG_ADMIN_URL, PG_SCHEMA, _run_admin, backend_url
 from support.cli import invoke
+from zhili.analytics.store import Store
 from zhili.cases.models import Case
 from zhili.db import Database
 from zhili.kernel.crypto import new_data_key
@@ -129,3 +130,13 @@ def test_a_damaged_archive_or_another_backend_is_refused(
         assert "校验和不符" in result.stderr and "attachments/" in result.stderr
     else:  # a PostgreSQL backup is not restored into SQLite
         assert "备份来自 postgresql，目标数据库是 sqlite" in result.stderr
+
+
+def test_a_backup_does_not_archive_a_store_a_sync_is_writing(
+    backed_up: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    _, env = backed_up
+    with Store(Path(env["ZHILI_DATA_DIR"]) / "analytics").writing():  # as `zhili analytics sync` does
+        result = invoke(["backup", "--out", str(tmp_path / "b.tar"), "--lock-wait", "0"], env, tmp_path)
+    assert result.returncode == 1 and "分析库正在同步" in result.stderr
+    assert not (tmp_path / "b.tar").exists()
