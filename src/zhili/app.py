@@ -26,16 +26,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
-        from zhili.cases.sweep.tasks import start_periodic_sweep, stop_periodic_sweep
+        from zhili.jobs.inline import start_inline_jobs, stop_inline_jobs
 
-        # The deadline sweep and the analytics sync run inside the server only when it owns its
-        # database (not in tests, which hand the app theirs).
-        sweeper = start_periodic_sweep(app) if owns_database else None
-        syncer = start_periodic_sync(app) if owns_database else None
+        # Periodic jobs (deadline sweep, analytics sync) run inside the server with ZHILI_JOBS=inline,
+        # and only when it owns its database (not in tests, which hand the app theirs). With
+        # ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none.
+        jobs = start_inline_jobs(db, settings) if owns_database else []
         yield
-        await stop_periodic_sync(syncer)
-        await stop_periodic_sweep(sweeper)
+        await stop_inline_jobs(jobs)
         if owns_database:
             db.dispose()
 
@@ -68,6 +66,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return app
 
 
+def create_worker_app() -> FastAPI:
+    """uvicorn's app factory under ``zhili serve``: a worker that ends with its parent (``serving``)."""
+    from zhili.serving import tie_to_parent
+
+    tie_to_parent()
+    return create_app()
+
+
 def _mount_routes(app: FastAPI) -> None:
     from zhili import apidocs
     from zhili.analytics import api as analytics_api
@@ -79,22 +85,29 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import api as auth_api
     from zhili.auth import web as auth_web
     from zhili.cases import api as cases_api
+    from zhili.cases import picker as cases_picker
     from zhili.cases.tracking import api as track_api
     from zhili.cases.web import routes as cases_web
     from zhili.community.routes import router as community_router
     from zhili.divisions import api as divisions_api
+    from zhili.divisions import picker as divisions_picker
     from zhili.divisions import web as divisions_web
     from zhili.grid.routes import router as grid_router
     from zhili.health import router as health_router
     from zhili.home import router as home_router
+    from zhili.jobs import api as jobs_api
+    from zhili.jobs import web as jobs_web
     from zhili.knowledge import api as knowledge_api
+    from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
     from zhili.open311 import api as open311_api
     from zhili.plan.routes import router as plan_router
+    from zhili.taxonomy import picker as taxonomy_picker
     from zhili.taxonomy import web as taxonomy_web
     from zhili.triage import api as triage_api
     from zhili.triage import web as triage_web
     from zhili.units import api as units_api
+    from zhili.units import picker as units_picker
     from zhili.units import web as units_web
     from zhili.web.templating import configure as configure_templates
     from zhili.web.templating import render_error
@@ -104,6 +117,12 @@ def _mount_routes(app: FastAPI) -> None:
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
+        # Type-ahead pickers first: /api/units/pick must not be read as the unit coded "pick".
+        units_picker.router,
+        divisions_picker.router,
+        taxonomy_picker.router,
+        knowledge_picker.router,
+        cases_picker.router,
         auth_api.router,
         divisions_api.router,
         units_api.router,
@@ -113,6 +132,7 @@ def _mount_routes(app: FastAPI) -> None:
         assessment_api.router,
         triage_api.router,
         track_api.router,
+        jobs_api.router,
         auth_web.router,
         admin_web.router,
         units_web.router,
@@ -124,6 +144,7 @@ def _mount_routes(app: FastAPI) -> None:
         analytics_web.router,
         triage_web.router,
         divisions_web.router,
+        jobs_web.router,
         community_router,
         grid_router,
         plan_router,

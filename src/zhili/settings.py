@@ -60,8 +60,8 @@ class Settings(BaseSettings):
     unreachable_max_attempts: int = Field(
         default=3, ge=1, description="回访 attempts before an unreachable citizen's case is closed anyway."
     )
-    sweep_interval_minutes: int = Field(
-        default=5, ge=0, description="How often the server sweeps deadlines (预警/超期); 0 turns it off."
+    sweep_interval_minutes: float = Field(
+        default=5, ge=0, description="How often deadlines are swept (预警/超期); 0 turns it off."
     )
     warning_fraction: float = Field(
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
@@ -78,14 +78,58 @@ class Settings(BaseSettings):
     analytics_dir: Path | None = Field(
         default=None, description="Folder of the Parquet analytical store; empty means <data dir>/analytics."
     )
-    analytics_sync_minutes: int = Field(
-        default=15, ge=0, description="How often the server syncs the analytical store; 0 turns it off."
+    analytics_sync_minutes: float = Field(
+        default=15, ge=0, description="How often the analytical store is synced; 0 turns it off."
+    )
+    jobs: Literal["inline", "queue"] = Field(
+        default="inline",
+        description="Where periodic jobs run: inline (in zhili serve) or queue (zhili worker; PostgreSQL).",
+    )
+    jobs_heartbeat_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How often a worker reports it is alive; silent for 3 times this, its jobs are retried.",
+    )
+    jobs_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts of a failing job before it is listed as failed."
     )
     analytics_query_seconds: float = Field(
         default=10.0, gt=0, le=300, description="Time limit of one query in the SQL console."
     )
     analytics_row_cap: int = Field(
         default=10_000, ge=1, le=1_000_000, description="Most rows the SQL console returns."
+    )
+    analytics_console_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        le=256 * 1024 * 1024,
+        description="Most bytes of results the SQL console returns (JSON-encoded rows).",
+    )
+    analytics_console_memory_mb: int = Field(
+        default=512, ge=64, le=65_536, description="DuckDB memory limit of one SQL-console query, in MB."
+    )
+    analytics_console_threads: int = Field(
+        default=1, ge=1, le=64, description="DuckDB threads of one SQL-console query."
+    )
+    serve_worker_healthcheck_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=600,
+        description="How long `zhili serve --workers N` waits for a worker's health-check answer.",
+    )
+    metrics_token: str = Field(
+        default="",
+        description="Bearer token that /metrics requires; empty: only the trusted addresses may read it.",
+    )
+    metrics_allowed_addresses: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Client addresses (or networks) that may read /metrics without the token.",
+    )
+    ready_max_store_age_minutes: int = Field(
+        default=0,
+        ge=0,
+        description="/readyz fails when the analytics store is older than this; 0: its age is only reported.",
     )
     open311_base_path: str = Field(
         default="/open311/v2",
@@ -124,13 +168,19 @@ class Settings(BaseSettings):
         default=0.33, gt=0, le=1, description="Text similarity (sketch cosine) making a case a duplicate."
     )
 
-    @field_validator("open311_cors_origins", mode="before")
+    @field_validator("open311_cors_origins", "metrics_allowed_addresses", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """``https://a.example,https://b.example`` in the environment; ``*`` allows any origin."""
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> Settings:
+        if self.jobs == "queue" and not self.database_url.startswith("postgresql"):
+            raise ValueError("ZHILI_JOBS=queue needs PostgreSQL (ZHILI_DATABASE_URL=postgresql+psycopg://…)")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
