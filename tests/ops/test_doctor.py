@@ -127,3 +127,12 @@ def test_the_queue_without_a_live_worker_is_named(pg_url: str, tmp_path: Path) -
         with database.engine.begin() as connection:
             connection.execute(text("DELETE FROM procrastinate_workers"))
         database.dispose()
+
+
+def test_settings_that_cannot_be_read_are_one_named_failure(tmp_path: Path) -> None:
+    env = {"ZHILI_ENVIRONMENT": "production", "ZHILI_DATA_DIR": str(tmp_path), "ZHILI_H3_RESOLUTION": "99"}
+    result = invoke(["doctor"], env, tmp_path)
+    assert result.returncode == 1
+    assert failed_lines(result.stdout) == [
+        line for line in result.stdout.splitlines() if "h3_resolution" in line
+    ]
