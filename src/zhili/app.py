@@ -101,6 +101,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
     from zhili.open311 import api as open311_api
+    from zhili.petitions.routes import router as petitions_router
     from zhili.plan.routes import router as plan_router
     from zhili.taxonomy import picker as taxonomy_picker
     from zhili.taxonomy import web as taxonomy_web
@@ -147,6 +148,7 @@ def _mount_routes(app: FastAPI) -> None:
         jobs_web.router,
         community_router,
         grid_router,
+        petitions_router,
         plan_router,
         home_router,
         apidocs.router_for(app.state.settings),

@@ -19,6 +19,7 @@ from zhili.jobs.cli import worker_command
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.ops import cli as ops_cli
+from zhili.petitions.cli import app as petitions_app
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -48,6 +49,7 @@ app.command("backup")(ops_cli.backup)
 app.command("restore")(ops_cli.restore)
 app.add_typer(jobs_app, name="jobs")
 app.command("worker")(worker_command)
+app.add_typer(petitions_app, name="petitions")
 
 
 @app.command()

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     warning_fraction: float = Field(
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
     )
+    petition_backlog_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="A 信访事项 still open this many days after registration is 积案.",
+    )
     max_upload_mb: int = Field(default=10, ge=1, description="Largest attachment accepted, in MB.")
     notifier: Literal["log", "memory"] = Field(
         default="log",
