@@ -208,3 +208,21 @@ def test_a_killed_workers_job_is_finished_by_the_other(queue_db: Database, fleet
         queue_db, "SELECT type::text FROM procrastinate_events WHERE job_id = :id ORDER BY id", id=job_id
     )
     assert [e for (e,) in events].count("started") == 2
+
+    # `zhili jobs probe` sees the worker tier at work, end to end.
+    probe = subprocess.run(
+        [sys.executable, "-m", "zhili.cli", "jobs", "probe", "--timeout", str(GUARD_S)],
+        env=fleet.env,
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode == 0 and "已由任务进程完成" in probe.stdout, probe.stdout + probe.stderr
+
+
+def test_the_worker_refuses_to_start_without_the_queue(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "ZHILI_DATA_DIR": str(tmp_path), "ZHILI_JOBS": "inline"}
+    env.pop("ZHILI_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "zhili.cli", "worker"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "ZHILI_JOBS=queue" in done.stderr

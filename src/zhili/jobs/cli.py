@@ -52,7 +52,7 @@ def worker_command(
 def probe_command(
     seconds: float = typer.Option(0.0, min=0, max=600, help="探针任务在任务进程中等待的秒数。"),
     timeout: float = typer.Option(60.0, min=1, help="最多等待任务完成的秒数。"),
-    fail: bool = typer.Option(False, "--fail", help="让探针任务失败（检查重试与失败任务列表）。"),
+    must_fail: bool = typer.Option(False, "--fail", help="让探针任务失败（检查重试与失败任务列表）。"),
 ) -> None:
     """向任务队列投递一个探针任务，并等待任务进程完成它（检查任务进程是否在工作）。"""
     from zhili.jobs.queue import build_queue
@@ -61,15 +61,15 @@ def probe_command(
     queue = build_queue(settings)
     started = time.monotonic()
     with queue.open():
-        job_id = queue.tasks["probe"].defer(seconds=seconds, fail=fail)
+        job_id = queue.tasks["probe"].defer(seconds=seconds, fail=must_fail)
         status = "todo"
-        while time.monotonic() - started < timeout + seconds and not fail:
+        while time.monotonic() - started < timeout + seconds and not must_fail:
             status = queue.job_manager.get_job_status(job_id).value
             if status in DONE:
                 break
             time.sleep(0.2)
     took = time.monotonic() - started
-    if fail:
+    if must_fail:
         console.print(f"探针任务 {job_id} 已投递：重试用尽后将列入失败任务（zhili jobs failed）。")
         return
     if status != "succeeded":
