@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from conftest import PG_SCHEMA, drop_database, seeded_database  # type: ignore[import-not-found]
 from zhili.db import Database
-from zhili.jobs.health import last_heartbeat
+from zhili.jobs.health import last_heartbeat, worker_ready
 from zhili.jobs.queue import build_queue
 from zhili.settings import Settings
 
@@ -151,9 +151,13 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
     except AssertionError:
         raise AssertionError(fleet.logs()) from None
     assert all(httpx.get(f"{base}/healthz").status_code == 200 for base in servers)
+    on_queue = Settings(environment="test", database_url=queue_db.url, jobs="queue", jobs_heartbeat_seconds=1)
+    assert last_heartbeat(queue_db) is not None
+    assert worker_ready(queue_db, on_queue)[0] is True  # readiness and `zhili doctor` see the workers
     fleet.stop()
 
     assert last_heartbeat(queue_db) is None  # workers that stop say so: no heartbeat is left behind
+    assert worker_ready(queue_db, on_queue) == (False, "没有任务进程的心跳：请启动 zhili worker")
     for task in PERIODIC:
         per_tick = _rows(
             queue_db,
@@ -226,3 +230,13 @@ def test_the_worker_refuses_to_start_without_the_queue(tmp_path: Path) -> None:
         [sys.executable, "-m", "zhili.cli", "worker"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 1 and "ZHILI_JOBS=queue" in done.stderr
+
+
+def test_without_the_queue_the_server_runs_the_jobs_and_is_ready(tmp_path: Path) -> None:
+    sqlite = Database(f"sqlite:///{tmp_path / 'zhili.sqlite3'}")
+    try:
+        assert last_heartbeat(sqlite) is None
+        ready, why = worker_ready(sqlite, Settings(environment="test", data_dir=tmp_path))
+        assert ready and "ZHILI_JOBS=inline" in why
+    finally:
+        sqlite.dispose()

@@ -23,6 +23,7 @@ from procrastinate.jobs import Status
 from sqlalchemy.engine import make_url
 
 from zhili.db import Database
+from zhili.jobs.health import STALE_HEARTBEATS
 from zhili.jobs.outcome import log_done, log_failed
 from zhili.jobs.registry import JOBS, Job, periodic_jobs
 from zhili.jobs.schedule import cron_for
@@ -32,7 +33,7 @@ log = logging.getLogger("zhili.jobs")
 
 BACKOFF_BASE = 4  # seconds; the n-th retry waits BACKOFF_BASE ** n
 BACKLOG_PAUSE_SECONDS = 5
-STALLED_HEARTBEATS = 3  # a worker silent for this many heartbeats is taken as gone
+STALLED_HEARTBEATS = STALE_HEARTBEATS  # a worker silent for this many heartbeats is taken as gone
 KEEP_FINISHED_HOURS = 72
 
 
