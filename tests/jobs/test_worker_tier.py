@@ -4,7 +4,7 @@
 - Each periodic job runs exactly once per period: one job per tick, and each started once.
 - A worker killed with SIGKILL in the middle of a (slow probe) job: another worker runs it again.
 
-Periods are short through the settings (3 s; heartbeat every 1 s). Waits are bounded guards, never
+Periods are short through the settings (3 s; heartbeat every 2 s). Waits are bounded guards, never
 timed assertions.
 """
 
@@ -34,6 +34,7 @@ GUARD_S = 120.0  # the most any wait below may take before the test fails
 PERIOD_S = 3  # ZHILI_SWEEP_INTERVAL_MINUTES=0.05 and ZHILI_ANALYTICS_SYNC_MINUTES=0.05
 PERIODIC = ("deadline_sweep", "analytics_sync")
 TICKS_WANTED = 5
+HEARTBEAT_S = 2  # a worker silent for 6 s is taken as gone
 
 
 def _free_port() -> int:
@@ -75,7 +76,7 @@ class Fleet:
             "ZHILI_JOBS": "queue",
             "ZHILI_SWEEP_INTERVAL_MINUTES": str(PERIOD_S / 60),
             "ZHILI_ANALYTICS_SYNC_MINUTES": str(PERIOD_S / 60),
-            "ZHILI_JOBS_HEARTBEAT_SECONDS": "1",
+            "ZHILI_JOBS_HEARTBEAT_SECONDS": str(HEARTBEAT_S),
         }
         self.processes: list[subprocess.Popen[bytes]] = []
 
@@ -141,7 +142,7 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
     servers = [fleet.server("server-a"), fleet.server("server-b")]
     fleet.start("worker-a", "worker")
     fleet.start("worker-b", "worker")
-    live = "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '3 seconds'"
+    live = "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '6 seconds'"
     _wait_until(lambda: _rows(queue_db, live)[0][0] == 2, "both workers to beat")
     try:
         _wait_until(
@@ -151,7 +152,9 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
     except AssertionError:
         raise AssertionError(fleet.logs()) from None
     assert all(httpx.get(f"{base}/healthz").status_code == 200 for base in servers)
-    on_queue = Settings(environment="test", database_url=queue_db.url, jobs="queue", jobs_heartbeat_seconds=1)
+    on_queue = Settings(
+        environment="test", database_url=queue_db.url, jobs="queue", jobs_heartbeat_seconds=HEARTBEAT_S
+    )
     assert last_heartbeat(queue_db) is not None
     assert worker_ready(queue_db, on_queue)[0] is True  # readiness and `zhili doctor` see the workers
     fleet.stop()

@@ -111,7 +111,8 @@ def _register_machinery(app: App, settings: Settings) -> None:
                 )
                 continue
             log.warning("job %s (%s) retried: its worker stopped", job.task_name, job.id)
-        await manager.prune_stalled_workers(stalled_seconds)
+        # The dead worker's record stays until a worker starts (the library prunes then): pruning a
+        # live worker that was only slow would leave it without a record, its jobs looking orphaned.
 
     @app.periodic(cron="17 * * * *", periodic_id="remove_old_jobs")
     @app.task(name="remove_old_jobs", lock="remove_old_jobs", queueing_lock="remove_old_jobs")
