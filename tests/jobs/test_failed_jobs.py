@@ -4,6 +4,7 @@ them again. A real Procrastinate worker runs in the test's event loop on a commi
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +100,29 @@ async def test_a_failing_job_is_retried_then_listed_and_an_admin_runs_it_again(
     with queue_db.engine.connect() as conn:
         sql = text("SELECT actor, target_id FROM audit_entries WHERE action = 'jobs.retry'")
         assert conn.execute(sql).all() == [("jobs_admin", str(job_id))]
+
+
+def test_a_deferred_job_waits_in_the_queue_for_a_worker(queue_db: Database, queue_settings: Settings) -> None:
+    from zhili.jobs.defer import defer_job
+
+    job_id = defer_job(queue_db, queue_settings, "probe", seconds=0)
+    assert job_id is not None and _status(queue_db, job_id) == "todo"  # no worker here: it waits
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs WHERE id = :id"), {"id": job_id})
+
+
+def test_inline_a_deferred_job_runs_in_this_process(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from zhili.jobs.defer import defer_job
+
+    caplog.set_level(logging.DEBUG, logger="zhili.jobs")
+    sqlite = Database(f"sqlite:///{tmp_path / 'zhili.sqlite3'}")
+    try:
+        assert defer_job(sqlite, Settings(environment="test", data_dir=tmp_path), "probe", seconds=0) is None
+        deadline = time.monotonic() + 60  # a guard
+        while not any("job probe done" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        sqlite.dispose()
