@@ -66,6 +66,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return app
 
 
+def create_worker_app() -> FastAPI:
+    """uvicorn's app factory under ``zhili serve``: a worker that ends with its parent (``serving``)."""
+    from zhili.serving import tie_to_parent
+
+    tie_to_parent()
+    return create_app()
+
+
 def _mount_routes(app: FastAPI) -> None:
     from zhili import apidocs
     from zhili.analytics import api as analytics_api
@@ -77,10 +85,12 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import api as auth_api
     from zhili.auth import web as auth_web
     from zhili.cases import api as cases_api
+    from zhili.cases import picker as cases_picker
     from zhili.cases.tracking import api as track_api
     from zhili.cases.web import routes as cases_web
     from zhili.community.routes import router as community_router
     from zhili.divisions import api as divisions_api
+    from zhili.divisions import picker as divisions_picker
     from zhili.divisions import web as divisions_web
     from zhili.grid.routes import router as grid_router
     from zhili.health import router as health_router
@@ -88,13 +98,17 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.jobs import api as jobs_api
     from zhili.jobs import web as jobs_web
     from zhili.knowledge import api as knowledge_api
+    from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
     from zhili.open311 import api as open311_api
+    from zhili.petitions.routes import router as petitions_router
     from zhili.plan.routes import router as plan_router
+    from zhili.taxonomy import picker as taxonomy_picker
     from zhili.taxonomy import web as taxonomy_web
     from zhili.triage import api as triage_api
     from zhili.triage import web as triage_web
     from zhili.units import api as units_api
+    from zhili.units import picker as units_picker
     from zhili.units import web as units_web
     from zhili.web.templating import configure as configure_templates
     from zhili.web.templating import render_error
@@ -104,6 +118,12 @@ def _mount_routes(app: FastAPI) -> None:
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
+        # Type-ahead pickers first: /api/units/pick must not be read as the unit coded "pick".
+        units_picker.router,
+        divisions_picker.router,
+        taxonomy_picker.router,
+        knowledge_picker.router,
+        cases_picker.router,
         auth_api.router,
         divisions_api.router,
         units_api.router,
@@ -128,6 +148,7 @@ def _mount_routes(app: FastAPI) -> None:
         jobs_web.router,
         community_router,
         grid_router,
+        petitions_router,
         plan_router,
         home_router,
         apidocs.router_for(app.state.settings),

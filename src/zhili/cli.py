@@ -18,6 +18,8 @@ from zhili.jobs.cli import app as jobs_app
 from zhili.jobs.cli import worker_command
 from zhili.kernel.cli import app as keys_app
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.ops import cli as ops_cli
+from zhili.petitions.cli import app as petitions_app
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -42,8 +44,12 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(grid_app, name="grid")
 app.add_typer(community_app, name="community")
 app.add_typer(plan_app, name="plan")
+app.command("doctor")(ops_cli.doctor)
+app.command("backup")(ops_cli.backup)
+app.command("restore")(ops_cli.restore)
 app.add_typer(jobs_app, name="jobs")
 app.command("worker")(worker_command)
+app.add_typer(petitions_app, name="petitions")
 
 
 @app.command()
@@ -86,19 +92,11 @@ def serve(
     access_log: bool = typer.Option(True, help="输出访问日志。"),
 ) -> None:
     """启动 Web 与 API 服务。"""
-    import uvicorn
+    from zhili.serving import serve as run_server
 
-    get_settings()  # refuse unsafe production settings before binding the port
+    settings = get_settings()  # refuse unsafe production settings before binding the port
     console.print(f"zhili 服务地址：http://{host}:{port}")
-    uvicorn.run(
-        "zhili.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        access_log=access_log,
-    )
+    run_server(settings, host=host, port=port, workers=workers, reload=reload, access_log=access_log)
 
 
 def _redacted(url: str) -> str:

@@ -24,9 +24,23 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+READ_ONLY = "zhili_read_only"
+
+
+def _read_only(request: Request) -> None:
+    setattr(request.state, READ_ONLY, True)
+
+
+# A POST that only reads (the SQL console) declares ``dependencies=[ReadOnlyRequest]``: its session
+# then opens no write transaction, so on SQLite it never holds the write lock while it works. Route
+# dependencies are solved before the parameters', so the mark is set before the session opens.
+ReadOnlyRequest = Depends(_read_only)
+
+
 def _session(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.db
-    session = database.open_session(write=request.method not in SAFE_METHODS)
+    write = request.method not in SAFE_METHODS and not getattr(request.state, READ_ONLY, False)
+    session = database.open_session(write=write)
     try:
         yield session
         session.commit()
@@ -45,4 +59,3 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-

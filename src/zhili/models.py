@@ -16,6 +16,7 @@ from zhili.grid.patrols import models as grid_patrol_models
 from zhili.grid.registry import models as grid_registry_models
 from zhili.knowledge import models as knowledge_models
 from zhili.open311 import models as open311_models
+from zhili.petitions import models as petition_models
 from zhili.plan import models as plan_models
 from zhili.taxonomy import models as taxonomy_models
 from zhili.triage import models as triage_models
@@ -38,6 +39,7 @@ __all__ = [
     "metadata",
     "open311_models",
     "organisation_models",
+    "petition_models",
     "plan_models",
     "profile_models",
     "taxonomy_models",

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     warning_fraction: float = Field(
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
     )
+    petition_backlog_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="A 信访事项 still open this many days after registration is 积案.",
+    )
     max_upload_mb: int = Field(default=10, ge=1, description="Largest attachment accepted, in MB.")
     notifier: Literal["log", "memory"] = Field(
         default="log",
@@ -99,6 +105,37 @@ class Settings(BaseSettings):
     )
     analytics_row_cap: int = Field(
         default=10_000, ge=1, le=1_000_000, description="Most rows the SQL console returns."
+    )
+    analytics_console_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        le=256 * 1024 * 1024,
+        description="Most bytes of results the SQL console returns (JSON-encoded rows).",
+    )
+    analytics_console_memory_mb: int = Field(
+        default=512, ge=64, le=65_536, description="DuckDB memory limit of one SQL-console query, in MB."
+    )
+    analytics_console_threads: int = Field(
+        default=1, ge=1, le=64, description="DuckDB threads of one SQL-console query."
+    )
+    serve_worker_healthcheck_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=600,
+        description="How long `zhili serve --workers N` waits for a worker's health-check answer.",
+    )
+    metrics_token: str = Field(
+        default="",
+        description="Bearer token that /metrics requires; empty: only the trusted addresses may read it.",
+    )
+    metrics_allowed_addresses: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Client addresses (or networks) that may read /metrics without the token.",
+    )
+    ready_max_store_age_minutes: int = Field(
+        default=0,
+        ge=0,
+        description="/readyz fails when the analytics store is older than this; 0: its age is only reported.",
     )
     open311_base_path: str = Field(
         default="/open311/v2",
@@ -137,7 +174,7 @@ class Settings(BaseSettings):
         default=0.33, gt=0, le=1, description="Text similarity (sketch cosine) making a case a duplicate."
     )
 
-    @field_validator("open311_cors_origins", mode="before")
+    @field_validator("open311_cors_origins", "metrics_allowed_addresses", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """``https://a.example,https://b.example`` in the environment; ``*`` allows any origin."""

@@ -24,7 +24,7 @@ WARNING = {
 FORECAST = {"category", "label", "history", "forecast"}
 WEEK = {"week", "count"}
 RECURRING = {"community_code", "category_code", "count", "weeks", "community_label", "category_label"}
-CONSOLE = {"columns", "rows", "truncated", "row_cap"}
+CONSOLE = {"columns", "rows", "truncated", "row_cap", "byte_cap", "notice"}
 
 MEASURES = {"volume", "recurrence", "spread", "growth", "score"}
 CANDIDATE = {"category", "category_label", "area", "area_label", "keyword"} | MEASURES

@@ -177,7 +177,9 @@ def page_as(
             locale="zh-CN",
             timezone_id="Asia/Shanghai",
         )
-        context.set_default_timeout(10_000)
+        # Generous: a loaded 2-core machine answers the first geocoding or suggestion slowly. It
+        # bounds how long a step may take before the test fails, it does not measure speed.
+        context.set_default_timeout(30_000)
         context.on("request", watch.on_request)
         contexts.append(context)
         page = context.new_page()

@@ -34,7 +34,7 @@ from zhili.analytics.schemas import (
     VolumeRowOut,
 )
 from zhili.analytics.service import engine
-from zhili.deps import DbSession
+from zhili.deps import DbSession, ReadOnlyRequest
 from zhili.divisions.repository import latest_populations
 from zhili.settings import Settings
 
@@ -183,11 +183,11 @@ def recurring(
     return warnings.recurring_communities(e, labels, actor, f, min_weeks)
 
 
-@router.post("/sql", response_model=SqlConsoleOut)
+@router.post("/sql", response_model=SqlConsoleOut, dependencies=[ReadOnlyRequest])
 def sql_console(body: SqlIn, actor: ConsoleUser, request: Request, e: Store) -> dict[str, Any]:
     """只读 SQL 控制台：仅限分析库，限时、限行；只对全市范围的用户开放。"""
     settings: Settings = request.app.state.settings
-    return console.run(e, actor, body.sql, settings.analytics_query_seconds, settings.analytics_row_cap)
+    return console.run(e, actor, body.sql, console.Limits.of(settings))
 
 
 router.include_router(actions_api.router)

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 PRIOR_WINDOWS = 1.0
 
@@ -110,6 +109,8 @@ def detect_day(
     mu = expected[candidates]
     # Posterior predictive of a Poisson count with a Gamma(shape, rate) rate, scaled by the season:
     # negative binomial with size = shape and success probability rate / (rate + factor).
+    from scipy import stats  # at first use: scipy.stats takes seconds to import, at every start
+
     p = stats.nbinom.sf(x - 1, shape[candidates], rate / (rate + factor[candidates]))
     # Cells that are not candidates have large p-values; they count in the family at 1.
     family = np.ones(tested)

@@ -199,8 +199,10 @@ class SqlConsoleOut(Answer):
     rows: list[list[SqlCell]] = Field(
         description="各行的值，顺序同 columns；日期、时间、小数、列表和结构等以文本表示"
     )
-    truncated: bool = Field(description="结果超过行数上限时为 true（只返回前 row_cap 行）")
+    truncated: bool = Field(description="结果超过行数或字节上限时为 true（只返回前面的行）")
     row_cap: int = Field(description="行数上限")
+    byte_cap: int = Field(description="结果字节数上限（各行按 JSON 计）")
+    notice: str | None = Field(description="截断时的中文说明；未截断为 null")
 
 
 # --- 每月一题 and proactive tasks ----------------------------------------------------------------

@@ -8,8 +8,6 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
 from zhili.assessment.config import FIELD_LABELS, Rules
 from zhili.assessment.models import LEAGUE_LABELS, AssessmentResult, AssessmentRun, League
 
@@ -64,6 +62,8 @@ def to_csv(rows: Sequence[AssessmentResult]) -> bytes:
 
 
 def to_xlsx(run: AssessmentRun, rows: Sequence[AssessmentResult]) -> bytes:
+    from openpyxl import Workbook  # at first use, not at every server start
+
     book = Workbook()
     first = book.active
     assert first is not None

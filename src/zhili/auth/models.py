@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     unit_staff = "unit_staff"
     grid_worker = "grid_worker"
     community_worker = "community_worker"
+    # 信访干部: staff of a 信访 office (信访办). Stored as text (non-native enum, no CHECK constraint),
+    # so a new member needs no schema change.
+    petition_officer = "petition_officer"
     supervisor = "supervisor"
     admin = "admin"
     api_client = "api_client"
@@ -30,6 +33,7 @@ ROLE_LABELS = {
     Role.unit_staff: "承办单位",
     Role.grid_worker: "网格员",
     Role.community_worker: "社区工作者",
+    Role.petition_officer: "信访干部",
     Role.supervisor: "分析/领导",
     Role.admin: "管理员",
     Role.api_client: "接口客户端",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Iterable
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,8 +32,14 @@ COMMON_IN_CHINA = frozenset(
     }
 )  # fmt: skip
 CONTEXT_WORDS = ("zhili", "治理", "beijing", "12345", "admin", "hotline")
-# A hash to verify against when the account does not exist, so timing does not reveal usernames.
-_DUMMY_HASH = _hasher.hash("zhili-dummy-password")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so timing does not reveal
+    usernames. Made at the first sign-in, not at import: argon2 is slow by design, and every
+    server worker would pay for it while starting."""
+    return _hasher.hash("zhili-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -41,7 +48,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -21,6 +21,7 @@ STAFF_ROLES = frozenset(
         Role.unit_staff,
         Role.grid_worker,
         Role.community_worker,
+        Role.petition_officer,
         Role.supervisor,
         Role.admin,
     }

@@ -18,12 +18,16 @@ def _bump(session: Session, day: str, count: int) -> int | None:
 
     A Core statement on the session's connection: SQLAlchemy's ORM DML path costs more than the update.
     """
-    last = session.connection().execute(
-        update(TrackingCounter)
-        .where(TrackingCounter.day == day)
-        .values(last=TrackingCounter.last + count)
-        .returning(TrackingCounter.last)
-    ).scalar_one_or_none()
+    last = (
+        session.connection()
+        .execute(
+            update(TrackingCounter)
+            .where(TrackingCounter.day == day)
+            .values(last=TrackingCounter.last + count)
+            .returning(TrackingCounter.last)
+        )
+        .scalar_one_or_none()
+    )
     return None if last is None else int(last)
 
 

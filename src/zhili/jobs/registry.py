@@ -14,6 +14,7 @@ from typing import Any
 from zhili.analytics import tasks as analytics_tasks
 from zhili.cases.sweep import tasks as sweep_tasks
 from zhili.jobs import probe
+from zhili.petitions import tasks as petition_tasks
 from zhili.settings import Settings
 
 
@@ -43,6 +44,13 @@ JOBS: tuple[Job, ...] = (
         period_seconds=sweep_tasks.sweep_period_seconds,
         again_soon=sweep_tasks.backlog_left,
         summary=sweep_tasks.summary,
+    ),
+    Job(
+        name="petition_sweep",
+        label="信访事项时限巡检（预警、超期）",
+        run=petition_tasks.sweep_petitions_once,
+        period_seconds=sweep_tasks.sweep_period_seconds,
+        summary=petition_tasks.summary,
     ),
     Job(
         name="analytics_sync",

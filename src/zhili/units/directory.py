@@ -31,6 +31,7 @@ DISTRICT_DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("emergency", "应急管理局"),
     ("medical_insurance", "医疗保障局"),
     ("public_security", "公安分局"),
+    ("petitions", "信访办公室"),  # 信访办: registers petitions and sends them to the bodies responsible
 )
 
 # (code suffix, unit_type, name) of city departments; jurisdiction is the whole city.
@@ -58,6 +59,7 @@ CITY_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("ZWJ", "government_services", "北京市政务服务和数据管理局"),
     ("SHB", "social_work", "中共北京市委社会工作部"),
     ("SWJU", "tax", "国家税务总局北京市税务局"),
+    ("XFB", "petitions", "北京市信访办公室"),
 )
 
 # (code suffix, unit_type, name) of the public utility enterprises.

@@ -7,21 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
-from zhili.cases import flows, repository, views
+from zhili.cases import flows, repository, reveal, views
 from zhili.cases.attachments import attachments_of
 from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
-from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.models import Case
 from zhili.cases.policy import CaseReader
 from zhili.cases.schemas import ActionIn
-from zhili.cases.states import SATISFACTION_LABELS, AssignmentRole, AssignmentStatus
+from zhili.cases.states import SATISFACTION_LABELS
 from zhili.cases.web.common import (
-    active_units,
     after_action,
     page_or_fragment,
     parse_model,
@@ -50,23 +48,9 @@ LINK_LABELS = {"merged": "重复合并", "related": "相关", "repeat": "重复�
 Short = Annotated[str, Form(max_length=200)]
 
 
-def _is_co_unit(session: Session, actor: Actor, case: Case) -> bool:
-    if actor.unit_id is None:
-        return False
-    row = session.execute(
-        select(CaseAssignment.id).where(
-            CaseAssignment.case_id == case.id,
-            CaseAssignment.unit_id == actor.unit_id,
-            CaseAssignment.role == AssignmentRole.co,
-            CaseAssignment.status != AssignmentStatus.released,
-        )
-    ).first()
-    return row is not None
-
-
 def open_actions(session: Session, actor: Actor, case: Case) -> list[ActionRule]:
     """The actions this actor could take now (the service checks again when one is sent)."""
-    co_unit = _is_co_unit(session, actor, case)
+    co_unit = reveal.is_co_unit(session, actor, case)
     rules = []
     for name in PAGE_ACTIONS:
         rule = RULES[name]
@@ -104,8 +88,8 @@ def case_page(
         "urgency_label": URGENCY_LABELS[case.urgency],
         "channel_label": CHANNEL_LABELS[case.channel],
         "satisfaction_labels": {k.value: v for k, v in SATISFACTION_LABELS.items()},
-        "units": active_units(session) if any(r.name in ("dispatch", "whistle") for r in actions) else [],
         "next": f"/cases/{case.code}",
+        "may_reveal": reveal.may_reveal(session, actor, case),
     }
     return page_or_fragment(request, "work/case.html", "work/_case_body.html", context)
 

@@ -95,6 +95,12 @@ document.addEventListener("click", function (evt) {
   if (el.hasAttribute("data-set")) {
     var field = document.querySelector(el.getAttribute("data-set"));
     if (field) { field.value = el.getAttribute("data-value"); field.dispatchEvent(new Event("change", { bubbles: true })); }
+    if (el.hasAttribute("data-kind")) { // 关联 / 重办 on a repeat caller: say what the 受理 will do
+      var kind = document.getElementById("f-relate_kind");
+      if (kind) kind.value = el.getAttribute("data-kind");
+      var said = document.querySelector("#relate-chosen small");
+      if (said) said.textContent = (el.getAttribute("data-kind") === "reopen" ? "受理后将关联并请求重办：" : "受理后将关联到：") + el.getAttribute("data-value");
+    }
     return;
   }
   var form = document.getElementById("intake-form");
@@ -172,5 +178,117 @@ window.zhiliBeijingMap = (function () {
     evt.preventDefault();
     if (target.hasAttribute("data-print")) window.print();
     else window.history.back();
+  });
+})();
+
+// Pickers by name ([data-picker], templates/_picker.html): type a name, pinyin initials ("wj" →
+// 望京) or a code; choose with the mouse or ↑ ↓ Enter; the field keeps the code, the name shows beside it.
+(function () {
+  var timer = null, seq = 0;
+  function parts(box) {
+    return { input: box.querySelector("input"), list: box.querySelector(".picker-list"), shown: box.querySelector(".picker-name") };
+  }
+  function token(box, input) {
+    if (!box.hasAttribute("data-multiple")) return input.value.trim();
+    var all = input.value.split(/[\s,，、]+/);
+    return all[all.length - 1] || "";
+  }
+  function close(box) {
+    var p = parts(box);
+    p.list.hidden = true;
+    p.list.innerHTML = "";
+    p.input.setAttribute("aria-expanded", "false");
+  }
+  function choose(box, li) {
+    var p = parts(box), code = li.getAttribute("data-code"), name = li.getAttribute("data-name");
+    if (box.hasAttribute("data-multiple")) {
+      var kept = p.input.value.split(/[\s,，、]+/).slice(0, -1).filter(Boolean);
+      if (kept.indexOf(code) < 0) kept.push(code);
+      p.input.value = kept.join(" ") + " ";
+      p.shown.textContent = (p.shown.textContent ? p.shown.textContent + "、" : "") + name;
+    } else {
+      p.input.value = code;
+      p.shown.textContent = name;
+    }
+    close(box);
+    p.input.dispatchEvent(new Event("change", { bubbles: true }));
+    p.input.focus();
+  }
+  function show(box, options) {
+    var p = parts(box);
+    p.list.innerHTML = "";
+    options.forEach(function (o, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("data-code", o.code);
+      li.setAttribute("data-name", o.name);
+      if (i === 0) li.setAttribute("aria-selected", "true");
+      var name = document.createElement("span");
+      name.textContent = o.name;
+      var code = document.createElement("small");
+      code.className = "code";
+      code.textContent = " " + o.code + (o.hint ? " · " + o.hint : "");
+      li.appendChild(name);
+      li.appendChild(code);
+      p.list.appendChild(li);
+    });
+    if (!options.length) {
+      var none = document.createElement("li");
+      none.className = "none";
+      none.textContent = "没有匹配的选项";
+      p.list.appendChild(none);
+    }
+    p.list.hidden = false;
+    p.input.setAttribute("aria-expanded", "true");
+  }
+  function search(box) {
+    var p = parts(box), url = box.getAttribute("data-picker"), mine = ++seq;
+    var q = token(box, p.input);
+    url += (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { options: [] }; })
+      .then(function (body) { if (mine === seq && document.activeElement === p.input) show(box, body.options || []); })
+      .catch(function () {});
+  }
+  function boxOf(el) { return el && el.closest ? el.closest("[data-picker]") : null; }
+  document.addEventListener("input", function (evt) {
+    var box = boxOf(evt.target);
+    if (!box || evt.target.tagName !== "INPUT") return;
+    if (!box.hasAttribute("data-multiple")) parts(box).shown.textContent = "";
+    clearTimeout(timer);
+    timer = setTimeout(function () { search(box); }, 150);
+  });
+  document.addEventListener("focusin", function (evt) {
+    var box = boxOf(evt.target);
+    if (box && evt.target.tagName === "INPUT" && !evt.target.value) search(box);
+  });
+  document.addEventListener("keydown", function (evt) {
+    var box = boxOf(evt.target);
+    if (!box || evt.target.tagName !== "INPUT") return;
+    var p = parts(box);
+    if (p.list.hidden) return;
+    var items = Array.prototype.slice.call(p.list.querySelectorAll("li[data-code]"));
+    var at = items.findIndex(function (li) { return li.getAttribute("aria-selected") === "true"; });
+    if (evt.key === "ArrowDown" || evt.key === "ArrowUp") {
+      evt.preventDefault();
+      if (!items.length) return;
+      if (at >= 0) items[at].removeAttribute("aria-selected");
+      at = (at + (evt.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+      items[at].setAttribute("aria-selected", "true");
+      items[at].scrollIntoView({ block: "nearest" });
+    } else if (evt.key === "Enter" && at >= 0) {
+      evt.preventDefault();
+      choose(box, items[at]);
+    } else if (evt.key === "Escape") {
+      close(box);
+    }
+  });
+  document.addEventListener("mousedown", function (evt) {
+    var li = evt.target.closest && evt.target.closest(".picker-list li[data-code]");
+    if (li) { evt.preventDefault(); choose(boxOf(li), li); }
+  });
+  document.addEventListener("focusout", function (evt) {
+    var box = boxOf(evt.target);
+    if (box) setTimeout(function () { if (!box.contains(document.activeElement)) close(box); }, 100);
   });
 })();
