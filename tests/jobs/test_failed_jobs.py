@@ -18,6 +18,7 @@ from support.accounts import login, make_user
 from zhili.app import create_app
 from zhili.auth.models import Role
 from zhili.db import Database
+from zhili.jobs.health import job_counts
 from zhili.jobs.queue import build_queue
 from zhili.settings import Settings
 
@@ -73,6 +74,7 @@ async def test_a_failing_job_is_retried_then_listed_and_an_admin_runs_it_again(
         finally:
             worker.cancel()
             await asyncio.gather(worker, return_exceptions=True)
+    assert job_counts(queue_db).get(("probe", "failed"), 0) >= 1  # what /metrics can report
     # Run, wait (back-off, a "scheduled" retry), run again, then give up.
     steps = [
         e for e in _events(queue_db, job_id) if e in ("started", "scheduled", "deferred_for_retry", "failed")

@@ -29,6 +29,21 @@ def last_heartbeat(db: Database) -> datetime | None:
     return as_aware(newest).astimezone(UTC) if newest is not None else None
 
 
+def job_counts(db: Database) -> dict[tuple[str, str], int]:
+    """(job name, state) → number of jobs in the queue: ``todo`` is the queue's depth; ``doing``,
+    ``succeeded`` (kept 72 h), ``failed``, ``aborted``, ``cancelled``. Empty without a queue.
+    For ``/metrics``."""
+    if db.engine.dialect.name != "postgresql":
+        return {}
+    with db.engine.connect() as connection:
+        if connection.execute(text("SELECT to_regclass(:t)"), {"t": HEARTBEATS}).scalar() is None:
+            return {}
+        rows = connection.execute(
+            text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2")
+        )
+        return {(name, state): int(count) for name, state, count in rows}
+
+
 def worker_ready(db: Database, settings: Settings, now: datetime | None = None) -> tuple[bool, str]:
     """Whether background jobs are being run, with a Chinese sentence that says why (for
     ``/readyz`` and ``zhili doctor``). With ``ZHILI_JOBS=inline`` the server runs them: always ready."""
