@@ -128,3 +128,26 @@ def test_inline_a_deferred_job_runs_in_this_process(tmp_path: Path, caplog: pyte
             time.sleep(0.05)
     finally:
         sqlite.dispose()
+
+
+def test_a_failed_periodic_run_is_not_retried_while_its_next_run_waits(
+    queue_db: Database, queue_settings: Settings
+) -> None:
+    sweeping = queue_settings.model_copy(update={"sweep_interval_minutes": 5})
+    queue = build_queue(sweeping)
+    with queue.open():
+        first = queue.tasks["deadline_sweep"].defer()
+        with queue_db.engine.begin() as conn:  # as a worker leaves a run that failed its last attempt
+            conn.execute(
+                text("UPDATE procrastinate_jobs SET status = 'failed' WHERE id = :id"), {"id": first}
+            )
+        waiting = queue.tasks["deadline_sweep"].defer()
+    with queue_db.session() as session:
+        make_user(session, "jobs_admin2", Role.admin)
+    client = TestClient(create_app(sweeping, database=queue_db))
+    login(client, "jobs_admin2")
+    refused = client.post(f"/api/jobs/{first}/retry")
+    assert refused.status_code == 409 and "已在排队" in refused.json()["error"]["message"]
+    assert _status(queue_db, first) == "failed" and _status(queue_db, waiting) == "todo"
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs WHERE id IN (:a, :b)"), {"a": first, "b": waiting})
