@@ -4,6 +4,7 @@ them again. A real Procrastinate worker runs in the test's event loop on a commi
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from support.accounts import login, make_user
 from zhili.app import create_app
 from zhili.auth.models import Role
 from zhili.db import Database
+from zhili.jobs.health import job_counts
 from zhili.jobs.queue import build_queue
 from zhili.settings import Settings
 
@@ -72,6 +74,7 @@ async def test_a_failing_job_is_retried_then_listed_and_an_admin_runs_it_again(
         finally:
             worker.cancel()
             await asyncio.gather(worker, return_exceptions=True)
+    assert job_counts(queue_db).get(("probe", "failed"), 0) >= 1  # what /metrics can report
     # Run, wait (back-off, a "scheduled" retry), run again, then give up.
     steps = [
         e for e in _events(queue_db, job_id) if e in ("started", "scheduled", "deferred_for_retry", "failed")
@@ -99,6 +102,55 @@ async def test_a_failing_job_is_retried_then_listed_and_an_admin_runs_it_again(
     with queue_db.engine.connect() as conn:
         sql = text("SELECT actor, target_id FROM audit_entries WHERE action = 'jobs.retry'")
         assert conn.execute(sql).all() == [("jobs_admin", str(job_id))]
+
+
+def test_a_deferred_job_waits_in_the_queue_for_a_worker(queue_db: Database, queue_settings: Settings) -> None:
+    from zhili.jobs.defer import defer_job
+
+    job_id = defer_job(queue_db, queue_settings, "probe", seconds=0)
+    assert job_id is not None and _status(queue_db, job_id) == "todo"  # no worker here: it waits
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs WHERE id = :id"), {"id": job_id})
+
+
+def test_inline_a_deferred_job_runs_in_this_process(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from zhili.jobs.defer import defer_job
+
+    caplog.set_level(logging.DEBUG, logger="zhili.jobs")
+    sqlite = Database(f"sqlite:///{tmp_path / 'zhili.sqlite3'}")
+    try:
+        assert defer_job(sqlite, Settings(environment="test", data_dir=tmp_path), "probe", seconds=0) is None
+        deadline = time.monotonic() + 60  # a guard
+        while not any("job probe done" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        sqlite.dispose()
+
+
+def test_a_failed_periodic_run_is_not_retried_while_its_next_run_waits(
+    queue_db: Database, queue_settings: Settings
+) -> None:
+    sweeping = queue_settings.model_copy(update={"sweep_interval_minutes": 5})
+    queue = build_queue(sweeping)
+    with queue.open():
+        first = queue.tasks["deadline_sweep"].defer()
+        with queue_db.engine.begin() as conn:  # as a worker leaves a run that failed its last attempt
+            conn.execute(
+                text("UPDATE procrastinate_jobs SET status = 'failed' WHERE id = :id"), {"id": first}
+            )
+        waiting = queue.tasks["deadline_sweep"].defer()
+    with queue_db.session() as session:
+        make_user(session, "jobs_admin2", Role.admin)
+    client = TestClient(create_app(sweeping, database=queue_db))
+    login(client, "jobs_admin2")
+    refused = client.post(f"/api/jobs/{first}/retry")
+    assert refused.status_code == 409 and "已在排队" in refused.json()["error"]["message"]
+    assert _status(queue_db, first) == "failed" and _status(queue_db, waiting) == "todo"
+    with queue_db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs WHERE id IN (:a, :b)"), {"a": first, "b": waiting})
 
 
 def test_readyz_needs_a_live_worker_in_queue_mode(queue_db: Database, queue_settings: Settings) -> None:

@@ -4,7 +4,7 @@
 - Each periodic job runs exactly once per period: one job per tick, and each started once.
 - A worker killed with SIGKILL in the middle of a (slow probe) job: another worker runs it again.
 
-Periods are short through the settings (3 s; heartbeat every 1 s). Waits are bounded guards, never
+Periods are short through the settings (3 s; heartbeat every 2 s). Waits are bounded guards, never
 timed assertions.
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from conftest import PG_SCHEMA, drop_database, seeded_database  # type: ignore[import-not-found]
 from zhili.db import Database
-from zhili.jobs.health import last_heartbeat
+from zhili.jobs.health import last_heartbeat, worker_ready
 from zhili.jobs.queue import build_queue
 from zhili.settings import Settings
 
@@ -34,6 +34,7 @@ GUARD_S = 120.0  # the most any wait below may take before the test fails
 PERIOD_S = 3  # ZHILI_SWEEP_INTERVAL_MINUTES=0.05 and ZHILI_ANALYTICS_SYNC_MINUTES=0.05
 PERIODIC = ("deadline_sweep", "analytics_sync")
 TICKS_WANTED = 5
+HEARTBEAT_S = 2  # a worker silent for 6 s is taken as gone
 
 
 def _free_port() -> int:
@@ -75,7 +76,7 @@ class Fleet:
             "ZHILI_JOBS": "queue",
             "ZHILI_SWEEP_INTERVAL_MINUTES": str(PERIOD_S / 60),
             "ZHILI_ANALYTICS_SYNC_MINUTES": str(PERIOD_S / 60),
-            "ZHILI_JOBS_HEARTBEAT_SECONDS": "1",
+            "ZHILI_JOBS_HEARTBEAT_SECONDS": str(HEARTBEAT_S),
         }
         self.processes: list[subprocess.Popen[bytes]] = []
 
@@ -141,7 +142,7 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
     servers = [fleet.server("server-a"), fleet.server("server-b")]
     fleet.start("worker-a", "worker")
     fleet.start("worker-b", "worker")
-    live = "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '3 seconds'"
+    live = "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '6 seconds'"
     _wait_until(lambda: _rows(queue_db, live)[0][0] == 2, "both workers to beat")
     try:
         _wait_until(
@@ -151,9 +152,15 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
     except AssertionError:
         raise AssertionError(fleet.logs()) from None
     assert all(httpx.get(f"{base}/healthz").status_code == 200 for base in servers)
+    on_queue = Settings(
+        environment="test", database_url=queue_db.url, jobs="queue", jobs_heartbeat_seconds=HEARTBEAT_S
+    )
+    assert last_heartbeat(queue_db) is not None
+    assert worker_ready(queue_db, on_queue)[0] is True  # readiness and `zhili doctor` see the workers
     fleet.stop()
 
     assert last_heartbeat(queue_db) is None  # workers that stop say so: no heartbeat is left behind
+    assert worker_ready(queue_db, on_queue) == (False, "没有任务进程的心跳：请启动 zhili worker")
     for task in PERIODIC:
         per_tick = _rows(
             queue_db,
@@ -208,3 +215,31 @@ def test_a_killed_workers_job_is_finished_by_the_other(queue_db: Database, fleet
         queue_db, "SELECT type::text FROM procrastinate_events WHERE job_id = :id ORDER BY id", id=job_id
     )
     assert [e for (e,) in events].count("started") == 2
+
+    # `zhili jobs probe` sees the worker tier at work, end to end.
+    probe = subprocess.run(
+        [sys.executable, "-m", "zhili.cli", "jobs", "probe", "--timeout", str(GUARD_S)],
+        env=fleet.env,
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode == 0 and "已由任务进程完成" in probe.stdout, probe.stdout + probe.stderr
+
+
+def test_the_worker_refuses_to_start_without_the_queue(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "ZHILI_DATA_DIR": str(tmp_path), "ZHILI_JOBS": "inline"}
+    env.pop("ZHILI_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "zhili.cli", "worker"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "ZHILI_JOBS=queue" in done.stderr
+
+
+def test_without_the_queue_the_server_runs_the_jobs_and_is_ready(tmp_path: Path) -> None:
+    sqlite = Database(f"sqlite:///{tmp_path / 'zhili.sqlite3'}")
+    try:
+        assert last_heartbeat(sqlite) is None
+        ready, why = worker_ready(sqlite, Settings(environment="test", data_dir=tmp_path))
+        assert ready and "ZHILI_JOBS=inline" in why
+    finally:
+        sqlite.dispose()

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from zhili.cli_support import console, fail, friendly_errors, open_database
 from zhili.jobs import failed
@@ -27,6 +28,10 @@ def _queue_settings() -> Settings:
     try:
         with database.session(write=False) as session:
             ready = failed.has_queue(session)
+    except SQLAlchemyError as exc:
+        raise fail(
+            f"无法连接数据库（{type(exc).__name__}）：请检查 ZHILI_DATABASE_URL 与数据库服务。"
+        ) from None
     finally:
         database.dispose()
     if not ready:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from procrastinate.exceptions import UniqueViolation
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.errors import NotFound, ValidationFailed
+from zhili.errors import Conflict, NotFound, ValidationFailed
 from zhili.jobs.health import HEARTBEATS
 from zhili.jobs.registry import label_of
 from zhili.kernel.clock import as_aware
@@ -71,7 +72,11 @@ def retry(session: Session, settings: Settings, job_id: int, *, actor: str) -> F
         raise ValidationFailed("未启用任务队列（ZHILI_JOBS=queue），无法重试", field="job_id")
     queue = build_queue(settings)
     with queue.open():
-        queue.job_manager.retry_job_by_id(job_id, retry_at=datetime.now(UTC))
+        try:
+            queue.job_manager.retry_job_by_id(job_id, retry_at=datetime.now(UTC))
+        except UniqueViolation:
+            # A periodic job waits at most once (its queueing lock): a later run is already queued.
+            raise Conflict("该任务的下一次运行已在排队，无需重新运行") from None
     audit.record(session, actor=actor, action="jobs.retry", target_type="job", target_id=job_id,
                  detail={"task": found.name})  # fmt: skip
     return found

@@ -23,6 +23,7 @@ from procrastinate.jobs import Status
 from sqlalchemy.engine import make_url
 
 from zhili.db import Database
+from zhili.jobs.health import STALE_HEARTBEATS
 from zhili.jobs.outcome import log_done, log_failed
 from zhili.jobs.registry import JOBS, Job, periodic_jobs
 from zhili.jobs.schedule import cron_for
@@ -32,7 +33,7 @@ log = logging.getLogger("zhili.jobs")
 
 BACKOFF_BASE = 4  # seconds; the n-th retry waits BACKOFF_BASE ** n
 BACKLOG_PAUSE_SECONDS = 5
-STALLED_HEARTBEATS = 3  # a worker silent for this many heartbeats is taken as gone
+STALLED_HEARTBEATS = STALE_HEARTBEATS  # a worker silent for this many heartbeats is taken as gone
 KEEP_FINISHED_HOURS = 72
 
 
@@ -110,7 +111,8 @@ def _register_machinery(app: App, settings: Settings) -> None:
                 )
                 continue
             log.warning("job %s (%s) retried: its worker stopped", job.task_name, job.id)
-        await manager.prune_stalled_workers(stalled_seconds)
+        # The dead worker's record stays until a worker starts (the library prunes then): pruning a
+        # live worker that was only slow would leave it without a record, its jobs looking orphaned.
 
     @app.periodic(cron="17 * * * *", periodic_id="remove_old_jobs")
     @app.task(name="remove_old_jobs", lock="remove_old_jobs", queueing_lock="remove_old_jobs")
