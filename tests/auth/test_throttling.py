@@ -150,3 +150,15 @@ def test_a_limit_tripped_on_one_server_holds_on_the_other(db: Database, tmp_path
     # A separate memory store (the embedded default) does not see the first server's count.
     alone = TestClient(create_app(Settings(**{**shared, "rate_limit_storage": "memory://"}), database=db))
     assert alone.get("/api/track/BJ20990101000099", params={"phone_tail": "1234"}).status_code == 404
+
+
+def test_an_unreachable_store_lets_requests_through(db: Database, tmp_path: Any, caplog: Any) -> None:
+    """Redis down: public pages still answer (unlimited, and logged), rather than 500 on every request."""
+    settings = Settings(
+        environment="test", data_dir=tmp_path, secret_key="t" * 40, rate_limit_storage="redis://127.0.0.1:1/0"
+    )
+    client = TestClient(create_app(settings, database=db))
+    with caplog.at_level("ERROR", logger="zhili.ratelimit"):
+        answers = [client.get("/api/track/BJ20990101000001", params={"phone_tail": "1234"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert caplog.text.count("rate-limit store unavailable") == 1

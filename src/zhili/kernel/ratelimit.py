@@ -11,10 +11,12 @@ process never share counts unless they are pointed at the same Redis with the sa
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,10 @@ from limits.strategies import MovingWindowRateLimiter
 from zhili.errors import TooManyAttempts
 
 DEFAULT_STORAGE = "memory://"
+# A shared store that does not answer quickly is treated as down, not waited for.
+REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+OUTAGE_LOG_SECONDS = 60.0
+log = logging.getLogger("zhili.ratelimit")
 
 
 class RateLimited(TooManyAttempts):
@@ -68,31 +74,51 @@ class RateLimits:
     def __init__(self, storage_uri: str = DEFAULT_STORAGE, key_prefix: str = "zhili") -> None:
         options: dict[str, Any] = {}
         if storage_uri.startswith(("redis://", "rediss://", "redis+")):
-            options["key_prefix"] = key_prefix
+            options = {"key_prefix": key_prefix, **REDIS_TIMEOUTS}
         storage = storage_from_string(storage_uri, **options)
         if not isinstance(storage, Storage):
             raise ValueError(f"not a synchronous rate-limit storage: {storage_uri}")
         self.storage = storage
         self.strategy = MovingWindowRateLimiter(self.storage)
 
+        self._last_outage_log = 0.0
+
     def retry_after(self, limit: Limit, key: str) -> float | None:
         """Seconds until ``key`` may act again, or None when it is under the limit. Records nothing."""
-        if self.strategy.test(limit.item, key):
-            return None
-        return self._wait(limit, key)
+        with self._store_guard():
+            if self.strategy.test(limit.item, key):
+                return None
+            return self._wait(limit, key)
+        return None
 
     def add(self, limit: Limit, key: str) -> None:
         """Count one event for ``key`` (whether or not it is over the limit)."""
-        self.strategy.hit(limit.item, key)
+        with self._store_guard():
+            self.strategy.hit(limit.item, key)
 
     def hit(self, limit: Limit, key: str) -> float | None:
         """Count one event unless the key is over the limit; returns the wait when it is."""
-        if self.strategy.hit(limit.item, key):
-            return None
-        return self._wait(limit, key)
+        with self._store_guard():
+            if self.strategy.hit(limit.item, key):
+                return None
+            return self._wait(limit, key)
+        return None
 
     def clear(self, limit: Limit, key: str) -> None:
-        self.strategy.clear(limit.item, key)
+        with self._store_guard():
+            self.strategy.clear(limit.item, key)
+
+    @contextmanager
+    def _store_guard(self) -> Iterator[None]:
+        """A store that cannot be reached (Redis down) lets requests through rather than failing
+        every public page with a 500; it is logged as an error at most once a minute."""
+        try:
+            yield
+        except Exception as exc:
+            now = time.monotonic()
+            if now - self._last_outage_log >= OUTAGE_LOG_SECONDS:
+                self._last_outage_log = now
+                log.error("rate-limit store unavailable (%s): requests are not limited", type(exc).__name__)
 
     def _wait(self, limit: Limit, key: str) -> float:
         stats = self.strategy.get_window_stats(limit.item, key)
