@@ -224,9 +224,18 @@ def _run(args: argparse.Namespace, port: int, keys: dict[str, Any], cells: Any, 
     sql.autocommit = True
 
     def get(key: str, params: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+        nonlocal conn
+        path = "/api/cases?" + urlencode(params, doseq=True)
         began = time.perf_counter()
-        conn.request("GET", "/api/cases?" + urlencode(params, doseq=True), headers={"X-API-Key": key})
-        answer = conn.getresponse()
+        try:
+            conn.request("GET", path, headers={"X-API-Key": key})
+            answer = conn.getresponse()
+        except (http.client.HTTPException, OSError):  # the server closed an idle keep-alive connection
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            began = time.perf_counter()
+            conn.request("GET", path, headers={"X-API-Key": key})
+            answer = conn.getresponse()
         body = answer.read()
         elapsed = time.perf_counter() - began
         if answer.status != 200:
