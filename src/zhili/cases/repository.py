@@ -10,6 +10,7 @@ scope is indistinguishable from one that does not exist.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal_column, or_, select
@@ -48,7 +49,15 @@ def readable_cases(actor: Actor) -> Select[Case]:
     return select(Case).where(or_(*conditions) if conditions else false())
 
 
-def readable_branches(actor: Actor) -> list[ColumnElement[bool]] | None:
+@dataclass(frozen=True)
+class Branch:
+    condition: ColumnElement[bool]
+    # False: no index gives this branch's cases in ``received_at`` order (the units called in: a
+    # join through their assignments); a page reads all of the branch and sorts them.
+    ordered: bool = True
+
+
+def readable_branches(actor: Actor) -> list[Branch] | None:
     """``readable_cases(actor)`` as separate conditions whose union is the same set of cases, each of
     which one index serves in ``received_at`` order (migration 0022), so that a page of a list is a
     few short index ranges however large the table. None: the actor reads everything.
@@ -59,17 +68,17 @@ def readable_branches(actor: Actor) -> list[ColumnElement[bool]] | None:
     scope = readable(actor)
     if scope.everything:
         return None
-    branches: list[ColumnElement[bool]] = [_within(code) for code in sorted(scope.division_codes)]
+    branches = [Branch(_within(code)) for code in sorted(scope.division_codes)]
     if actor.unit_id is not None:
-        branches.append(Case.lead_unit_id == actor.unit_id)
+        branches.append(Branch(Case.lead_unit_id == actor.unit_id))
         called = select(CaseAssignment.case_id).where(
             CaseAssignment.unit_id == actor.unit_id, CaseAssignment.status != AssignmentStatus.released
         )
-        branches.append(Case.id.in_(called))
+        branches.append(Branch(Case.id.in_(called), ordered=False))
     if actor.unit_id is not None and sees_centre_unlocated(actor):
-        branches.append(and_(Case.division_code.is_(None), Case.receiving_unit_id == actor.unit_id))
+        branches.append(Branch(and_(Case.division_code.is_(None), Case.receiving_unit_id == actor.unit_id)))
     if sees_own_unlocated(actor):
-        branches.append(and_(Case.division_code.is_(None), Case.created_by == actor.username))
+        branches.append(Branch(and_(Case.division_code.is_(None), Case.created_by == actor.username)))
     return branches
 
 

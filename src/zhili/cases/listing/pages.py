@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true, union
+from sqlalchemy import Select, func, select, true, union
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
 from zhili.cases.listing.cursor import Cursor, after, decode, encode
 from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
 from zhili.cases.models import Case
-from zhili.cases.repository import readable_branches
+from zhili.cases.repository import Branch, readable_branches
 
 COUNT_CAP = 10_000
 
@@ -33,9 +33,9 @@ class Page:
     next_cursor: str | None
 
 
-def _conditions(actor: Actor) -> list[ColumnElement[bool]]:
+def _branches(actor: Actor) -> list[Branch]:
     branches = readable_branches(actor)
-    return [true()] if branches is None else branches
+    return [Branch(true())] if branches is None else branches
 
 
 def _merged(statements: list[Select[Any]]) -> Any:
@@ -49,8 +49,8 @@ def _merged(statements: list[Select[Any]]) -> Any:
 def count_capped(session: Session, actor: Actor, f: CaseFilter) -> tuple[int, bool]:
     dialect = session.get_bind().dialect.name
     statements = [
-        filtered(select(Case.id).where(condition), f, dialect).limit(COUNT_CAP + 1)
-        for condition in _conditions(actor)
+        filtered(select(Case.id).where(branch.condition), f, dialect).limit(COUNT_CAP + 1)
+        for branch in _branches(actor)
     ]
     merged = _merged(statements)
     found = session.execute(
@@ -73,13 +73,20 @@ def list_page(
     dialect = session.get_bind().dialect.name
     column, descending = sort_column(sort)
     position = decode(cursor, sort) if cursor else None
-    order = [column.desc() if descending else column.asc(), Case.id.desc()]
+    by_case = [column.desc() if descending else column.asc(), Case.id.desc()]
     window = offset + limit + 1
     statements = []
-    for condition in _conditions(actor):
-        statement = filtered(select(Case.id, column.label("k")).where(condition), f, dialect)
+    for n, branch in enumerate(_branches(actor)):
+        order = by_case
+        statement = filtered(select(Case.id, column.label("k")).where(branch.condition), f, dialect)
         if position is not None:
             statement = statement.where(after(column, descending, position, nulls_high=dialect != "sqlite"))
+        if not branch.ordered:
+            # Read the whole branch (a unit's assignments), then sort: left to itself, the planner
+            # walks the received_at index probing assignments, which costs what the table holds.
+            whole = statement.cte(f"branch_{n}").prefix_with("MATERIALIZED")
+            statement = select(whole.c.id, whole.c.k)
+            order = [whole.c.k.desc() if descending else whole.c.k.asc(), whole.c.id.desc()]
         statements.append(statement.order_by(*order).limit(window))
     merged = _merged(statements)
     key = merged.c.k.desc() if descending else merged.c.k.asc()
