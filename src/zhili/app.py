@@ -101,11 +101,14 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.units import api as units_api
     from zhili.units import picker as units_picker
     from zhili.units import web as units_web
+    from zhili.units.directory import UNIT_TYPE_LABELS, unit_type_label
     from zhili.web.templating import configure as configure_templates
-    from zhili.web.templating import render_error
+    from zhili.web.templating import render_error, templates
 
     app.state.render_error = render_error
     configure_templates(app.state.settings)
+    templates.env.filters["unit_type"] = unit_type_label  # 房屋管理局, never housing_admin
+    templates.env.globals["unit_type_choices"] = list(UNIT_TYPE_LABELS.items())
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
