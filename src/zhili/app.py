@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from zhili import __version__, handlers
@@ -16,7 +16,9 @@ from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
-from zhili.web.assets import STATIC_DIR
+from zhili.web.assets import STATIC_DIR, HashedStaticFiles
+
+GZIP_MIN_BYTES = 500  # smaller answers are not worth compressing
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -64,7 +66,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(RawFormCheck)
     handlers.install(app)
     _mount_routes(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.mount("/static", HashedStaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    # Outermost: every answer (pages, JSON, static files) is compressed when the client accepts it.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     return app
 
 
