@@ -96,6 +96,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
+    from zhili.labels import readable_detail, target_name
     from zhili.open311 import api as open311_api
     from zhili.plan.routes import router as plan_router
     from zhili.taxonomy import picker as taxonomy_picker
@@ -113,6 +114,8 @@ def _mount_routes(app: FastAPI) -> None:
     configure_templates(app.state.settings)
     templates.env.filters["unit_type"] = unit_type_label  # 房屋管理局, never housing_admin
     templates.env.globals["unit_type_choices"] = list(UNIT_TYPE_LABELS.items())
+    templates.env.filters["readable_detail"] = readable_detail
+    templates.env.filters["target_name"] = target_name
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,

@@ -172,8 +172,9 @@ window.zhiliSvgMap = (function () {
       if (!isNaN(lat) && !isNaN(lng)) place(lng, lat);
       if (el.getAttribute("data-pick")) {
         svg.addEventListener("click", function (evt) {
-          var box = svg.getBoundingClientRect();
-          var x = (evt.clientX - box.left) * W / box.width, y = (evt.clientY - box.top) * H / box.height;
+          var pt = svg.createSVGPoint();
+          pt.x = evt.clientX; pt.y = evt.clientY;
+          var local = pt.matrixTransform(svg.getScreenCTM().inverse()), x = local.x, y = local.y;
           var lngValue = minX + x / (k * scale), latValue = maxY - y / scale;
           var lngField = document.getElementById("f-lng"), latField = document.getElementById("f-lat");
           if (!lngField || !latField) return;
