@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -20,7 +20,9 @@ from zhili.metrics_http import RequestMetrics
 from zhili.request_id import RequestId
 from zhili.security import SecurityHeaders
 from zhili.settings import Settings, get_settings
-from zhili.web.assets import STATIC_DIR
+from zhili.web.assets import STATIC_DIR, HashedStaticFiles
+
+GZIP_MIN_BYTES = 500  # smaller answers are not worth compressing
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -77,7 +79,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(RequestMetrics)
     handlers.install(app)
     _mount_routes(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.mount("/static", HashedStaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    # Outermost: every answer (pages, JSON, static files) is compressed when the client accepts it.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     return app
 
 
@@ -116,6 +120,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import api as knowledge_api
     from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
+    from zhili.labels import readable_detail, target_name
     from zhili.metrics_http import router as metrics_router
     from zhili.notifications import api as notifications_api
     from zhili.notifications import web as notifications_web
@@ -129,11 +134,16 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.units import api as units_api
     from zhili.units import picker as units_picker
     from zhili.units import web as units_web
+    from zhili.units.directory import UNIT_TYPE_LABELS, unit_type_label
     from zhili.web.templating import configure as configure_templates
-    from zhili.web.templating import render_error
+    from zhili.web.templating import render_error, templates
 
     app.state.render_error = render_error
     configure_templates(app.state.settings)
+    templates.env.filters["unit_type"] = unit_type_label  # 房屋管理局, never housing_admin
+    templates.env.globals["unit_type_choices"] = list(UNIT_TYPE_LABELS.items())
+    templates.env.filters["readable_detail"] = readable_detail
+    templates.env.filters["target_name"] = target_name
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from zhili.audit import repository, service
+from zhili.audit.labels import ACTIONS, action_label
 from zhili.audit.models import AuditEntry
 from zhili.audit.policy import AuditReader
 from zhili.deps import DbSession
@@ -46,6 +47,8 @@ def audit_page(
         return "/admin/audit?" + urlencode({**params, "page": number})
 
     context: dict[str, Any] = {
+        "action_labels": action_label,
+        "action_choices": sorted(ACTIONS.items(), key=lambda item: item[0]),
         "filters": filters,
         "entries": entries,
         "total": total,
@@ -64,5 +67,5 @@ def audit_page(
 def verify_submit(request: Request, session: DbSession, _admin: AuditReader) -> HTMLResponse:
     result = service.verify(session)
     broken = session.get(AuditEntry, result.broken_seq) if result.broken_seq is not None else None
-    context = {"result": result, "broken": broken}
+    context = {"result": result, "broken": broken, "action_labels": action_label}
     return render(request, "admin/audit_verify.html", context)

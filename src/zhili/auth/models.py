@@ -40,6 +40,14 @@ ROLE_LABELS = {
 }
 
 
+def role_label(value: str | None) -> str:
+    """The Chinese name of a stored role value (``operator`` → ``坐席``); system actors have none."""
+    try:
+        return ROLE_LABELS[Role(value or "")]
+    except ValueError:
+        return "系统" if value == "system" else ""
+
+
 class User(IdMixin, TimestampMixin, Base):
     __tablename__ = "users"
 

@@ -148,7 +148,9 @@ class EventOut(BaseModel):
     to_state: str
     actor: str
     actor_role: str
+    actor_role_label: str = Field(default="", description="角色的中文名称，如「坐席」")
     actor_unit: str | None
+    actor_unit_name: str | None = None
     at: datetime
     note: str | None
     data: dict[str, EventValue] = Field(description="what the action recorded (unit codes, deadlines …)")

@@ -19,11 +19,13 @@ from zhili import __version__
 from zhili.csrf import csrf_token
 from zhili.kernel.clock import as_aware, local_zone, utcnow
 from zhili.settings import Settings
+from zhili.web.assets import asset_url
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.globals.update(
+    asset=asset_url,
     csrf_token=csrf_token,
     version=__version__,
 )

@@ -118,10 +118,75 @@ window.zhiliBeijingMap = (function () {
   return function (url) {
     if (!geo) geo = fetch(url || "/geo/beijing-districts.json").then(function (r) { return r.json(); })
       .then(function (json) {
-        window.echarts.registerMap("beijing", json);
+        if (window.echarts) window.echarts.registerMap("beijing", json);
         return json;
       });
     return geo;
+  };
+})();
+
+// The same district map as plain SVG, for pages without ECharts (the citizen portal stays light):
+// outlines from the local GeoJSON, the case's district highlighted, a pin; data-pick lets a click
+// set the latitude and longitude fields.
+window.zhiliSvgMap = (function () {
+  var NS = "http://www.w3.org/2000/svg", W = 1000;
+  function rings(geometry) {
+    if (!geometry) return [];
+    if (geometry.type === "Polygon") return geometry.coordinates;
+    if (geometry.type === "MultiPolygon") return [].concat.apply([], geometry.coordinates);
+    return [];
+  }
+  return function (el) {
+    window.zhiliBeijingMap(el.getAttribute("data-geo")).then(function (geo) {
+      var minX = 180, maxX = -180, minY = 90, maxY = -90;
+      geo.features.forEach(function (f) {
+        rings(f.geometry).forEach(function (ring) {
+          ring.forEach(function (p) {
+            minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]);
+          });
+        });
+      });
+      var k = Math.cos(((minY + maxY) / 2) * Math.PI / 180), scale = W / ((maxX - minX) * k), H = Math.round((maxY - minY) * scale);
+      function xy(lng, lat) { return [((lng - minX) * k * scale).toFixed(1), ((maxY - lat) * scale).toFixed(1)]; }
+      var svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+      svg.setAttribute("class", "svg-map");
+      var district = el.getAttribute("data-district");
+      geo.features.forEach(function (f) {
+        var d = rings(f.geometry).map(function (ring) {
+          return "M" + ring.map(function (p) { return xy(p[0], p[1]).join(","); }).join("L") + "Z";
+        }).join("");
+        var path = document.createElementNS(NS, "path");
+        path.setAttribute("d", d);
+        path.setAttribute("class", f.properties && f.properties.name === district ? "district on" : "district");
+        var title = document.createElementNS(NS, "title");
+        title.textContent = (f.properties && f.properties.name) || "";
+        path.appendChild(title);
+        svg.appendChild(path);
+      });
+      var pin = document.createElementNS(NS, "circle");
+      pin.setAttribute("r", "9");
+      pin.setAttribute("class", "pin");
+      function place(lng, lat) { var p = xy(lng, lat); pin.setAttribute("cx", p[0]); pin.setAttribute("cy", p[1]); if (!pin.parentNode) svg.appendChild(pin); }
+      var lat = parseFloat(el.getAttribute("data-lat")), lng = parseFloat(el.getAttribute("data-lng"));
+      if (!isNaN(lat) && !isNaN(lng)) place(lng, lat);
+      if (el.getAttribute("data-pick")) {
+        svg.addEventListener("click", function (evt) {
+          var pt = svg.createSVGPoint();
+          pt.x = evt.clientX; pt.y = evt.clientY;
+          var local = pt.matrixTransform(svg.getScreenCTM().inverse()), x = local.x, y = local.y;
+          var lngValue = minX + x / (k * scale), latValue = maxY - y / scale;
+          var lngField = document.getElementById("f-lng"), latField = document.getElementById("f-lat");
+          if (!lngField || !latField) return;
+          lngField.value = lngValue.toFixed(6);
+          latField.value = latValue.toFixed(6);
+          place(lngValue, latValue);
+          latField.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      }
+      el.innerHTML = "";
+      el.appendChild(svg);
+    });
   };
 })();
 
@@ -129,7 +194,8 @@ window.zhiliBeijingMap = (function () {
 (function () {
   var loadGeo = window.zhiliBeijingMap;
   function draw(el) {
-    if (!window.echarts || el.getAttribute("data-drawn")) return;
+    if (el.getAttribute("data-drawn")) return;
+    if (!window.echarts) { el.setAttribute("data-drawn", "1"); window.zhiliSvgMap(el); return; }
     el.setAttribute("data-drawn", "1");
     loadGeo(el.getAttribute("data-geo")).then(function () {
       var chart = window.echarts.init(el);
