@@ -27,13 +27,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from zhili.analytics.tasks import start_periodic_sync, stop_periodic_sync
+        from zhili.audit.tasks import start_periodic_anchor, stop_periodic_anchor
         from zhili.cases.sweep.tasks import start_periodic_sweep, stop_periodic_sweep
 
-        # The deadline sweep and the analytics sync run inside the server only when it owns its
-        # database (not in tests, which hand the app theirs).
+        # The deadline sweep, the analytics sync and the audit anchor run inside the server only when
+        # it owns its database (not in tests, which hand the app theirs).
         sweeper = start_periodic_sweep(app) if owns_database else None
         syncer = start_periodic_sync(app) if owns_database else None
+        anchorer = start_periodic_anchor(app) if owns_database else None
         yield
+        await stop_periodic_anchor(anchorer)
         await stop_periodic_sync(syncer)
         await stop_periodic_sweep(sweeper)
         if owns_database:
