@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from zhili import __version__, handlers
+from zhili.after_response import AfterResponse
 from zhili.csrf import csrf_protect
 from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RawFormCheck)
+    app.add_middleware(AfterResponse)  # outermost: its work starts once the answer is fully sent
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
