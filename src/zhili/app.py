@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from zhili import __version__, handlers
+from zhili.after_response import AfterResponse
 from zhili.csrf import csrf_protect
 from zhili.db import Database
 from zhili.inputs import RawFormCheck, check_inputs
@@ -37,10 +38,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         from zhili.jobs.inline import start_inline_jobs, stop_inline_jobs
         from zhili.notifications.tasks import start_delivery, stop_delivery
 
-        # Periodic jobs (deadline sweeps, analytics sync) run inside the server with ZHILI_JOBS=inline,
-        # and only when it owns its database (not in tests, which hand the app theirs). With
-        # ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none. Inline, SMS leave the
-        # outbox as soon as the transaction that wrote them commits (the queue polls instead).
+        # Periodic jobs (deadline sweeps, analytics sync, audit anchor) run inside the server with
+        # ZHILI_JOBS=inline, and only when it owns its database (not in tests, which hand the app
+        # theirs). With ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none. Inline,
+        # SMS leave the outbox as soon as the transaction that wrote them commits (the queue polls).
         inline = owns_database and settings.jobs == "inline"
         jobs = start_inline_jobs(db, settings) if owns_database else []
         deliverer = start_delivery(app) if inline else None
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if settings.trusted_proxies:  # only then is X-Forwarded-For believed, and only from those peers
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(RequestMetrics)
+    app.add_middleware(AfterResponse)  # outside the others: its work starts once the answer is sent
     handlers.install(app)
     _mount_routes(app)
     app.mount("/static", HashedStaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -37,6 +37,17 @@ class Settings(BaseSettings):
         default="",
         description="Base64 32-byte key that encrypts personal data; derived from the secret key when empty.",
     )
+    audit_key: str = Field(
+        default="",
+        description="Base64 32-byte key of the audit chain's HMAC; derived from the secret key when empty.",
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None,
+        description="Append-only file of signed audit anchors; empty means <data dir>/audit-anchors.jsonl.",
+    )
+    audit_anchor_minutes: int = Field(
+        default=60, ge=0, description="How often the server anchors the audit chain's head; 0 turns it off."
+    )
     timezone: str = Field(default="Asia/Shanghai", description="Time zone for deadlines and display.")
     h3_resolution: int = Field(default=10, ge=0, le=15, description="H3 resolution of grid cells.")
     grid_h3_resolution: int = Field(
@@ -265,6 +276,10 @@ class Settings(BaseSettings):
     @property
     def resolved_analytics_dir(self) -> Path:
         return self.analytics_dir or self.data_dir / "analytics"
+
+    @property
+    def resolved_audit_anchor_file(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"
 
     @property
     def resolved_database_url(self) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhili.analytics import tasks as analytics_tasks
+from zhili.audit import tasks as audit_tasks
 from zhili.cases.sweep import tasks as sweep_tasks
 from zhili.jobs import probe
 from zhili.notifications import tasks as notification_tasks
@@ -66,6 +67,13 @@ JOBS: tuple[Job, ...] = (
         run=notification_tasks.deliver_once,
         period_seconds=notification_tasks.delivery_period_seconds,
         summary=notification_tasks.summary,
+    ),
+    Job(
+        name="audit_anchor",
+        label="审计链锚定（写入锚点文件）",
+        run=audit_tasks.anchor_once,
+        period_seconds=audit_tasks.anchor_period_seconds,
+        summary=audit_tasks.summary,
     ),
     Job(name="probe", label="任务队列探针", run=probe.probe),
 )
