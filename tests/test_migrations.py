@@ -41,6 +41,20 @@ def test_upgrade_keeps_data_and_downgrade_removes_everything(empty_database: Dat
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
 
 
+# The text search's structures that SQLAlchemy cannot describe (migration 0022): SQLite's FTS5 table
+# and its shadow tables, and PostgreSQL's GIN index over an expression of a function the migration
+# defines (the database prints that expression in its own normalised form, which never matches).
+TEXT_SEARCH_OBJECTS = frozenset(
+    {"cases_fts", "cases_fts_data", "cases_fts_idx", "cases_fts_docsize", "cases_fts_config"}
+    | {"ix_cases_text_bigrams"}
+)
+
+
+def _compared(name: str | None, kind: str, parent: object) -> bool:
+    # The job queue's tables (0021, Procrastinate's own SQL) have no SQLAlchemy models either.
+    return name not in TEXT_SEARCH_OBJECTS and migrate.include_name(name, kind, parent)
+
+
 def test_a_database_migrated_to_head_matches_the_models(empty_database: Database) -> None:
     """Alembic's own comparison finds no difference: autogenerate would write an empty migration."""
     from alembic.autogenerate import compare_metadata
@@ -50,7 +64,8 @@ def test_a_database_migrated_to_head_matches_the_models(empty_database: Database
 
     migrate.upgrade(empty_database.engine)
     with empty_database.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        options = {"compare_type": True, "include_name": _compared}
+        context = MigrationContext.configure(conn, opts=options)
         assert compare_metadata(context, metadata) == []
 
 

@@ -8,12 +8,14 @@ import signal
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conftest import seeded_database  # type: ignore[import-not-found]
 from support import server
 
 GONE_WITHIN_S = 20.0
+READY_CALLS = 20
 
 
 def _children(pid: int) -> set[int]:
@@ -45,6 +47,20 @@ def _started(log: Path) -> int:
     return log.read_text(errors="replace").count("Application startup complete")
 
 
+def _metrics_add_up_across_workers(base: str, folder: Path, workers: set[int]) -> None:
+    """Under several workers each writes its metric files, and any of them answers with the sum."""
+    for _ in range(READY_CALLS):
+        assert httpx.get(base + "/readyz", timeout=30).status_code == 200
+    count = 'zhili_http_request_duration_seconds_count{method="GET",route="/readyz",status="200"}'
+    for _ in range(4):
+        scraped = httpx.get(base + "/metrics", timeout=30)
+        assert scraped.status_code == 200
+        line = next(x for x in scraped.text.splitlines() if x.startswith(count))
+        assert float(line.rsplit(" ", 1)[1]) == READY_CALLS
+    files = {p.name for p in folder.glob("*.db")}
+    assert any(str(w) in name for w in workers for name in files), files
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     db = seeded_database("sqlite", tmp_path)
@@ -69,6 +85,7 @@ def test_kill_9_of_the_parent_leaves_no_worker_serving_and_the_port_free(
         workers = _workers(first.pid)
         print(f"two workers up in {took:.1f} s (first answer); worker pids {sorted(workers)}")
         assert len(workers) == 2, log.read_text()
+        _metrics_add_up_across_workers(base, tmp_path / "data" / f"metrics-{port}", workers)
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
         deadline = time.monotonic() + GONE_WITHIN_S

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from zhili import migrate
+from zhili.audit import service as audit
 from zhili.auth import accounts
 from zhili.db import Database
 from zhili.divisions.repository import counts_by_level
@@ -44,6 +45,7 @@ def initialise(database: Database, *, demo: bool = False) -> InitReport:
     migrate.upgrade(database.engine)
     report = InitReport()
     with database.session() as session:
+        audit.seal(session)  # entries from before the keyed chain: covered by a keyed one now
         report.divisions_loaded, report.units_added = seed_reference_data(session)
         report.existing_admin, password = accounts.ensure_admin(session)
         if password:

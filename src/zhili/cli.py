@@ -14,10 +14,13 @@ from zhili.community.cli import app as community_app
 from zhili.demo.cli import app as demo_app
 from zhili.divisions.cli import app as divisions_app
 from zhili.grid.cli import app as grid_app
+from zhili.jobs.cli import app as jobs_app
+from zhili.jobs.cli import worker_command
 from zhili.kernel.cli import app as keys_app
 from zhili.kernel.logs import configure_logging
 from zhili.knowledge.cli import app as knowledge_app
 from zhili.ops import cli as ops_cli
+from zhili.petitions.cli import app as petitions_app
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
 from zhili.triage.cli import app as triage_app
@@ -57,6 +60,9 @@ app.add_typer(plan_app, name="plan")
 app.command("doctor")(ops_cli.doctor)
 app.command("backup")(ops_cli.backup)
 app.command("restore")(ops_cli.restore)
+app.add_typer(jobs_app, name="jobs")
+app.command("worker")(worker_command)
+app.add_typer(petitions_app, name="petitions")
 
 
 @app.command()

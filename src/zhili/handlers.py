@@ -3,7 +3,8 @@ an adapter registers for its own path (Open311's ``[{code, description}]`` under
 
 Stack traces never reach a user; unexpected errors are logged with the request path only. A value
 the database cannot hold (an integer or a time out of range) is the client's error, a 422, however
-it got past the checks of ``zhili.inputs``.
+it got past the checks of ``zhili.inputs``. A deadlock the database broke is a lost race (409), and a
+SQLite file still locked after its busy timeout a busy server (503): neither is a 500.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from zhili.errors import PasswordChangeRequired, RedirectTo, ZhiliError
@@ -50,7 +51,7 @@ def add_surface(app: FastAPI, prefix: str, renderer: Any) -> None:
 
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    if path.startswith("/api/") or path == "/healthz":
+    if path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics"):
         return True
     return "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get(
         "accept", ""
@@ -92,6 +93,20 @@ def error_response(request: Request, status: int, body: dict[str, Any]) -> Respo
         response: Response = renderer(request, status, body)
         return response
     return HTMLResponse(f"<p>{body['message']}</p>", status_code=status)
+
+
+RACE_SQLSTATES = {"40P01": "deadlock", "40001": "serialization failure"}
+BUSY_MESSAGE = "系统繁忙，请稍后重试"
+
+
+def _race_kind(exc: OperationalError) -> str | None:
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate in RACE_SQLSTATES:
+        return RACE_SQLSTATES[sqlstate]
+    if "database is locked" in str(orig):
+        return "busy"
+    return None
 
 
 def install(app: FastAPI) -> None:
@@ -144,6 +159,20 @@ def install(app: FastAPI) -> None:
             return await unexpected(request, exc)
         log.warning("value out of range (%s) on %s %s", type(orig).__name__, request.method, request.url.path)
         return error_response(request, 422, dict(OUT_OF_RANGE))
+
+    @app.exception_handler(OperationalError)
+    async def lost_race(request: Request, exc: OperationalError) -> Response:
+        """A deadlock or serialization failure is a race one side lost (409, try again); a database
+        still locked after the busy timeout is busy (503). Anything else is unexpected."""
+        kind = _race_kind(exc)
+        if kind is None:
+            return await unexpected(request, exc)
+        log.warning("%s on %s %s", kind, request.method, request.url.path)
+        if kind == "busy":
+            response = error_response(request, 503, {"code": "busy", "message": BUSY_MESSAGE})
+            response.headers["Retry-After"] = "1"
+            return response
+        return error_response(request, 409, {"code": "conflict", "message": HTTP_MESSAGES[409]})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

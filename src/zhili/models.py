@@ -17,6 +17,7 @@ from zhili.grid.registry import models as grid_registry_models
 from zhili.knowledge import models as knowledge_models
 from zhili.notifications import models as notification_models
 from zhili.open311 import models as open311_models
+from zhili.petitions import models as petition_models
 from zhili.plan import models as plan_models
 from zhili.taxonomy import models as taxonomy_models
 from zhili.triage import models as triage_models
@@ -40,6 +41,7 @@ __all__ = [
     "notification_models",
     "open311_models",
     "organisation_models",
+    "petition_models",
     "plan_models",
     "profile_models",
     "taxonomy_models",

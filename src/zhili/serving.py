@@ -75,6 +75,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, reload: boo
 
     if workers > 1:
         os.environ[PARENT_ENV] = str(os.getpid())
+    if workers > 1 or os.environ.get(METRICS_ENV):
         os.environ[METRICS_ENV] = str(metrics_dir(settings, port))
     uvicorn.run(
         "zhili.app:create_worker_app",

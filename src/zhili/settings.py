@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me"
@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     data_key: str = Field(
         default="",
         description="Base64 32-byte key that encrypts personal data; derived from the secret key when empty.",
+    )
+    audit_key: str = Field(
+        default="",
+        description="Base64 32-byte key of the audit chain's HMAC; derived from the secret key when empty.",
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None,
+        description="Append-only file of signed audit anchors; empty means <data dir>/audit-anchors.jsonl.",
+    )
+    audit_anchor_minutes: int = Field(
+        default=60, ge=0, description="How often the server anchors the audit chain's head; 0 turns it off."
     )
     timezone: str = Field(default="Asia/Shanghai", description="Time zone for deadlines and display.")
     h3_resolution: int = Field(default=10, ge=0, le=15, description="H3 resolution of grid cells.")
@@ -86,11 +97,17 @@ class Settings(BaseSettings):
     unreachable_max_attempts: int = Field(
         default=3, ge=1, description="回访 attempts before an unreachable citizen's case is closed anyway."
     )
-    sweep_interval_minutes: int = Field(
-        default=5, ge=0, description="How often the server sweeps deadlines (预警/超期); 0 turns it off."
+    sweep_interval_minutes: float = Field(
+        default=5, ge=0, description="How often deadlines are swept (预警/超期); 0 turns it off."
     )
     warning_fraction: float = Field(
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
+    )
+    petition_backlog_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="A 信访事项 still open this many days after registration is 积案.",
     )
     max_upload_mb: int = Field(default=10, ge=1, description="Largest attachment accepted, in MB.")
     notifier: Literal["log", "memory", "http"] = Field(
@@ -123,8 +140,21 @@ class Settings(BaseSettings):
     analytics_dir: Path | None = Field(
         default=None, description="Folder of the Parquet analytical store; empty means <data dir>/analytics."
     )
-    analytics_sync_minutes: int = Field(
-        default=15, ge=0, description="How often the server syncs the analytical store; 0 turns it off."
+    analytics_sync_minutes: float = Field(
+        default=15, ge=0, description="How often the analytical store is synced; 0 turns it off."
+    )
+    jobs: Literal["inline", "queue"] = Field(
+        default="inline",
+        description="Where periodic jobs run: inline (in zhili serve) or queue (zhili worker; PostgreSQL).",
+    )
+    jobs_heartbeat_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How often a worker reports it is alive; silent for 3 times this, its jobs are retried.",
+    )
+    jobs_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts of a failing job before it is listed as failed."
     )
     analytics_query_seconds: float = Field(
         default=10.0, gt=0, le=300, description="Time limit of one query in the SQL console."
@@ -208,16 +238,23 @@ class Settings(BaseSettings):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "metrics_allowed_addresses")
     @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        """Each proxy is an address or a network (10.0.0.0/8); a name would be trusted by mistake."""
+    def _networks(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """Each entry is an address or a network (10.0.0.0/8); a name would be trusted by mistake."""
         for entry in value:
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError as exc:
-                raise ValueError(f"ZHILI_TRUSTED_PROXIES: {entry!r} is not an address or network") from exc
+                name = f"ZHILI_{(info.field_name or '').upper()}"
+                raise ValueError(f"{name}: {entry!r} is not an address or network") from exc
         return value
+
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> Settings:
+        if self.jobs == "queue" and not self.database_url.startswith("postgresql"):
+            raise ValueError("ZHILI_JOBS=queue needs PostgreSQL (ZHILI_DATABASE_URL=postgresql+psycopg://…)")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -239,6 +276,10 @@ class Settings(BaseSettings):
     @property
     def resolved_analytics_dir(self) -> Path:
         return self.analytics_dir or self.data_dir / "analytics"
+
+    @property
+    def resolved_audit_anchor_file(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"
 
     @property
     def resolved_database_url(self) -> str:

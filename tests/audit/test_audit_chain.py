@@ -58,7 +58,17 @@ def test_rewritten_hash_breaks_the_next_link(session: Session) -> None:
     forged = AuditEntry(
         **{
             c: getattr(entries[1], c)
-            for c in ("seq", "at", "actor", "action", "target_type", "target_id", "client_ip", "prev_hash")
+            for c in (
+                "seq",
+                "at",
+                "actor",
+                "action",
+                "target_type",
+                "target_id",
+                "client_ip",
+                "prev_hash",
+                "scheme",
+            )
         },
         detail='{"i": 99}',
     )

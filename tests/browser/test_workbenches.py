@@ -69,7 +69,10 @@ def test_happy_path_across_roles(page_as: Any) -> None:
     # 回访: satisfied and solved closes the case.
     op.goto("/work/visits")
     shot(op, "operator-visits")
-    _row(op, code).get_by_test_id(f"visit-{code}").click()
+    row = _row(op, code)
+    for name, value in (("contacted", "1"), ("solved", "1"), ("satisfaction", "satisfied")):
+        row.locator(f"input[name={name}][value={value}]").check()  # nothing is pre-selected
+    row.get_by_test_id(f"visit-{code}").click()
     _row(op, code).wait_for(state="detached")
     op.goto(f"/cases/{code}")
     assert op.get_by_test_id("case-state").inner_text() == "已办结"
@@ -134,7 +137,7 @@ def test_citizen_submits_and_tracks_on_a_phone(page_as: Any) -> None:
     citizen.select_option("#f-demand_type", "help")
     citizen.fill("#f-title", "路灯不亮")
     citizen.fill("#f-description", "小区门口两盏路灯坏了一周，晚上很黑。")
-    citizen.locator("#pick-map canvas").first.wait_for()
+    citizen.locator("#pick-map svg").first.wait_for()  # plain SVG: the portal loads no ECharts
     box = citizen.locator("#pick-map").bounding_box()
     citizen.locator("#pick-map").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     assert citizen.input_value("#f-lat") and citizen.input_value("#f-lng")

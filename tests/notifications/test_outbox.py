@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -60,12 +61,18 @@ def _gateway_settings(app: Any, url: str, secret: str = SECRET) -> Settings:
     return settings
 
 
+def _sms_counted(state: str) -> float:
+    return REGISTRY.get_sample_value(f"zhili_sms_{state}_total", {"kind": "sms"}) or 0.0
+
+
 def test_the_visit_link_leaves_signed_for_the_gateway(app: Any, session: Session, db: Database) -> None:
     with running_gateway(SECRET) as gateway:
         settings = _gateway_settings(app, gateway.url)
         code = _reported(app, session)
         assert _message(session, code).status == "pending"  # written with the report, not yet sent
+        before = _sms_counted("sent")
         assert deliver_pending(db, settings) == 1
+        assert _sms_counted("sent") == before + 1  # /metrics counts what left
     [sms] = gateway.accepted
     assert sms["to"] == PHONE and sms["reference"] == code
     assert f"/portal/visit/{code}/" in sms["text"] and "张三" not in sms["text"]
@@ -79,7 +86,9 @@ def test_a_wrong_secret_is_refused_by_the_gateway(app: Any, session: Session, db
     with running_gateway(SECRET) as gateway:
         settings = _gateway_settings(app, gateway.url, secret="not-the-gateway-secret")
         code = _reported(app, session)
+        before = _sms_counted("failed")
         assert deliver_pending(db, settings) == 0
+        assert _sms_counted("failed") == before + 1
     assert gateway.accepted == [] and gateway.refused_signatures == 1
     message = _message(session, code)
     assert message.status == "pending" and "HTTP 401" in (message.last_error or "")

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from conftest import BACKENDS, PG_ADMIN_URL, PG_SCHEMA, _run_admin, backend_url
 from support.cli import invoke
+from zhili.analytics.store import Store
 from zhili.cases.models import Case
 from zhili.db import Database
 from zhili.kernel.crypto import new_data_key
@@ -80,6 +81,7 @@ def test_the_archive_holds_a_manifest_and_never_a_key(backed_up: tuple[Path, dic
     assert manifest["migration_head"] and set(manifest["files"]) == set(names) - {"manifest.json"}
     assert any(n.startswith("analytics/cases/month=") for n in names)
     assert any(n.startswith("attachments/") for n in names)
+    assert archive.stat().st_mode & 0o777 == 0o600  # readable by its owner only
     raw = archive.read_bytes()
     for secret in (DATA_KEY, SECRET):
         assert secret.encode() not in raw
@@ -129,3 +131,23 @@ def test_a_damaged_archive_or_another_backend_is_refused(
         assert "校验和不符" in result.stderr and "attachments/" in result.stderr
     else:  # a PostgreSQL backup is not restored into SQLite
         assert "备份来自 postgresql，目标数据库是 sqlite" in result.stderr
+
+
+def test_a_backup_does_not_archive_a_store_a_sync_is_writing(
+    backed_up: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    _, env = backed_up
+    with Store(Path(env["ZHILI_DATA_DIR"]) / "analytics").writing():  # as `zhili analytics sync` does
+        result = invoke(["backup", "--out", str(tmp_path / "b.tar"), "--lock-wait", "0"], env, tmp_path)
+    assert result.returncode == 1 and "分析库正在同步" in result.stderr
+    assert not (tmp_path / "b.tar").exists()
+
+
+def test_a_restore_under_another_data_key_warns_that_personal_data_stays_sealed(
+    backed_up: tuple[Path, dict[str, str]], urls: tuple, tmp_path: Path
+) -> None:
+    archive, _ = backed_up
+    env = environment(tmp_path / "data", urls[1]) | {"ZHILI_DATA_KEY": new_data_key()}
+    result = invoke(["restore", "--force", str(archive)], env, tmp_path)
+    assert result.returncode == 0, result.output
+    assert "当前 ZHILI_DATA_KEY 与备份时不同" in result.stderr

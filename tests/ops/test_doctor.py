@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from conftest import PG_SCHEMA, backend_url
 from support.cli import invoke
@@ -101,3 +102,37 @@ def test_a_database_behind_the_code_and_a_default_secret_are_named(tmp_path: Pat
     assert "change-me" in failures
     assert "数据库迁移：数据库为 未迁移" in failures
     assert "数据库类型" not in result.stdout  # skipped on request
+
+
+def test_the_queue_without_a_live_worker_is_named(pg_url: str, tmp_path: Path) -> None:
+    env = {**safe_environment(tmp_path / "data", pg_url), "ZHILI_JOBS": "queue"}
+    result = invoke(["doctor"], env, tmp_path)
+    assert result.returncode == 1
+    assert failed_lines(result.stdout) == [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("✗ 后台任务进程心跳：未发现 zhili worker 的心跳")
+    ]
+    inline = invoke(["doctor"], safe_environment(tmp_path / "data", pg_url), tmp_path)
+    assert "✓ 后台任务进程心跳：ZHILI_JOBS=inline" in inline.stdout
+    # A worker registers itself in the queue's table and beats there (as `zhili worker` does).
+    database = Database(pg_url)
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))
+        alive = invoke(["doctor"], env, tmp_path)
+        assert alive.returncode == 0, alive.output
+        assert "✓ 后台任务进程心跳：最近一次心跳在" in alive.stdout
+    finally:
+        with database.engine.begin() as connection:
+            connection.execute(text("DELETE FROM procrastinate_workers"))
+        database.dispose()
+
+
+def test_settings_that_cannot_be_read_are_one_named_failure(tmp_path: Path) -> None:
+    env = {"ZHILI_ENVIRONMENT": "production", "ZHILI_DATA_DIR": str(tmp_path), "ZHILI_H3_RESOLUTION": "99"}
+    result = invoke(["doctor"], env, tmp_path)
+    assert result.returncode == 1
+    assert failed_lines(result.stdout) == [
+        line for line in result.stdout.splitlines() if "h3_resolution" in line
+    ]

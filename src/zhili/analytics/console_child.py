@@ -23,7 +23,9 @@ BATCH = 256
 # Address space allowed beyond DuckDB's own memory limit: the interpreter, the library and the
 # values DuckDB holds outside its buffer manager (a result chunk of long strings is one such).
 HEADROOM_MB = 512
+THREAD_MB = 128
 MB = 1024 * 1024
+PR_SET_PDEATHSIG = 1
 
 
 def _connection(request: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -101,16 +103,27 @@ def answer(request: dict[str, Any]) -> str:
     return head[:-1] + ', "rows": [' + ",".join(rows) + "]}"
 
 
-def _bound_memory(memory_mb: int) -> None:
+def _bound_memory(memory_mb: int, threads: int) -> None:
     """Cap the whole process's address space, so that no allocation, tracked by DuckDB or not, can
-    take the machine: past it DuckDB fails with an out-of-memory error, answered as such."""
-    limit = (memory_mb + HEADROOM_MB) * MB
+    take the machine: past it DuckDB fails with an out-of-memory error, answered as such. Each
+    thread reserves address space of its own (its stack, an allocator arena), hence the share."""
+    limit = (memory_mb + HEADROOM_MB + THREAD_MB * threads) * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _die_with_parent() -> None:
+    """A server worker killed mid-query takes its query with it (Linux: a parent-death signal)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def main() -> None:
+    _die_with_parent()
     request = json.loads(sys.stdin.buffer.read())
-    _bound_memory(int(request["memory_mb"]))
+    _bound_memory(int(request["memory_mb"]), int(request["threads"]))
     sys.stdout.buffer.write(answer(request).encode())
     sys.stdout.flush()
 

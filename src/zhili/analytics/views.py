@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import h3
@@ -408,3 +408,13 @@ def sentiment(
         }
         for r in rows
     ]
+
+
+def latest_day(engine: Engine, scope: Reach) -> date | None:
+    """The last day with any case in the actor's reach: dashboards open on it, and say so (数据截至)."""
+    src = source(engine, scope, ViewFilter(), set(), daily=True)
+    rows = engine.rows(
+        f"SELECT max(local_date) AS d FROM {src.table} WHERE {src.where.sql}", src.where.params
+    )
+    value = rows[0]["d"] if rows else None
+    return value if isinstance(value, date) else None

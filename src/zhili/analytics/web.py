@@ -50,14 +50,17 @@ def analytics_page(
     e, reach, labels = engine(settings), Reach.of(actor), Labels(session)
     f = ViewFilter(date_from=date_from, date_to=date_to)
     today = local_today(settings.timezone)
-    chosen_month = month or f"{today:%Y-%m}"
-    warning_day = as_of or today
+    # Open on the latest period that has data, not on an empty today; the page says how fresh it is.
+    latest = views.latest_day(e, reach)
+    chosen_month = month or f"{latest or today:%Y-%m}"
+    warning_day = as_of or latest or today
     volume = views.volume(e, labels, reach, f, "month", 500)
     districts = views.district_choropleth(e, labels, reach, f, partial(latest_populations, session))
     cells = views.hex_cells(e, reach, f, resolution, 2000)
     context = {
         "f": f,
         "month": chosen_month,
+        "data_as_of": latest,
         "as_of": warning_day,
         "resolution": resolution,
         "volume": volume,

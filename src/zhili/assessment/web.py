@@ -7,11 +7,15 @@ numbers for the ECharts it draws; the same permission as the API.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,12 +23,13 @@ from zhili.assessment import periods, reports, repository
 from zhili.assessment.drilldown import RATES
 from zhili.assessment.models import LEAGUE_LABELS, League
 from zhili.assessment.policy import AssessmentReader
-from zhili.assessment.schemas import LeagueOut
+from zhili.assessment.schemas import LeagueOut, RowOut
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.deps import DbSession, SettingsDep
 from zhili.errors import NotFound, ValidationFailed
 from zhili.kernel import months
 from zhili.kernel.clock import local_today
+from zhili.kernel.picker import Candidate, score
 from zhili.settings import Settings
 from zhili.units.models import Unit
 from zhili.web.templating import render
@@ -40,6 +45,7 @@ RATE_LABELS = {
 }
 TREND_MONTHS = 12
 MonthQ = Annotated[str | None, Query(max_length=7)]
+FilterQ = Annotated[str, Query(max_length=40, description="单位名称、拼音首字母或编码")]
 
 
 def _default_month(session: Session, settings: Settings) -> str:
@@ -54,6 +60,55 @@ def _unit_name(session: Session, code: str | None) -> str | None:
     return session.scalar(select(Unit.name).where(Unit.code == code)) if code else None
 
 
+def _table(
+    session: Session, period: periods.Period, league: League
+) -> tuple[LeagueOut | None, list[RowOut], str]:
+    """The published table, its rows with rank 1 first (unranked last), and why it is empty."""
+    try:
+        table = reports.published(session, period, league, None)
+    except NotFound as missing:
+        return None, [], missing.message
+    rows = sorted(table.rows, key=lambda r: (r.rank is None, r.rank or 0, r.unit_name))
+    return table, rows, "" if rows else "该单位组本月没有考核结果"
+
+
+def _filtered(rows: list[RowOut], q: str) -> list[RowOut]:
+    """Units whose name or code matches ``q`` (Chinese words, pinyin initials or a code)."""
+    if not q.strip():
+        return rows
+    return [r for r in rows if score(q, Candidate(r.unit_code, r.unit_name)) is not None]
+
+
+@router.get("/dash/league.csv", response_class=Response)
+def league_csv(
+    session: DbSession,
+    settings: SettingsDep,
+    actor: AssessmentReader,
+    month: MonthQ = None,
+    league: League = League.street,
+    q: FilterQ = "",
+) -> Response:
+    """The league table as shown (same month, group and filter), for Excel: UTF-8 with a BOM."""
+    chosen = month or _default_month(session, settings)
+    _, rows, _ = _table(session, periods.month(chosen), league)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["名次", "单位", "单位编码", "诉求量", "响应率", "解决率", "满意率", "综合得分"])
+    for r in _filtered(rows, q):
+        rates = [
+            f"{v * 100:.1f}%" if v is not None else ""
+            for v in (r.response_rate, r.resolution_rate, r.satisfaction_rate)
+        ]
+        composite = f"{r.composite:.2f}" if r.composite is not None else ""
+        writer.writerow([r.rank or "", r.unit_name, r.unit_code, r.case_count, *rates, composite])
+    name = quote(f"三率考核排名-{LEAGUE_LABELS[league]}-{chosen}.csv")
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
 @router.get("/dash/league", response_class=HTMLResponse)
 def league_page(
     request: Request,
@@ -63,23 +118,24 @@ def league_page(
     month: MonthQ = None,
     league: League = League.street,
     unit: Annotated[str | None, Query(max_length=32)] = None,
+    q: FilterQ = "",
 ) -> HTMLResponse:
     chosen = month or _default_month(session, settings)
     period = periods.month(chosen)
-    table: LeagueOut | None = None
-    try:
-        table = reports.published(session, period, league, None)
-        empty = "" if table.rows else "该单位组本月没有考核结果"
-    except NotFound as missing:
-        empty = missing.message
-    rows = table.rows if table else []
-    names = {r.unit_code: r.unit_name for r in rows}
+    table, all_rows, empty = _table(session, period, league)
+    rows = _filtered(all_rows, q)
+    if all_rows and not rows:
+        empty = f"没有名称含「{q}」的单位"
+    names = {r.unit_code: r.unit_name for r in all_rows}
     trend_unit = unit or (rows[0].unit_code if rows else None)
     first = f"{months.shift(period.start, 1 - TREND_MONTHS):%Y-%m}"
     trend = reports.unit_trend(session, trend_unit, first, chosen) if trend_unit else None
     trend_name = names.get(trend_unit or "") or _unit_name(session, trend_unit)
     context = {
         "month": chosen,
+        "q": q.strip(),
+        "total_rows": len(all_rows),
+        "data_as_of": period.end - timedelta(days=1),
         "league": league,
         "leagues": LEAGUE_LABELS,
         "table": table,

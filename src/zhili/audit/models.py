@@ -1,7 +1,10 @@
 """Audit entries form a chain: each stores the previous entry's hash and its own.
 
-``audit_head`` keeps the last sequence number and hash, so that deleting the newest entries is
-detected as well as editing or deleting one in the middle.
+The hash is an HMAC-SHA256 under a key kept outside the database (``scheme`` names it: ``hmac-sha256:``
+and the key's id); entries written before keys came in keep their plain SHA-256 (``sha256``) and are
+sealed by the first keyed entry after them. ``audit_head`` keeps the last sequence number and hash,
+with a MAC of both, so that deleting the newest entries is detected as well as editing or deleting one
+in the middle. See docs/audit.md.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    scheme: Mapped[str] = mapped_column(String(24), server_default="sha256")
 
 
 class AuditHead(Base):
@@ -35,3 +39,4 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))

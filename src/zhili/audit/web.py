@@ -1,4 +1,5 @@
-"""Admin pages for the audit log: the latest entries with filters, and a check of the hash chain."""
+"""Admin pages for the audit log: the latest entries with filters, and a check of the keyed hash chain
+against its anchors."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from zhili.audit import repository, service
+from zhili.audit import anchors, repository, service
+from zhili.audit.labels import ACTIONS, action_label
 from zhili.audit.models import AuditEntry
 from zhili.audit.policy import AuditReader
 from zhili.deps import DbSession
@@ -46,6 +48,8 @@ def audit_page(
         return "/admin/audit?" + urlencode({**params, "page": number})
 
     context: dict[str, Any] = {
+        "action_labels": action_label,
+        "action_choices": sorted(ACTIONS.items(), key=lambda item: item[0]),
         "filters": filters,
         "entries": entries,
         "total": total,
@@ -62,7 +66,13 @@ def audit_page(
 
 @router.post("/admin/audit/verify", response_class=HTMLResponse)
 def verify_submit(request: Request, session: DbSession, _admin: AuditReader) -> HTMLResponse:
-    result = service.verify(session)
+    """The chain checked with the key and against the anchor file (an unreadable line is a failure)."""
+    try:
+        pinned = anchors.read(request.app.state.settings.resolved_audit_anchor_file)
+    except anchors.AnchorError as exc:
+        result = service.VerifyResult(0, 0, f"{exc}：锚点文件被改动")
+    else:
+        result = service.verify(session, pinned)
     broken = session.get(AuditEntry, result.broken_seq) if result.broken_seq is not None else None
-    context = {"result": result, "broken": broken}
+    context = {"result": result, "broken": broken, "action_labels": action_label}
     return render(request, "admin/audit_verify.html", context)

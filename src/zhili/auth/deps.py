@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from zhili.auth import key_use, sessions
 from zhili.auth import service as auth_service
-from zhili.auth import sessions
 from zhili.auth.models import User
 from zhili.auth.scope import ANONYMOUS, Actor
 from zhili.deps import DbSession
@@ -57,7 +57,9 @@ def current_actor(request: Request, session: DbSession) -> Actor:
     """
     key = api_key_from(request)
     if key:
-        actor = auth_service.actor_for_api_key(session, key)
+        actor = auth_service.actor_for_api_key(
+            session, key, stamp_later=lambda key_id: key_use.stamp_after_response(request, key_id)
+        )
         if actor is None:
             raise NotAuthenticated("API 密钥无效或已吊销")
     else:

@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     unit_staff = "unit_staff"
     grid_worker = "grid_worker"
     community_worker = "community_worker"
+    # 信访干部: staff of a 信访 office (信访办). Stored as text (non-native enum, no CHECK constraint),
+    # so a new member needs no schema change.
+    petition_officer = "petition_officer"
     supervisor = "supervisor"
     admin = "admin"
     api_client = "api_client"
@@ -30,10 +33,19 @@ ROLE_LABELS = {
     Role.unit_staff: "承办单位",
     Role.grid_worker: "网格员",
     Role.community_worker: "社区工作者",
+    Role.petition_officer: "信访干部",
     Role.supervisor: "分析/领导",
     Role.admin: "管理员",
     Role.api_client: "接口客户端",
 }
+
+
+def role_label(value: str | None) -> str:
+    """The Chinese name of a stored role value (``operator`` → ``坐席``); system actors have none."""
+    try:
+        return ROLE_LABELS[Role(value or "")]
+    except ValueError:
+        return "系统" if value == "system" else ""
 
 
 class User(IdMixin, TimestampMixin, Base):

@@ -21,6 +21,7 @@ STAFF_ROLES = frozenset(
         Role.unit_staff,
         Role.grid_worker,
         Role.community_worker,
+        Role.petition_officer,
         Role.supervisor,
         Role.admin,
     }
@@ -40,6 +41,12 @@ SYSTEM_ROLE = Role.admin
 @permission("公开访问", public=True)
 def anyone(actor: Actor) -> bool:
     """Public: no sign-in needed (citizens, Open311 readers, health checks)."""
+    return True
+
+
+@permission("读取运行指标（监控系统）", public=True)
+def can_scrape_metrics(actor: Actor) -> bool:
+    """Prometheus and the like: let in by address or bearer token (ZHILI_METRICS_*), not by account."""
     return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -274,8 +275,13 @@ def revoke_api_key(session: Session, key_id: int, actor: str) -> ApiKey:
     return api_key
 
 
-def actor_for_api_key(session: Session, clear: str) -> Actor | None:
+def actor_for_api_key(
+    session: Session, clear: str, *, stamp_later: Callable[[int], None] | None = None
+) -> Actor | None:
     """The actor a valid, unrevoked key of an active user acts as; None otherwise.
+
+    A key whose ``last_used_at`` is over a minute old is stamped: by ``stamp_later(key_id)`` when given
+    (requests: after the answer, see ``key_use``), otherwise here in the caller's transaction.
 
     Every API request pays for this, so it reads the key, its owner and the owner's unit in one Core
     statement (and the jurisdiction in a second, when the scope needs it) instead of loading each.
@@ -307,9 +313,12 @@ def actor_for_api_key(session: Session, clear: str) -> Actor | None:
     if row is None:
         return None
     now = utcnow()
-    # Touch at most once a minute, so reads stay reads.
+    # Stamp at most once a minute; in a request, after the answer, so that reads stay reads.
     if row.last_used_at is None or now - as_aware(row.last_used_at) > timedelta(minutes=1):
-        connection.execute(update(ApiKey).where(ApiKey.id == row.key_id).values(last_used_at=now))
+        if stamp_later is not None:
+            stamp_later(row.key_id)
+        else:
+            connection.execute(update(ApiKey).where(ApiKey.id == row.key_id).values(last_used_at=now))
     unit = (row.unit_code, row.unit_name) if row.unit_code else None
     return _actor(row, _scope(session, row.role, row.unit_id, row.unit_kind), unit, by_key=True)
 

@@ -12,6 +12,9 @@ from zhili.cases import flows, repository, views
 from zhili.cases.deps import CaseCtx
 from zhili.cases.intake.service import Intake
 from zhili.cases.lifecycle.transitions import RULES
+from zhili.cases.listing.cursor import MAX_CURSOR
+from zhili.cases.listing.filters import CaseFilter
+from zhili.cases.listing.pages import COUNT_CAP, list_page
 from zhili.cases.policy import CaseReader, IntakeActor
 from zhili.cases.schemas import ActionIn, ActionRuleOut, CaseCreated, CaseIn, CaseOut, CasePage, LocationOut
 from zhili.cases.states import CaseState
@@ -76,16 +79,27 @@ def list_cases(
     received_from: datetime | None = None,
     received_to: datetime | None = None,
     sort: Annotated[str, Query(pattern=r"^-?(received_at|feedback_due|updated_at|code)$")] = "-received_at",
-    page: Annotated[int, Query(ge=1)] = 1,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR, description="上一页答复中的 next_cursor（推荐的翻页方式）")
+    ] = None,
+    page: Annotated[
+        int,
+        Query(ge=1, le=COUNT_CAP, description="兼容旧客户端的页码，只到前 10,000 件；之后用 cursor"),
+    ] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CasePage:
+    offset = (page - 1) * page_size
+    if cursor and page > 1:
+        raise ValidationFailed("cursor 与 page 只能用其一", field="page")
+    if offset + page_size > COUNT_CAP:
+        raise ValidationFailed(f"页码只能翻到前 {COUNT_CAP:,} 件，请使用 next_cursor 继续翻页", field="page")
     category_ids = None
     if category:
         root = taxonomy.by_code(session, category)
         if root is None:
             raise ValidationFailed(f"未知的诉求分类：{category}", field="category")
         category_ids = taxonomy.subtree_ids(session, root.code)
-    filters = repository.CaseFilter(
+    filters = CaseFilter(
         state=state,
         demand_type=demand_type,
         urgency=urgency,
@@ -99,10 +113,15 @@ def list_cases(
         received_from=received_from,
         received_to=received_to,
     )
-    rows, total = repository.list_readable(
-        session, actor, filters, sort=sort, limit=page_size, offset=(page - 1) * page_size
+    found = list_page(session, actor, filters, sort=sort, limit=page_size, cursor=cursor, offset=offset)
+    return CasePage(
+        total=found.total,
+        total_capped=found.capped,
+        page=page,
+        page_size=page_size,
+        next_cursor=found.next_cursor,
+        items=views.summaries(session, found.rows),
     )
-    return CasePage(total=total, page=page, page_size=page_size, items=views.summaries(session, rows))
 
 
 @router.get("/actions", response_model=list[ActionRuleOut])

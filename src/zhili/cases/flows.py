@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zhili import metrics
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.cases.context import CaseContext
@@ -22,6 +23,7 @@ from zhili.cases.intake.service import Intake, create_case, find_retry
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn, CaseIn
+from zhili.db import after_commit
 from zhili.triage import service as triage
 
 log = logging.getLogger("zhili.cases")
@@ -58,6 +60,7 @@ def take_demand(
     )
     # Codes and enumerations only: never the citizen, the address or the text.
     log.info("受理诉求 %s（渠道 %s，%s）", result.case.code, body.channel.value, actor.username)
+    after_commit(session, metrics.INTAKES.labels(channel=body.channel.value).inc)
     return result
 
 

@@ -16,6 +16,7 @@ from zhili.auth.scope import Actor
 
 if TYPE_CHECKING:
     from zhili.cases.lifecycle.transitions import ActionRule
+    from zhili.cases.models import Case
 
 # Who takes demands in: the hotline, and grid and community workers in the field. Apps file through
 # Open311 (``open311.policy.can_file_requests``), never through /api.
@@ -25,6 +26,8 @@ DISPATCHERS = frozenset({Role.dispatcher})
 OPERATORS = CENTRE_ROLES
 UNITS = frozenset({Role.unit_staff})
 SUPERVISORS = DISPATCHERS | {Role.supervisor}
+# Who may look up a caller's earlier demands by phone number while taking a call: the hotline only.
+CALLER_LOOKUP_ROLES = frozenset({Role.operator})
 # Who sees the citizen's name, phone and ID number in full (everyone else sees them masked).
 FULL_CONTACT_ROLES = CENTRE_ROLES
 
@@ -59,6 +62,34 @@ def can_visit(actor: Actor) -> bool:
     return actor.role in OPERATORS
 
 
+def can_see_callback_phone(actor: Actor) -> bool:
+    """The 回访 worklist shows the 回访 role the number to call, in full (the centre calls back)."""
+    return actor.role in OPERATORS
+
+
+@permission("查询来电人近期诉求")
+def can_look_up_callers(actor: Actor) -> bool:
+    """The operator taking a call sees the caller's demands of the last 90 days (audited)."""
+    return actor.role in CALLER_LOOKUP_ROLES
+
+
+@permission("查看承办诉求的市民电话")
+def can_reveal_phone(actor: Actor) -> bool:
+    """A handling unit's staff may reveal the citizen's phone of a case their unit works on."""
+    return actor.role in UNITS
+
+
+# States in which a case is with a unit: from 派单 until it is closed (or merged away).
+WITH_UNIT_STATES = frozenset({"dispatched", "signed", "contacted", "return_requested", "reported", "visited"})
+
+
+def may_reveal_phone_of(actor: Actor, case: Case, co_unit: bool) -> bool:
+    """The case part: assigned to the actor's unit (lead, or a called co-unit) and not closed. A 保密
+    case is refused separately, with the way to reach the citizen (转接 through the hotline)."""
+    assigned = actor.unit_id is not None and (case.lead_unit_id == actor.unit_id or co_unit)
+    return can_reveal_phone(actor) and assigned and case.state.value in WITH_UNIT_STATES
+
+
 def can_take_action(actor: Actor, rule: ActionRule) -> bool:
     """The role part of a lifecycle action; the unit's part is checked against the case."""
     return actor.role in rule.roles
@@ -91,3 +122,5 @@ CaseReader = Annotated[Actor, can_read_cases.depends]
 Dispatcher = Annotated[Actor, can_dispatch.depends]
 HandlingUnit = Annotated[Actor, can_handle_cases.depends]
 VisitCaller = Annotated[Actor, can_visit.depends]
+PhoneRevealer = Annotated[Actor, can_reveal_phone.depends]
+CallerLookup = Annotated[Actor, can_look_up_callers.depends]

@@ -148,7 +148,9 @@ class EventOut(BaseModel):
     to_state: str
     actor: str
     actor_role: str
+    actor_role_label: str = Field(default="", description="角色的中文名称，如「坐席」")
     actor_unit: str | None
+    actor_unit_name: str | None = None
     at: datetime
     note: str | None
     data: dict[str, EventValue] = Field(description="what the action recorded (unit codes, deadlines …)")
@@ -240,9 +242,16 @@ class CaseSummary(BaseModel):
 
 
 class CasePage(BaseModel):
-    total: int
+    total: int = Field(
+        description="符合条件的诉求数，精确计数到 10,000 件为止："
+        "超过时为 10000 且 total_capped 为 true（页面显示“10,000+”）"
+    )
+    total_capped: bool = Field(default=False, description="true：实际数量超过 total（计数上限），不是精确值")
     page: int
     page_size: int
+    next_cursor: str | None = Field(
+        default=None, description="下一页的游标：原样传给 cursor 参数；为 null 表示已是最后一页"
+    )
     items: list[CaseSummary]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhili.auth.models import role_label
 from zhili.auth.scope import Actor
 from zhili.cases import repository
 from zhili.cases.context import CaseContext
@@ -141,7 +142,9 @@ def detail(session: Session, ctx: CaseContext, actor: Actor, case: Case) -> Case
                 to_state=e.to_state,
                 actor=e.actor,
                 actor_role=e.actor_role,
+                actor_role_label=role_label(e.actor_role),
                 actor_unit=units[e.actor_unit_id][0] if e.actor_unit_id in units else None,
+                actor_unit_name=units[e.actor_unit_id][1] if e.actor_unit_id in units else None,
                 at=e.at,
                 note=e.note,
                 data=json.loads(e.data or "{}"),

@@ -9,6 +9,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from zhili.errors import ValidationFailed
+from zhili.web.validation import chinese_message
 
 M = TypeVar("M", bound=BaseModel)
 FIELD_LABELS = {
@@ -30,6 +31,21 @@ FIELD_LABELS = {
     "value": "指标值",
     "evidence": "依据",
     "as_of": "统计日期",
+    "community_code": "社区",
+    "established_on": "建立日期",
+    "model_name": "协商模式",
+    "population": "常住人口",
+    "households": "户数",
+    "area_km2": "面积",
+    "service_space_m2": "服务用房面积",
+    "property_coverage": "物业服务覆盖率",
+    "facilities": "设施",
+    "name": "姓名",
+    "phone": "手机号",
+    "starts_at": "开始时间",
+    "ends_at": "结束时间",
+    "topic": "议题",
+    "code": "编码",
 }
 
 
@@ -39,11 +55,8 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or None
-        message = str(first.get("msg", "格式不正确")).removeprefix("Value error, ")
-        if first.get("type") == "missing":
-            message = "必填项缺失"
-        label = FIELD_LABELS.get(field or "", field or "")
-        raise ValidationFailed(f"{label}：{message}" if label else message, field=field) from None
+        label = FIELD_LABELS.get(field or "", FIELD_LABELS.get((field or "").split(".")[-1], "此项"))
+        raise ValidationFailed(chinese_message(first, label), field=field) from None
 
 
 async def form_data(request: Request) -> dict[str, Any]:

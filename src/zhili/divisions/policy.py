@@ -23,3 +23,12 @@ def can_record_population(actor: Actor) -> bool:
 
 PopulationReader = Annotated[Actor, can_read_population.depends]
 PopulationEditor = Annotated[Actor, can_record_population.depends]
+
+
+@permission("按名称选择区划")
+def can_pick_places(actor: Actor) -> bool:
+    """Staff pick 区、街乡、社区 by name in forms (the divisions themselves are public data)."""
+    return actor.role in STAFF_ROLES
+
+
+PlaceReader = Annotated[Actor, can_pick_places.depends]

@@ -184,3 +184,15 @@ def latest_populations(
         )
         for row in session.scalars(statement)
     }
+
+
+def code_by_name(session: Session, name: str, level: DivisionLevel) -> str | None:
+    """The code of the one division of ``level`` called exactly ``name`` (None if none or several)."""
+    codes = (
+        session.execute(
+            select(Division.code).where(Division.name == name.strip(), Division.level == level).limit(2)
+        )
+        .scalars()
+        .all()
+    )
+    return codes[0] if len(codes) == 1 else None

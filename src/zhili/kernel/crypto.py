@@ -78,6 +78,20 @@ def key_from_settings(data_key: str, secret_key: str) -> bytes:
     return _derive(secret_key.encode("utf-8"), b"zhili-personal-data")
 
 
+def audit_key_from_settings(audit_key: str, secret_key: str) -> bytes:
+    """The audit chain's HMAC key: ZHILI_AUDIT_KEY (base64, 32 bytes), or one derived from the secret key.
+
+    Derived with its own label, so it is never the personal-data key, even when both come from the
+    secret key.
+    """
+    if audit_key:
+        key = base64.urlsafe_b64decode(audit_key + "=" * (-len(audit_key) % 4))
+        if len(key) != 32:
+            raise ValueError("ZHILI_AUDIT_KEY must be 32 bytes, base64-encoded")
+        return key
+    return _derive(secret_key.encode("utf-8"), b"zhili-audit-chain")
+
+
 @lru_cache(maxsize=8)
 def cipher_for(data_key: str, secret_key: str) -> PersonalDataCipher:
     return PersonalDataCipher(key_from_settings(data_key, secret_key))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from zhili.migrate import include_name
 from zhili.models import metadata
 from zhili.settings import get_settings
 
@@ -15,6 +16,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # the job queue's tables are the library's (0021)
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from zhili import metrics
 from zhili.db import Database, after_commit
 from zhili.errors import Conflict, NotFound
 from zhili.kernel.clock import utcnow
@@ -180,8 +181,10 @@ def deliver_pending(db: Database, settings: Any, notifier: Notifier | None = Non
                 error = _failure_text(exc)
                 log.warning("诉求 %s 的短信第 %d 次发送失败：%s", claimed.case_code, claimed.attempts, error)
                 _record(db, settings, claimed, error)
+                metrics.SMS_FAILED.labels(kind="sms").inc()
                 continue
             _record(db, settings, claimed, None)
+            metrics.SMS_SENT.labels(kind="sms").inc()
             sent += 1
         if len(batch) < BATCH:
             break

@@ -1,6 +1,7 @@
 """The server's in-process deliverer (the embedded default): ``deliver_pending`` as soon as a
 transaction that wrote to the outbox commits, and every ``POLL_SECONDS`` for retries that fall due.
-A job runner calls the same ``deliver_pending`` instead, where there is one."""
+With ``ZHILI_JOBS=queue``, ``zhili worker`` runs ``deliver_once`` from the queue every ``POLL_SECONDS``
+instead (registered in ``zhili.jobs.registry``)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,17 @@ async def stop_delivery(task: asyncio.Task[None] | None) -> None:
         return
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+
+
+def deliver_once(db: Database, settings: Settings) -> int:
+    """The queue's job: send what is due (``deliver_pending`` claims rows, so workers never double-send)."""
+    return deliver_pending(db, settings)
+
+
+def delivery_period_seconds(settings: Settings) -> float:
+    """Queued only with ``ZHILI_JOBS=queue``: inline, the server's own deliverer above does it."""
+    return POLL_SECONDS if settings.jobs == "queue" else 0.0
+
+
+def summary(sent: int) -> dict[str, int]:
+    return {"sent": sent}

@@ -18,6 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zhili import handlers
+from zhili.auth import key_use
 from zhili.auth import service as auth_service
 from zhili.auth.deps import API_KEY_HEADER
 from zhili.auth.policy import anyone
@@ -86,7 +87,9 @@ def _actor(request: Request, session: DbSession, form: FormData | None = None) -
     key = _api_key(request, form)
     if key is None:
         return None
-    actor = auth_service.actor_for_api_key(session, key)
+    actor = auth_service.actor_for_api_key(
+        session, key, stamp_later=lambda key_id: key_use.stamp_after_response(request, key_id)
+    )
     if actor is None:
         raise forbidden("api_key 无效或已吊销")
     return actor

@@ -48,6 +48,9 @@ def backup(
     out: Path | None = typer.Option(
         None, "--out", "-o", help="备份文件路径；默认当前目录下 zhili-backup-<时间>.tar。"
     ),
+    lock_wait: float = typer.Option(
+        600, "--lock-wait", min=0, help="分析库正在同步时最多等待多少秒（其后放弃，以非零状态退出）。"
+    ),
 ) -> None:
     """备份数据库（PostgreSQL 用 pg_dump，SQLite 用其备份接口）、分析库、附件与模型到一个 tar 文件。
 
@@ -59,7 +62,7 @@ def backup(
     target = out or Path(f"zhili-backup-{datetime.now(UTC):%Y%m%d-%H%M%S}.tar")
     database = open_database(settings)
     try:
-        manifest = service.create(settings, database, target)
+        manifest = service.create(settings, database, target, lock_wait_s=lock_wait)
     finally:
         database.dispose()
     size = target.stat().st_size / 2**20

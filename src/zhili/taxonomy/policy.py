@@ -6,6 +6,7 @@ from typing import Annotated
 
 from zhili.auth.models import Role
 from zhili.auth.permissions import permission
+from zhili.auth.policy import STAFF_ROLES
 from zhili.auth.scope import Actor
 
 
@@ -15,3 +16,12 @@ def can_edit_taxonomy(actor: Actor) -> bool:
 
 
 TaxonomyEditor = Annotated[Actor, can_edit_taxonomy.depends]
+
+
+@permission("按名称选择诉求分类")
+def can_pick_categories(actor: Actor) -> bool:
+    """Staff pick a category of the three-level taxonomy by name in forms."""
+    return actor.role in STAFF_ROLES
+
+
+CategoryReader = Annotated[Actor, can_pick_categories.depends]

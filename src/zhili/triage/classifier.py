@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import scipy.sparse as sp
 
 from zhili.errors import ValidationFailed
 from zhili.triage.features import CharNgramFeatures, FeatureConfig, decode_key
 from zhili.triage.text import normalise
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
     from sqlalchemy.orm import Session
 
 Ranked = list[tuple[str, float]]

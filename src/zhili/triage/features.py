@@ -14,9 +14,12 @@ The numbers equal scikit-learn's ``TfidfVectorizer(analyzer="char", sublinear_tf
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 from zhili.errors import ValidationFailed
 
@@ -119,4 +122,6 @@ class CharNgramFeatures:
         indptr[1:] = np.cumsum([cols.size for cols, _ in rows])
         indices = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
         data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, dtype=np.float32)
+        import scipy.sparse as sp  # at first use: it costs every server worker time at start
+
         return sp.csr_matrix((data, indices, indptr), shape=(len(rows), self.size))

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from zhili.taxonomy.models import Category
 from zhili.triage.models import RoutingRule
+from zhili.units.directory import unit_type_label
 from zhili.units.models import Unit, UnitKind
 
 STREET = "street"
@@ -249,9 +250,9 @@ def route(
         return Route(None, [], "none", matched, "分类与位置均不明，需人工派单")
     lead, mode = resolve_type(snap, unit_type, district, street)
     reason = {
-        "street": f"分类默认由街乡镇办理（{unit_type}），直派属地街道",
-        "department": f"分类默认承办部门类型：{unit_type}",
-        "city": f"分类默认承办单位类型：{unit_type}（市级）",
+        "street": f"分类默认由街乡镇办理（{unit_type_label(unit_type)}），直派属地街道",
+        "department": f"分类默认承办部门：{unit_type_label(unit_type)}",
+        "city": f"分类默认承办单位：{unit_type_label(unit_type)}（市级）",
         "fallback": "未找到对应部门，由区政府兜底",
         "none": "位置不明，需人工派单",
     }[mode]

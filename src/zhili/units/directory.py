@@ -31,6 +31,7 @@ DISTRICT_DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("emergency", "应急管理局"),
     ("medical_insurance", "医疗保障局"),
     ("public_security", "公安分局"),
+    ("petitions", "信访办公室"),  # 信访办: registers petitions and sends them to the bodies responsible
 )
 
 # (code suffix, unit_type, name) of city departments; jurisdiction is the whole city.
@@ -58,6 +59,7 @@ CITY_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("ZWJ", "government_services", "北京市政务服务和数据管理局"),
     ("SHB", "social_work", "中共北京市委社会工作部"),
     ("SWJU", "tax", "国家税务总局北京市税务局"),
+    ("XFB", "petitions", "北京市信访办公室"),
 )
 
 # (code suffix, unit_type, name) of the public utility enterprises.
@@ -85,6 +87,29 @@ GENERIC_ENTERPRISES: tuple[tuple[str, str, str], ...] = (
 )
 
 BEIJING = "11"
+
+# The Chinese name of every unit type (``housing_admin`` → 房屋管理局): pages show these, never codes.
+UNIT_TYPE_LABELS: dict[str, str] = {
+    "street": "街道办事处",
+    "town": "乡镇政府",
+    "district_government": "区政府",
+    "hotline": "接诉即办中心",
+    **{unit_type: suffix for unit_type, suffix in DISTRICT_DEPARTMENTS},
+    **{
+        unit_type: name.removeprefix("北京市")
+        for _, unit_type, name in CITY_DEPARTMENTS
+        if unit_type not in dict(DISTRICT_DEPARTMENTS)
+    },
+    **{unit_type: name for _, unit_type, name in GENERIC_ENTERPRISES},
+    "public_transport": "公共交通企业",
+}
+
+
+def unit_type_label(unit_type: str | None) -> str:
+    """A unit type's Chinese name; an unknown (admin-made) type is shown as entered."""
+    if not unit_type:
+        return ""
+    return UNIT_TYPE_LABELS.get(unit_type, unit_type)
 
 
 @dataclass

@@ -19,11 +19,13 @@ from zhili import __version__
 from zhili.csrf import csrf_token
 from zhili.kernel.clock import as_aware, local_zone, utcnow
 from zhili.settings import Settings
+from zhili.web.assets import asset_url
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.globals.update(
+    asset=asset_url,
     csrf_token=csrf_token,
     version=__version__,
 )
@@ -130,6 +132,20 @@ def countdown(due: datetime | None, now: datetime | None = None) -> str:
     return ("超期 " if left < 0 else "剩 ") + text
 
 
+def waited(since: datetime | None, now: datetime | None = None) -> str:
+    """How long something has waited: ``已等 2 天 3 小时``."""
+    if since is None:
+        return ""
+    minutes = max(0, int(((now or utcnow()) - as_aware(since)).total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"已等 {days} 天 {hours} 小时"
+    if hours:
+        return f"已等 {hours} 小时 {mins} 分"
+    return f"已等 {mins} 分钟"
+
+
 def is_past(due: datetime | None) -> bool:
     return due is not None and as_aware(due) < utcnow()
 
@@ -140,6 +156,6 @@ def toast_trigger(message: str, level: str = "ok") -> str:
 
 
 templates.env.filters.update(
-    local_time=local_time, short_time=short_time, iso_time=iso_time, countdown=countdown
+    local_time=local_time, short_time=short_time, iso_time=iso_time, countdown=countdown, waited=waited
 )
 templates.env.tests["past"] = is_past

@@ -31,8 +31,9 @@ from zhili.cases.context import CaseContext
 from zhili.cases.lifecycle.deadlines import start_round
 from zhili.cases.models import Case, CaseEvent, Supervision
 from zhili.cases.sweep.service import sweep
-from zhili.cases.sweep.tasks import run_periodic_sweep, start_periodic_sweep, stop_periodic_sweep
 from zhili.db import Database
+from zhili.jobs.inline import run_every, start_inline_jobs, stop_inline_jobs
+from zhili.jobs.registry import BY_NAME
 from zhili.kernel.clock import as_aware
 from zhili.settings import Settings
 
@@ -340,31 +341,52 @@ async def _wait_for_log(caplog: pytest.LogCaptureFixture, text: str, times: int 
             await asyncio.sleep(0.01)
 
 
-def test_the_server_loop_is_off_when_the_interval_is_zero(settings: Settings, db: Database) -> None:
-    off = create_app(settings.model_copy(update={"sweep_interval_minutes": 0}), database=db)
-    assert start_periodic_sweep(off) is None
+SWEEP_JOB = BY_NAME["deadline_sweep"]
+
+
+def _job_names(tasks: list[asyncio.Task[None]]) -> list[str]:
+    return [task.get_name() for task in tasks]
 
 
 @pytest.mark.anyio
-async def test_the_server_loop_starts_and_stops_with_the_app(app: Any) -> None:
-    task = start_periodic_sweep(app)
-    assert task is not None and task.get_name() == "zhili-deadline-sweep"
-    await stop_periodic_sweep(task)
-    assert task.cancelled()
+async def test_the_server_loop_is_off_when_the_interval_is_zero(settings: Settings, db: Database) -> None:
+    tasks = start_inline_jobs(db, settings.model_copy(update={"sweep_interval_minutes": 0}))
+    try:
+        assert "zhili-job-deadline_sweep" not in _job_names(tasks)
+    finally:
+        await stop_inline_jobs(tasks)
+
+
+@pytest.mark.anyio
+async def test_the_server_loop_starts_and_stops_with_the_app(settings: Settings, db: Database) -> None:
+    tasks = start_inline_jobs(db, settings)
+    assert "zhili-job-deadline_sweep" in _job_names(tasks)
+    await stop_inline_jobs(tasks)
+    assert all(task.cancelled() for task in tasks)
+
+
+@pytest.mark.anyio
+async def test_a_server_on_the_queue_runs_no_periodic_job(settings: Settings, db: Database) -> None:
+    """ZHILI_JOBS=queue: `zhili worker` runs the jobs; web workers only defer (the settings object is
+    built directly here, as the PostgreSQL URL check needs a URL)."""
+    on_queue = settings.model_copy(update={"jobs": "queue"})
+    assert start_inline_jobs(db, on_queue) == []
 
 
 @pytest.mark.anyio
 async def test_the_server_loop_sweeps_in_a_worker_thread(
-    app: Any, session: Session, ctx: CaseContext, caplog: pytest.LogCaptureFixture
+    app: Any, session: Session, ctx: CaseContext, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The in-process runner (ZHILI_JOBS=inline, the default, on SQLite and PostgreSQL) runs the
+    registry's sweep job."""
     _, code = handled_case(app, session, upto="dispatch")
     backdate(session, ctx, code, datetime.now(UTC) - timedelta(days=30))
-    caplog.set_level(logging.INFO, logger="zhili.cases.sweep.tasks")
-    task = asyncio.create_task(run_periodic_sweep(app, interval_seconds=0.01))
+    caplog.set_level(logging.INFO, logger="zhili.jobs")
+    task = asyncio.create_task(run_every(SWEEP_JOB, db, app.state.settings, 0.01))
     try:
-        [message] = await _wait_for_log(caplog, "deadline sweep done")
+        [message, *_] = await _wait_for_log(caplog, "job deadline_sweep done")
     finally:
-        await stop_periodic_sweep(task)
+        await stop_inline_jobs([task])
     assert "'overdue': 1" in message and "'supervisions': 2" in message
     assert load(session, code).overdue
     assert supervisions(session, code) == ["overdue_sign", "overdue_feedback"]
@@ -375,16 +397,14 @@ async def test_the_server_loop_survives_a_failing_sweep(
     settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     broken = Database(f"sqlite:///{tmp_path / 'missing' / 'zhili.sqlite3'}")
-    task = asyncio.create_task(
-        run_periodic_sweep(create_app(settings, database=broken), interval_seconds=0.01)
-    )
+    task = asyncio.create_task(run_every(SWEEP_JOB, broken, settings, 0.01))
     try:
-        failures = await _wait_for_log(caplog, "deadline sweep failed", times=2)
+        failures = await _wait_for_log(caplog, "job deadline_sweep failed", times=2)
     finally:
-        await stop_periodic_sweep(task)
+        await stop_inline_jobs([task])
         broken.dispose()
     assert task.cancelled()  # it kept going until it was stopped
-    assert failures[0].startswith("deadline sweep failed (OperationalError/OperationalError)")
+    assert failures[0].startswith("job deadline_sweep failed (OperationalError/OperationalError)")
     assert str(tmp_path) not in failures[0]  # error types only, never the statement or its data
 
 

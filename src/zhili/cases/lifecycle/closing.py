@@ -19,12 +19,12 @@ S = CaseState
 
 
 def visit(session: Session, ctx: CaseContext, actor: Actor, case: Case, body: ActionIn) -> None:
-    require(body.contacted, "contacted", "请填写是否联系上市民")
+    require(body.contacted, "contacted", "请选择「是否联系上市民」：已联系上，或无法联系")
     if not body.contacted:
         _unreachable(session, ctx, actor, case, body)
         return
-    require(body.solved, "solved", "请填写问题是否解决")
-    require(body.satisfaction, "satisfaction", "请选择满意度")
+    require(body.solved, "solved", "请选择「问题是否解决」")
+    require(body.satisfaction, "satisfaction", "请选择「满意度」")
     case.visit_contacted = True
     case.visit_solved = body.solved
     case.satisfaction = body.satisfaction

@@ -7,7 +7,9 @@
 5. the actor's unit must have the right part in the case: lead unit or called co-unit (403).
 
 The case row's version column makes two concurrent actions on one case conflict: the loser's
-UPDATE matches no row and is answered 409.
+UPDATE matches no row and is answered 409. An action on two cases (合并, 关联) locks both rows in the
+order of their ids before it reads either: A into B at the same moment as B into A then queue up
+instead of deadlocking, and the second finds the first's result (409).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from zhili.cases.lifecycle import handlers
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
 from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.policy import can_take_action
-from zhili.cases.repository import get_readable
+from zhili.cases.repository import get_readable, readable_cases
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import STATE_LABELS, AssignmentRole, AssignmentStatus
 from zhili.errors import Conflict, Forbidden, NotFound
@@ -99,8 +101,21 @@ def apply_step(
     )
 
 
+PAIRED_ACTIONS = frozenset({"merge", "link"})
+
+
+def lock_pair(session: Session, actor: Actor, code: str, other: str) -> None:
+    """Lock two readable cases in the order of their ids (PostgreSQL; SQLite writers queue anyway)."""
+    ids = session.execute(select(readable_cases(actor).where(Case.code.in_((code, other))).subquery().c.id))
+    session.execute(
+        select(Case.id).where(Case.id.in_(ids.scalars().all())).order_by(Case.id).with_for_update()
+    )
+
+
 def perform(session: Session, ctx: CaseContext, actor: Actor, code: str, action: str, body: ActionIn) -> Case:
     rule = rule_for(action)
+    if action in PAIRED_ACTIONS and body.target and body.target != code:
+        lock_pair(session, actor, code, body.target)
     # Lock the row (PostgreSQL): concurrent actions on one case queue up instead of interleaving.
     case = get_readable(session, actor, code, for_update=True)
     if body.version is not None and body.version != case.version:

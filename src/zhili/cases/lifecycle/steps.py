@@ -32,6 +32,9 @@ def require(value: object, field: str, message: str) -> None:
 
 def active_unit(session: Session, code: str, field: str) -> Unit:
     unit = session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
+    if unit is None:  # a unit's full name is accepted as well as its code (the picker sends the code)
+        named = session.execute(select(Unit).where(Unit.name == code, Unit.active.is_(True))).scalars().all()
+        unit = named[0] if len(named) == 1 else None
     if unit is None or not unit.active:
         raise ValidationFailed(f"单位不存在或已停用：{code}", field=field)
     return unit

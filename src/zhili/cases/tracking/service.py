@@ -96,6 +96,9 @@ class TrackOut(BaseModel):
     feedback_due: datetime | None = Field(description="办理时限")
     awaiting_visit: bool = Field(description="是否等待回访评价")
     closed_at: datetime | None
+    merged_state_label: str | None = Field(
+        default=None, description="已合并时：一并办理的诉求的办理状态（答复、时限与进展也取自该诉求）"
+    )
     timeline: list[TimelineItem]
 
 
@@ -232,7 +235,46 @@ def _event_unit(event: CaseEvent, by_id: dict[int, str], by_code: dict[str, str]
     return by_id.get(event.actor_unit_id or 0, "承办单位")
 
 
+MAX_MERGE_HOPS = 5
+
+
+def _handled_by(session: Session, case: Case) -> Case:
+    """The case a merged demand is handled with (following a chain of merges)."""
+    target = case
+    for _ in range(MAX_MERGE_HOPS):
+        if target.state != CaseState.merged or target.merged_into_id is None:
+            break
+        following = session.get(Case, target.merged_into_id)
+        if following is None:
+            break
+        target = following
+    return target
+
+
 def public_view(session: Session, case: Case) -> TrackOut:
+    """What a citizen sees; a merged demand shows the state, reply and progress of the case it was
+    merged into (without that case's code or anyone's personal data)."""
+    own = _view(session, case)
+    target = _handled_by(session, case)
+    if target is case:
+        return own
+    theirs = _view(session, target)
+    merged_at = next((item.at for item in own.timeline if item.label == EVENT_LABELS.get("merge")), None)
+    later = [item for item in theirs.timeline if merged_at is None or item.at >= merged_at]
+    return own.model_copy(
+        update={
+            "merged_state_label": theirs.state_label,
+            "lead_unit_name": theirs.lead_unit_name,
+            "reply": theirs.reply,
+            "replied_at": theirs.replied_at,
+            "feedback_due": theirs.feedback_due,
+            "closed_at": theirs.closed_at,
+            "timeline": own.timeline + later,
+        }
+    )
+
+
+def _view(session: Session, case: Case) -> TrackOut:
     events = _public_events(session, case)
     dispatched_to = {json.loads(e.data or "{}").get("lead_unit") for e in events if e.action == "dispatch"}
     ids = {i for i in (case.lead_unit_id, *(e.actor_unit_id for e in events)) if i}

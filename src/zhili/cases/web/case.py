@@ -7,27 +7,26 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
-from zhili.cases import flows, repository, views
+from zhili.cases import flows, repository, reveal, views
 from zhili.cases.attachments import attachments_of
 from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
-from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.models import Case
 from zhili.cases.policy import CaseReader
-from zhili.cases.schemas import ActionIn
-from zhili.cases.states import SATISFACTION_LABELS, AssignmentRole, AssignmentStatus
+from zhili.cases.schemas import ActionIn, CaseOut
+from zhili.cases.states import FINAL_STATES, SATISFACTION_LABELS
 from zhili.cases.web.common import (
-    active_units,
     after_action,
     page_or_fragment,
     parse_model,
     safe_next,
     split_codes,
 )
+from zhili.cases.web.suggest import stored_duplicates
 from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
 from zhili.taxonomy.enums import CHANNEL_LABELS, DEMAND_TYPE_LABELS, URGENCY_LABELS
@@ -50,23 +49,36 @@ LINK_LABELS = {"merged": "重复合并", "related": "相关", "repeat": "重复�
 Short = Annotated[str, Form(max_length=200)]
 
 
-def _is_co_unit(session: Session, actor: Actor, case: Case) -> bool:
-    if actor.unit_id is None:
-        return False
-    row = session.execute(
-        select(CaseAssignment.id).where(
-            CaseAssignment.case_id == case.id,
-            CaseAssignment.unit_id == actor.unit_id,
-            CaseAssignment.role == AssignmentRole.co,
-            CaseAssignment.status != AssignmentStatus.released,
-        )
-    ).first()
-    return row is not None
+def _open_duplicates(
+    session: Session, actor: Actor, case: Case, detail: CaseOut, actions: list[ActionRule]
+) -> list[dict[str, Any]]:
+    """Possible duplicates triage found, for one-click 合并 on the case page: only when this actor
+    may merge this case, only those still open and readable, not those already linked."""
+    if not any(rule.name == "merge" for rule in actions):
+        return []
+    found = {d["code"]: d for d in stored_duplicates(session, case) if d.get("code") != case.code}
+    if not found:
+        return []
+    readable = session.scalars(
+        repository.readable_cases(actor).where(Case.code.in_(found), Case.state.not_in(FINAL_STATES))
+    ).all()
+    linked = {link.get("code") for link in detail.links or []} | {detail.merged_into}
+    return [found[c.code] | {"title": c.title} for c in readable if c.code not in linked]
+
+
+def _applies(name: str, case: Case) -> bool:
+    """Whether an action makes sense for this case now, beyond its state (no 批准延期 with nothing
+    pending, no second 申请延期 while one waits)."""
+    if name in ("approve_extension", "deny_extension"):
+        return case.extension_requested is not None
+    if name == "request_extension":
+        return case.extension_requested is None
+    return True
 
 
 def open_actions(session: Session, actor: Actor, case: Case) -> list[ActionRule]:
     """The actions this actor could take now (the service checks again when one is sent)."""
-    co_unit = _is_co_unit(session, actor, case)
+    co_unit = reveal.is_co_unit(session, actor, case)
     rules = []
     for name in PAGE_ACTIONS:
         rule = RULES[name]
@@ -75,6 +87,8 @@ def open_actions(session: Session, actor: Actor, case: Case) -> list[ActionRule]
         if rule.party == Party.lead_unit and (actor.unit_id is None or actor.unit_id != case.lead_unit_id):
             continue
         if rule.party == Party.co_unit and not co_unit:
+            continue
+        if not _applies(rule.name, case):
             continue
         rules.append(rule)
     return rules
@@ -104,8 +118,9 @@ def case_page(
         "urgency_label": URGENCY_LABELS[case.urgency],
         "channel_label": CHANNEL_LABELS[case.channel],
         "satisfaction_labels": {k.value: v for k, v in SATISFACTION_LABELS.items()},
-        "units": active_units(session) if any(r.name in ("dispatch", "whistle") for r in actions) else [],
         "next": f"/cases/{case.code}",
+        "may_reveal": reveal.may_reveal(session, actor, case),
+        "duplicates": _open_duplicates(session, actor, case, detail, actions),
     }
     return page_or_fragment(request, "work/case.html", "work/_case_body.html", context)
 

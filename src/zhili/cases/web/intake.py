@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from zhili.auth.scope import Actor
 from zhili.cases import flows
 from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle import service as lifecycle
-from zhili.cases.policy import IntakeActor
+from zhili.cases.policy import IntakeActor, can_look_up_callers
 from zhili.cases.schemas import ActionIn, CaseIn
 from zhili.cases.web.common import page_or_fragment, parse_model
 from zhili.cases.web.suggest import (
@@ -52,6 +53,8 @@ FORM_FIELDS = (
 )
 CITIZEN_FIELDS = {"name", "phone", "id_number"}
 DEFAULTS = {"urgency": "ordinary", "channel": "phone", "demand_type": ""}
+REPEAT_NOTE = "同一来电人再次反映同一事项（重复来电）"
+REOPEN_NOTE = "同一来电人反映原诉求办结后问题仍未解决，请求重办"
 
 
 def form_choices(session: Session) -> dict[str, Any]:
@@ -92,17 +95,28 @@ def case_body(form: dict[str, str], channel: str | None = None) -> dict[str, Any
 
 
 def _form_page(
-    request: Request, session: Session, form: dict[str, str], errors: dict[str, str], status: int = 200
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
 ) -> HTMLResponse:
-    context = {**form_choices(session), "form": form, "errors": errors, "idem": secrets.token_urlsafe(16)}
+    context = {
+        **form_choices(session),
+        "form": form,
+        "errors": errors,
+        "idem": secrets.token_urlsafe(16),
+        "caller_lookup": can_look_up_callers(actor),
+    }
     response = page_or_fragment(request, "work/intake.html", "work/_intake_form.html", context, "intake")
     response.status_code = status
     return response
 
 
 @router.get("/work/intake", response_class=HTMLResponse)
-def intake_page(request: Request, session: DbSession, _: IntakeActor) -> HTMLResponse:
-    return _form_page(request, session, {**DEFAULTS}, {})
+def intake_page(request: Request, session: DbSession, actor: IntakeActor) -> HTMLResponse:
+    return _form_page(request, session, actor, {**DEFAULTS}, {})
 
 
 @router.get("/work/intake/suggest", response_class=HTMLResponse)
@@ -152,24 +166,28 @@ def intake_submit(
     confidential: Short = "",
     outside_city: Short = "",
     knowledge_entry_id: Short = "",
+    relate_to: Short = "",
+    relate_kind: Short = "",
     idem: Short = "",
 ) -> Response:
     values = locals()
     form = {k: str(values[k]).strip() for k in FORM_FIELDS}
+    kept = {"outside_city": outside_city, "confidential": confidential, "relate_to": relate_to}
     flags = {"confidential": confidential == "1", "outside_city": outside_city == "1"}
     try:
         body = CaseIn.model_validate({**case_body(form), **flags})
     except ValidationError as exc:
-        return _form_page(
-            request, session, {**form, "outside_city": outside_city}, field_errors(exc), status=422
-        )
+        return _form_page(request, session, actor, {**form, **kept}, field_errors(exc), status=422)
     try:
         with session.begin_nested():
             result = flows.take_demand(session, ctx, actor, body, idem or None)
     except ZhiliError as exc:
-        page_form = {**form, "outside_city": outside_city}
-        return _form_page(request, session, page_form, exc.form_errors(), status=exc.status)
+        return _form_page(request, session, actor, {**form, **kept}, exc.form_errors(), status=exc.status)
     case = result.case
+    if relate_to.strip() and result.created:  # the operator chose 关联 or 重办 on a repeat caller
+        note = REOPEN_NOTE if relate_kind == "reopen" else REPEAT_NOTE
+        link = parse_model(ActionIn, {"target": relate_to.strip().upper(), "note": note})
+        case = lifecycle.perform(session, ctx, actor, case.code, "link", link)
     if knowledge_entry_id and result.created:
         answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})
         case = lifecycle.perform(session, ctx, actor, case.code, "direct_close", answer)

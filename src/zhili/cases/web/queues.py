@@ -15,9 +15,16 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.cases import repository
+from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Case, CaseAssignment, CaseEvent
-from zhili.cases.policy import Dispatcher, HandlingUnit, VisitCaller, can_take_action
+from zhili.cases.policy import (
+    Dispatcher,
+    HandlingUnit,
+    VisitCaller,
+    can_see_callback_phone,
+    can_take_action,
+)
 from zhili.cases.repository import readable_cases
 from zhili.cases.states import (
     HANDLING_STATES,
@@ -30,7 +37,6 @@ from zhili.cases.states import (
 )
 from zhili.cases.web.common import (
     CaseRow,
-    active_units,
     case_rows,
     page_or_fragment,
 )
@@ -107,7 +113,6 @@ def dispatch_queue(request: Request, session: DbSession, actor: Dispatcher) -> H
         "return_reasons": _latest_notes(session, [r.case.id for r in returns], "return"),
         "extensions": extensions,
         "late": _by_due(late),
-        "units": active_units(session),
         "next": "/work/dispatch",
     }
     return page_or_fragment(request, "work/dispatch.html", "work/_dispatch_body.html", context)
@@ -153,7 +158,6 @@ def unit_inbox(
         "co_status": statuses,
         "state": state if len(wanted) == 1 else "",
         "tabs": [(s.value, STATE_LABELS[s]) for s in INBOX_STATES],
-        "units": active_units(session),
         "next": "/work/inbox" + (f"?state={state}" if len(wanted) == 1 else ""),
     }
     return page_or_fragment(request, "work/inbox.html", "work/_inbox_body.html", context)
@@ -176,10 +180,16 @@ def _co_statuses(session: Session, case_ids: list[int], unit_id: int | None) -> 
 
 
 @router.get("/work/visits", response_class=HTMLResponse)
-def visit_worklist(request: Request, session: DbSession, actor: VisitCaller) -> HTMLResponse:
+def visit_worklist(request: Request, session: DbSession, ctx: CaseCtx, actor: VisitCaller) -> HTMLResponse:
     scoped = readable_cases(actor)
     rows = case_rows(
         session, _cases(session, scoped.where(Case.state == S.reported).order_by(Case.reported_at))
+    )
+    # The number to call, in full to the 回访 role only (cases.policy decides).
+    phones = (
+        {row.case.id: ctx.cipher.decrypt(row.case.citizen_phone_enc) or "" for row in rows}
+        if can_see_callback_phone(actor)
+        else {}
     )
     # Visited but not closed: the 回访 found it unresolved and automatic 重办 is off.
     visited = case_rows(
@@ -187,6 +197,7 @@ def visit_worklist(request: Request, session: DbSession, actor: VisitCaller) -> 
     )
     context = {
         "rows": rows,
+        "phones": phones,
         "visited": visited,
         "can_reopen": can_take_action(actor, RULES["reopen"]),
         "satisfaction": [(k.value, v) for k, v in SATISFACTION_LABELS.items()],

@@ -4,9 +4,13 @@ service as the API."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from zhili.auth.scope import Actor
 from zhili.community.forms import form_data, parse
 from zhili.community.halls import repository as halls
 from zhili.community.halls import service
@@ -15,6 +19,7 @@ from zhili.community.halls.schemas import (
     CommentIn,
     FollowUpDoneIn,
     HallDecisionIn,
+    HallIn,
     MeetingIn,
     ProposalIn,
     ResidentAct,
@@ -23,9 +28,10 @@ from zhili.community.halls.schemas import (
 )
 from zhili.community.halls.views import hall_view, topic_detail, topic_view
 from zhili.community.pages import division_names
-from zhili.community.policy import CommunityKeeper, CommunityReader
+from zhili.community.policy import CommunityKeeper, CommunityReader, can_keep_community
 from zhili.community.profiles import repository as profiles
 from zhili.deps import DbSession
+from zhili.errors import ZhiliError
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -33,10 +39,41 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/community/halls", response_class=HTMLResponse)
 def halls_page(request: Request, session: DbSession, actor: CommunityReader) -> HTMLResponse:
+    return _halls(request, session, actor)
+
+
+def _halls(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     hall_rows = [hall_view(h) for h in halls.list_halls(session, actor)]
     topics = [topic_view(t) for t in halls.list_topics(session, actor)]
     names = division_names(session, {h.community_code for h in hall_rows})
-    return render(request, "community/halls.html", {"halls": hall_rows, "topics": topics, "names": names})
+    context = {
+        "halls": hall_rows,
+        "topics": topics,
+        "names": names,
+        "can_keep": can_keep_community(actor),
+        "form": form or {},
+        "errors": errors or {},
+    }
+    return render(request, "community/halls.html", context, status=status)
+
+
+@router.post("/community/halls")
+async def create_hall(request: Request, session: DbSession, actor: CommunityKeeper) -> Response:
+    """登记议事厅 from the page (it used to need ``POST /api/community/halls``)."""
+    data = await form_data(request)
+    body = {**data, "is_model": data.get("is_model") == "1"}
+    try:
+        service.create_hall(session, actor, parse(HallIn, body))
+    except ZhiliError as refused:
+        return _halls(request, session, actor, data, refused.form_errors(), refused.status)
+    return see_other(request, "/community/halls?saved=1")
 
 
 @router.post("/community/topics")

@@ -3,10 +3,14 @@ service record, and a printable service certificate (the one place the full name
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
+from zhili.auth.scope import Actor
 from zhili.community.deps import Cipher
 from zhili.community.forms import form_data, parse
 from zhili.community.policy import CommunityKeeper, CommunityReader
@@ -17,7 +21,10 @@ from zhili.community.volunteers.models import STAR_THRESHOLDS_HOURS
 from zhili.community.volunteers.schemas import HoursIn, SignIn, VolunteerIn
 from zhili.deps import DbSession
 from zhili.divisions import repository as divisions
+from zhili.divisions.models import DivisionLevel
+from zhili.errors import ZhiliError
 from zhili.kernel.clock import as_aware, local_today, local_zone
+from zhili.kernel.crypto import PersonalDataCipher
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +34,18 @@ router = APIRouter(include_in_schema=False)
 def volunteers_page(
     request: Request, session: DbSession, actor: CommunityReader, cipher: Cipher
 ) -> HTMLResponse:
+    return _page(request, session, actor, cipher)
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    cipher: PersonalDataCipher,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     rows, total = repo.list_volunteers(session, actor, limit=100)
     stats = repo.stats(session, actor)
     context = {
@@ -35,13 +54,23 @@ def volunteers_page(
         "total": total,
         "activities": [activity_view(a) for a in repo.list_activities(session, actor)[:10]],
         "thresholds": STAR_THRESHOLDS_HOURS,
+        "form": form or {},
+        "errors": errors or {},
     }
-    return render(request, "community/volunteers.html", context)
+    return render(request, "community/volunteers.html", context, status=status)
 
 
 @router.post("/community/volunteers")
 async def register(request: Request, session: DbSession, actor: CommunityKeeper, cipher: Cipher) -> Response:
-    volunteer = service.register(session, actor, cipher, parse(VolunteerIn, await form_data(request)))
+    data = await form_data(request)
+    typed = str(data.get("community_code", "")).strip()
+    if typed and not typed.isdigit():  # a community's name is accepted as well as its code
+        data["community_code"] = divisions.code_by_name(session, typed, DivisionLevel.community) or typed
+    try:
+        volunteer = service.register(session, actor, cipher, parse(VolunteerIn, data))
+    except ZhiliError as refused:
+        # The form comes back as typed, the refusal beside its field.
+        return _page(request, session, actor, cipher, data, refused.form_errors(), refused.status)
     return see_other(request, f"/community/volunteers/{volunteer.id}")
 
 

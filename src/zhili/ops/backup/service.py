@@ -14,7 +14,9 @@ import os
 import sqlite3
 import tarfile
 import tempfile
-from contextlib import nullcontext
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +45,26 @@ def backend_of(database: Database) -> str:
     return name
 
 
-def create(settings: Settings, database: Database, out: Path) -> Manifest:
+LOCK_RETRY_S = 2.0
+
+
+@contextmanager
+def _store_locked(folder: Path, wait_s: float) -> Iterator[None]:
+    """Hold the analytics store's write lock, waiting up to ``wait_s`` for a running sync to end."""
+    deadline = time.monotonic() + wait_s
+    with ExitStack() as held:
+        while True:
+            try:
+                held.enter_context(Store(folder).writing())
+                break
+            except Conflict:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(LOCK_RETRY_S)
+        yield
+
+
+def create(settings: Settings, database: Database, out: Path, *, lock_wait_s: float = 600.0) -> Manifest:
     backend = backend_of(database)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".zhili-backup-") as tmp:
@@ -54,7 +75,8 @@ def create(settings: Settings, database: Database, out: Path) -> Manifest:
             _add(tar, manifest, DUMP[backend], dump_file)
             for name, folder in folders.folders(settings).items():
                 # The store is archived under its write lock: no sync rewrites a file meanwhile.
-                guard = Store(folder).writing() if name == "analytics" and folder.is_dir() else nullcontext()
+                store = name == "analytics" and folder.is_dir()
+                guard = _store_locked(folder, lock_wait_s) if store else nullcontext()
                 with guard:
                     for relative, path in folders.files(folder):
                         _add(tar, manifest, f"{name}/{relative}", path)

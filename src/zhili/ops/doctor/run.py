@@ -25,7 +25,10 @@ def read_settings() -> Settings | list[Check]:
     try:
         return _AsConfigured()
     except ValidationError as exc:
-        details = "；".join(f"{'.'.join(map(str, e['loc'])) or '配置'}: {e['msg']}" for e in exc.errors())
+        details = "；".join(
+            f"{'.'.join(map(str, e['loc'])) or '配置'}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
         return [failed("settings", "配置可读取", details)]
 
 

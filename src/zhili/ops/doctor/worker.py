@@ -1,30 +1,37 @@
-"""The job worker's heartbeat, when the job queue (``zhili.jobs``) is part of this installation.
+"""The job workers' heartbeat: with ``ZHILI_JOBS=queue`` a ``zhili worker`` must be alive.
 
-The queue is optional here: without ``zhili.jobs.health`` the check is skipped, not failed. With it,
-``zhili.jobs.health.doctor_check(database, settings)`` answers ``(ok, detail)``.
+A worker is alive when its last heartbeat is more recent than the queue's own rule for a stalled
+worker (``zhili.jobs.queue.stalled_after``: silent for three heartbeats). With ``ZHILI_JOBS=inline``
+the jobs run inside ``zhili serve`` and there is no worker to ask about.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from datetime import UTC, datetime
 
 from zhili.db import Database
-from zhili.ops.doctor.report import Check, failed, ok, skipped
+from zhili.jobs.health import last_heartbeat
+from zhili.jobs.queue import stalled_after
+from zhili.ops.doctor.report import Check, failed, ok
 from zhili.settings import Settings
 
 TITLE = "后台任务进程心跳"
 
 
 def heartbeat(database: Database, settings: Settings) -> Check:
-    try:
-        health: Any = importlib.import_module("zhili.jobs.health")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("zhili.jobs", "zhili.jobs.health"):
-            return skipped("worker", TITLE, "本安装未包含任务队列（zhili.jobs），跳过")
-        raise
-    check = getattr(health, "doctor_check", None)
-    if check is None:
-        return skipped("worker", TITLE, "zhili.jobs.health 未提供 doctor_check，跳过")
-    good, detail = check(database, settings)
-    return ok("worker", TITLE, str(detail)) if good else failed("worker", TITLE, str(detail))
+    if settings.jobs == "inline":
+        return ok("worker", TITLE, "ZHILI_JOBS=inline：任务在 zhili serve 进程内运行，无独立任务进程")
+    last = last_heartbeat(database)
+    if last is None:
+        return failed(
+            "worker",
+            TITLE,
+            "未发现 zhili worker 的心跳：请启动任务进程（deploy/systemd/zhili-worker.service）",
+        )
+    age = (datetime.now(UTC) - last).total_seconds()
+    limit = stalled_after(settings)
+    if age > limit:
+        return failed(
+            "worker", TITLE, f"最近一次心跳在 {age:.0f} 秒前（超过 {limit:.0f} 秒）：任务进程可能已停止"
+        )
+    return ok("worker", TITLE, f"最近一次心跳在 {age:.0f} 秒前")

@@ -95,6 +95,12 @@ document.addEventListener("click", function (evt) {
   if (el.hasAttribute("data-set")) {
     var field = document.querySelector(el.getAttribute("data-set"));
     if (field) { field.value = el.getAttribute("data-value"); field.dispatchEvent(new Event("change", { bubbles: true })); }
+    if (el.hasAttribute("data-kind")) { // 关联 / 重办 on a repeat caller: say what the 受理 will do
+      var kind = document.getElementById("f-relate_kind");
+      if (kind) kind.value = el.getAttribute("data-kind");
+      var said = document.querySelector("#relate-chosen small");
+      if (said) said.textContent = (el.getAttribute("data-kind") === "reopen" ? "受理后将关联并请求重办：" : "受理后将关联到：") + el.getAttribute("data-value");
+    }
     return;
   }
   var form = document.getElementById("intake-form");
@@ -112,10 +118,75 @@ window.zhiliBeijingMap = (function () {
   return function (url) {
     if (!geo) geo = fetch(url || "/geo/beijing-districts.json").then(function (r) { return r.json(); })
       .then(function (json) {
-        window.echarts.registerMap("beijing", json);
+        if (window.echarts) window.echarts.registerMap("beijing", json);
         return json;
       });
     return geo;
+  };
+})();
+
+// The same district map as plain SVG, for pages without ECharts (the citizen portal stays light):
+// outlines from the local GeoJSON, the case's district highlighted, a pin; data-pick lets a click
+// set the latitude and longitude fields.
+window.zhiliSvgMap = (function () {
+  var NS = "http://www.w3.org/2000/svg", W = 1000;
+  function rings(geometry) {
+    if (!geometry) return [];
+    if (geometry.type === "Polygon") return geometry.coordinates;
+    if (geometry.type === "MultiPolygon") return [].concat.apply([], geometry.coordinates);
+    return [];
+  }
+  return function (el) {
+    window.zhiliBeijingMap(el.getAttribute("data-geo")).then(function (geo) {
+      var minX = 180, maxX = -180, minY = 90, maxY = -90;
+      geo.features.forEach(function (f) {
+        rings(f.geometry).forEach(function (ring) {
+          ring.forEach(function (p) {
+            minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]);
+          });
+        });
+      });
+      var k = Math.cos(((minY + maxY) / 2) * Math.PI / 180), scale = W / ((maxX - minX) * k), H = Math.round((maxY - minY) * scale);
+      function xy(lng, lat) { return [((lng - minX) * k * scale).toFixed(1), ((maxY - lat) * scale).toFixed(1)]; }
+      var svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+      svg.setAttribute("class", "svg-map");
+      var district = el.getAttribute("data-district");
+      geo.features.forEach(function (f) {
+        var d = rings(f.geometry).map(function (ring) {
+          return "M" + ring.map(function (p) { return xy(p[0], p[1]).join(","); }).join("L") + "Z";
+        }).join("");
+        var path = document.createElementNS(NS, "path");
+        path.setAttribute("d", d);
+        path.setAttribute("class", f.properties && f.properties.name === district ? "district on" : "district");
+        var title = document.createElementNS(NS, "title");
+        title.textContent = (f.properties && f.properties.name) || "";
+        path.appendChild(title);
+        svg.appendChild(path);
+      });
+      var pin = document.createElementNS(NS, "circle");
+      pin.setAttribute("r", "9");
+      pin.setAttribute("class", "pin");
+      function place(lng, lat) { var p = xy(lng, lat); pin.setAttribute("cx", p[0]); pin.setAttribute("cy", p[1]); if (!pin.parentNode) svg.appendChild(pin); }
+      var lat = parseFloat(el.getAttribute("data-lat")), lng = parseFloat(el.getAttribute("data-lng"));
+      if (!isNaN(lat) && !isNaN(lng)) place(lng, lat);
+      if (el.getAttribute("data-pick")) {
+        svg.addEventListener("click", function (evt) {
+          var pt = svg.createSVGPoint();
+          pt.x = evt.clientX; pt.y = evt.clientY;
+          var local = pt.matrixTransform(svg.getScreenCTM().inverse()), x = local.x, y = local.y;
+          var lngValue = minX + x / (k * scale), latValue = maxY - y / scale;
+          var lngField = document.getElementById("f-lng"), latField = document.getElementById("f-lat");
+          if (!lngField || !latField) return;
+          lngField.value = lngValue.toFixed(6);
+          latField.value = latValue.toFixed(6);
+          place(lngValue, latValue);
+          latField.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      }
+      el.innerHTML = "";
+      el.appendChild(svg);
+    });
   };
 })();
 
@@ -123,7 +194,8 @@ window.zhiliBeijingMap = (function () {
 (function () {
   var loadGeo = window.zhiliBeijingMap;
   function draw(el) {
-    if (!window.echarts || el.getAttribute("data-drawn")) return;
+    if (el.getAttribute("data-drawn")) return;
+    if (!window.echarts) { el.setAttribute("data-drawn", "1"); window.zhiliSvgMap(el); return; }
     el.setAttribute("data-drawn", "1");
     loadGeo(el.getAttribute("data-geo")).then(function () {
       var chart = window.echarts.init(el);
@@ -172,5 +244,117 @@ window.zhiliBeijingMap = (function () {
     evt.preventDefault();
     if (target.hasAttribute("data-print")) window.print();
     else window.history.back();
+  });
+})();
+
+// Pickers by name ([data-picker], templates/_picker.html): type a name, pinyin initials ("wj" →
+// 望京) or a code; choose with the mouse or ↑ ↓ Enter; the field keeps the code, the name shows beside it.
+(function () {
+  var timer = null, seq = 0;
+  function parts(box) {
+    return { input: box.querySelector("input"), list: box.querySelector(".picker-list"), shown: box.querySelector(".picker-name") };
+  }
+  function token(box, input) {
+    if (!box.hasAttribute("data-multiple")) return input.value.trim();
+    var all = input.value.split(/[\s,，、]+/);
+    return all[all.length - 1] || "";
+  }
+  function close(box) {
+    var p = parts(box);
+    p.list.hidden = true;
+    p.list.innerHTML = "";
+    p.input.setAttribute("aria-expanded", "false");
+  }
+  function choose(box, li) {
+    var p = parts(box), code = li.getAttribute("data-code"), name = li.getAttribute("data-name");
+    if (box.hasAttribute("data-multiple")) {
+      var kept = p.input.value.split(/[\s,，、]+/).slice(0, -1).filter(Boolean);
+      if (kept.indexOf(code) < 0) kept.push(code);
+      p.input.value = kept.join(" ") + " ";
+      p.shown.textContent = (p.shown.textContent ? p.shown.textContent + "、" : "") + name;
+    } else {
+      p.input.value = code;
+      p.shown.textContent = name;
+    }
+    close(box);
+    p.input.dispatchEvent(new Event("change", { bubbles: true }));
+    p.input.focus();
+  }
+  function show(box, options) {
+    var p = parts(box);
+    p.list.innerHTML = "";
+    options.forEach(function (o, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("data-code", o.code);
+      li.setAttribute("data-name", o.name);
+      if (i === 0) li.setAttribute("aria-selected", "true");
+      var name = document.createElement("span");
+      name.textContent = o.name;
+      var code = document.createElement("small");
+      code.className = "code";
+      code.textContent = " " + o.code + (o.hint ? " · " + o.hint : "");
+      li.appendChild(name);
+      li.appendChild(code);
+      p.list.appendChild(li);
+    });
+    if (!options.length) {
+      var none = document.createElement("li");
+      none.className = "none";
+      none.textContent = "没有匹配的选项";
+      p.list.appendChild(none);
+    }
+    p.list.hidden = false;
+    p.input.setAttribute("aria-expanded", "true");
+  }
+  function search(box) {
+    var p = parts(box), url = box.getAttribute("data-picker"), mine = ++seq;
+    var q = token(box, p.input);
+    url += (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { options: [] }; })
+      .then(function (body) { if (mine === seq && document.activeElement === p.input) show(box, body.options || []); })
+      .catch(function () {});
+  }
+  function boxOf(el) { return el && el.closest ? el.closest("[data-picker]") : null; }
+  document.addEventListener("input", function (evt) {
+    var box = boxOf(evt.target);
+    if (!box || evt.target.tagName !== "INPUT") return;
+    if (!box.hasAttribute("data-multiple")) parts(box).shown.textContent = "";
+    clearTimeout(timer);
+    timer = setTimeout(function () { search(box); }, 150);
+  });
+  document.addEventListener("focusin", function (evt) {
+    var box = boxOf(evt.target);
+    if (box && evt.target.tagName === "INPUT" && !evt.target.value) search(box);
+  });
+  document.addEventListener("keydown", function (evt) {
+    var box = boxOf(evt.target);
+    if (!box || evt.target.tagName !== "INPUT") return;
+    var p = parts(box);
+    if (p.list.hidden) return;
+    var items = Array.prototype.slice.call(p.list.querySelectorAll("li[data-code]"));
+    var at = items.findIndex(function (li) { return li.getAttribute("aria-selected") === "true"; });
+    if (evt.key === "ArrowDown" || evt.key === "ArrowUp") {
+      evt.preventDefault();
+      if (!items.length) return;
+      if (at >= 0) items[at].removeAttribute("aria-selected");
+      at = (at + (evt.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+      items[at].setAttribute("aria-selected", "true");
+      items[at].scrollIntoView({ block: "nearest" });
+    } else if (evt.key === "Enter" && at >= 0) {
+      evt.preventDefault();
+      choose(box, items[at]);
+    } else if (evt.key === "Escape") {
+      close(box);
+    }
+  });
+  document.addEventListener("mousedown", function (evt) {
+    var li = evt.target.closest && evt.target.closest(".picker-list li[data-code]");
+    if (li) { evt.preventDefault(); choose(boxOf(li), li); }
+  });
+  document.addEventListener("focusout", function (evt) {
+    var box = boxOf(evt.target);
+    if (box) setTimeout(function () { if (!box.contains(document.activeElement)) close(box); }, 100);
   });
 })();

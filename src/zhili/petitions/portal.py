@@ -1,0 +1,96 @@
+"""The citizen's 网上信访 pages: submit a petition (or escalate a 12345 demand) and track it by
+信访件 code + phone tail. No login; rate-limited like the 12345 portal; tracking shows no personal data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from zhili.auth.policy import anyone
+from zhili.deps import DbSession
+from zhili.errors import ZhiliError
+from zhili.kernel.ratelimit import limits_for
+from zhili.petitions import intake, tracking, views
+from zhili.petitions.api import (
+    PORTAL,
+    SUBMIT_LIMIT,
+    TRACK_LIMIT,
+)
+from zhili.petitions.deps import PetitionCtx
+from zhili.petitions.schemas import OnlinePetitionIn
+from zhili.taxonomy import repository as taxonomy
+from zhili.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
+
+FIELDS = ("title", "content", "category", "division_code", "name", "phone", "id_number", "case_code")
+MESSAGES = {
+    "missing": "此项必填",
+    "string_too_short": "此项必填",
+    "string_pattern_mismatch": "格式不正确",
+    "string_too_long": "内容过长",
+}
+
+
+def _errors(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        message = MESSAGES.get(
+            str(error.get("type")), str(error.get("msg", "格式不正确")).removeprefix("Value error, ")
+        )
+        errors.setdefault(loc[-1] if loc else "form", message)
+    return errors
+
+
+def _form(
+    request: Request, session: DbSession, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> HTMLResponse:
+    categories = [(c.code, c.name) for c in taxonomy.all_categories(session) if c.level == 1]
+    context = {"form": form, "errors": errors, "categories": categories}
+    return render(request, "petitions/portal_submit.html", context, status=status)
+
+
+@router.get("/portal/petition", response_class=HTMLResponse)
+def petition_form(request: Request, session: DbSession) -> HTMLResponse:
+    return _form(request, session, {}, {})
+
+
+@router.post("/portal/petition", response_class=HTMLResponse, dependencies=[SUBMIT_LIMIT])
+async def submit_petition(request: Request, session: DbSession, ctx: PetitionCtx) -> HTMLResponse:
+    data = await request.form()
+    form = {k: str(data.get(k) or "").strip()[:6000] for k in FIELDS}
+    try:
+        body = OnlinePetitionIn.model_validate({k: v for k, v in form.items() if v})
+    except ValidationError as exc:
+        return _form(request, session, form, _errors(exc), status=422)
+    try:
+        with session.begin_nested():
+            result = intake.register_online(session, ctx, PORTAL, body)
+    except ZhiliError as exc:
+        return _form(request, session, form, exc.form_errors(), status=exc.status)
+    context = {"petition": result.petition, "repeat": result.repeat, "tail": form["phone"][-4:]}
+    return render(request, "petitions/portal_submitted.html", context, status=201)
+
+
+@router.get("/portal/petition/track", response_class=HTMLResponse, dependencies=[TRACK_LIMIT])
+def track_petition(
+    request: Request,
+    session: DbSession,
+    ctx: PetitionCtx,
+    code: Annotated[str, Query(max_length=40)] = "",
+    phone_tail: Annotated[str, Query(max_length=16)] = "",
+) -> HTMLResponse:
+    context: dict[str, object] = {"code": code, "phone_tail": phone_tail, "view": None, "error": None}
+    if not code and not phone_tail:
+        return render(request, "petitions/portal_track.html", context)
+    try:
+        petition, matter = tracking.track(session, ctx, code, phone_tail, limits_for(request.app))
+    except ZhiliError as exc:
+        context["error"] = exc.message
+        return render(request, "petitions/portal_track.html", context, status=exc.status)
+    context["view"] = views.tracked(session, petition, matter, ctx.settings.timezone)
+    return render(request, "petitions/portal_track.html", context)
