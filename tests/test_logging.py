@@ -149,3 +149,31 @@ def test_uvicorns_access_log_goes_through_the_same_handler(app: Any, log_lines: 
     assert access["visit-1"]["path"] == "/portal/visit/BJ20990101000001/***"
     assert access["visit-2"]["path"] == "/api/track/BJ1/visit?token=***"
     assert token not in log_lines.getvalue()
+
+
+def test_the_cli_configures_logging(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    from pythonjsonlogger.json import JsonFormatter
+    from typer.testing import CliRunner
+
+    from zhili.cli import app as cli
+    from zhili.settings import get_settings
+
+    monkeypatch.setenv("ZHILI_LOG_FORMAT", "json")
+    monkeypatch.setenv("ZHILI_DATA_DIR", str(tmp_path))
+    root = logging.getLogger()
+    level = root.level
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["keys", "new-data-key"])
+        assert result.exit_code == 0, result.output
+        [handler] = [h for h in root.handlers if h.get_name() == HANDLER_NAME]
+        assert isinstance(handler.formatter, JsonFormatter)
+        assert any(
+            isinstance(f, logging.Filter) and type(f).__name__ == "PersonalDataFilter"
+            for f in handler.filters
+        )
+    finally:
+        for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+        get_settings.cache_clear()

@@ -119,9 +119,9 @@ def test_citizen_answers_the_visit_through_the_link(app: Any, session: Session, 
     missing = citizen.post(f"/portal/visit/{code}", data={"token": token, "solved": "1"})
     assert missing.status_code == 422 and "请选择满意度" in missing.text
     assert s.operator.get(f"/api/cases/{code}").json()["state"] == "reported"
-    done = citizen.post(
-        f"/portal/visit/{code}", data={"token": token, "solved": "1", "satisfaction": "satisfied"}
-    )
+    page = citizen.get(f"/portal/visit/{code}/{token}").text
+    assert f'action="/portal/visit/{code}/{token}"' in page  # the form posts back to the link itself
+    done = citizen.post(f"/portal/visit/{code}/{token}", data={"solved": "1", "satisfaction": "satisfied"})
     assert done.status_code == 200 and "感谢您的评价" in done.text
     assert s.operator.get(f"/api/cases/{code}").json()["state"] == "closed"
     again = citizen.post(

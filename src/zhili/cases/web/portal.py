@@ -153,6 +153,25 @@ def old_visit_link(request: Request, code: str) -> HTMLResponse:
 
 
 @router.post(
+    "/portal/visit/{code}/{token}",
+    response_class=HTMLResponse,
+    dependencies=[VISIT_LIMIT],
+)
+def portal_visit_answer(
+    request: Request,
+    code: str,
+    token: Annotated[str, Path(min_length=1, max_length=64)],
+    session: DbSession,
+    ctx: CaseCtx,
+    solved: Short = "",
+    satisfaction: Short = "",
+    comment: Long = "",
+) -> HTMLResponse:
+    """The 回访 form posts back to its own address, so reloading the answered page shows the case."""
+    return _answer_visit(request, session, ctx, code, token, solved, satisfaction, comment)
+
+
+@router.post(
     "/portal/visit/{code}",
     response_class=HTMLResponse,
     dependencies=[VISIT_LIMIT],
@@ -166,6 +185,20 @@ def portal_visit_submit(
     solved: Short = "",
     satisfaction: Short = "",
     comment: Long = "",
+) -> HTMLResponse:
+    """The same answer with the token in the body (forms served before the link moved to the path)."""
+    return _answer_visit(request, session, ctx, code, token, solved, satisfaction, comment)
+
+
+def _answer_visit(
+    request: Request,
+    session: DbSession,
+    ctx: CaseCtx,
+    code: str,
+    token: str,
+    solved: str,
+    satisfaction: str,
+    comment: str,
 ) -> HTMLResponse:
     view = tracking.public_view(session, tracking.find_for_visit_link(session, ctx, code, token))
     answer = {"token": token, "solved": {"1": True, "0": False}.get(solved), "satisfaction": satisfaction}
