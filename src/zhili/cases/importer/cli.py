@@ -1,8 +1,9 @@
 """``zhili cases import FILE``: load historical cases from a legacy system, with a progress bar.
 
-The command owns the transaction: it commits after every batch, so a crash keeps the batches already
-done and loses only the one in flight; running the same command again resumes (rows already imported
-are skipped). With ``--initial-load`` the whole file is one transaction (see ``importer_indexes``).
+The command owns the transaction: it commits the run's started audit entry before the first batch and
+then after every batch, so a crash keeps the batches already done (and the started entry, without a
+finished one) and loses only the one in flight; running the same command again resumes (rows already
+imported are skipped). With ``--initial-load`` the whole file is one transaction (see ``importer_indexes``).
 Exit code 0 when every row was imported or skipped, 3 when some rows were refused.
 """
 
@@ -93,12 +94,20 @@ def _run(file: Path, batch_size: int, encoding: str, initial_load: bool) -> None
     ctx = CaseContext.for_settings(settings)
     session = database.open_session(write=True)
     total: dict[str, int] = {"accepted": 0, "refused": 0, "batches": 0}
+    started: list[str] = []  # the run id, once its started entry is committed
     try:
         with _progress() as progress:
             task = progress.add_task(f"导入 {file.name}", total=None, accepted=0, refused=0)
 
             def on_start(estimate: int | None) -> None:
                 progress.update(task, total=estimate)
+
+            def after_started(run: str) -> None:
+                # The started entry is committed before the first batch: a run killed part-way
+                # leaves it, without a finished entry, beside the batches it committed.
+                session.commit()
+                _begin_write(session)
+                started.append(run)
 
             def after_batch(result: BatchResult) -> None:
                 if not initial_load:  # an initial load is one transaction, committed at the end
@@ -120,13 +129,14 @@ def _run(file: Path, batch_size: int, encoding: str, initial_load: bool) -> None
                 encoding=encoding,
                 after_batch=after_batch,
                 on_start=on_start,
+                after_started=after_started,
                 initial_load=initial_load,
             )
             progress.update(task, total=report.rows, completed=report.rows)
         session.commit()
     except (ZhiliError, SQLAlchemyError, KeyboardInterrupt) as exc:
         session.rollback()
-        _audit_failure(session, file, exc, 0 if initial_load else total["batches"])
+        _audit_failure(session, file, exc, started)
         if isinstance(exc, SQLAlchemyError):
             kind = type(getattr(exc, "orig", None) or exc).__name__
             raise fail(
@@ -141,11 +151,11 @@ def _run(file: Path, batch_size: int, encoding: str, initial_load: bool) -> None
         raise typer.Exit(REFUSED_EXIT)
 
 
-def _audit_failure(session: Session, file: Path, exc: BaseException, batches_done: int) -> None:
-    if not batches_done:
-        return  # nothing was written: no trace needed
+def _audit_failure(session: Session, file: Path, exc: BaseException, started: list[str]) -> None:
+    if not started:
+        return  # the file could not be opened: nothing was started, no trace needed
     try:
-        record_failure(session, file, CLI_ACTOR, type(exc).__name__)
+        record_failure(session, file, CLI_ACTOR, type(exc).__name__, started[0])
         session.commit()
     except SQLAlchemyError:
         session.rollback()

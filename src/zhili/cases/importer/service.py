@@ -47,7 +47,10 @@ needs visited_at. 退单审核中 and 已合并 cannot be imported. Closed cases
 Every row is checked; a refused row is written nowhere but the rejects file ``FILE.rejects.csv``
 (row number, column, reason, and the row's non-personal columns). Each accepted case gets one
 ``import`` event (actor ``import``), cases still open get their lead unit's assignment and their
-deadlines, and the file gets one audit entry (file name and counts only).
+deadlines, and the run gets audit entries (file name, run id and counts only): ``case.import_started``
+(导入开始) once the file is open and before the first batch, which the CLI commits at once, and
+``case.import`` (导入完成) at the end. A run that was killed part-way thus leaves its started entry
+without a finished one; one that failed with an error gets ``case.import_failed`` (导入中断).
 
 Transactions and resuming: each batch is written in one transaction (a savepoint inside the caller's
 transaction; the CLI commits after every batch), so a failure leaves nothing of the batch in flight.
@@ -65,6 +68,7 @@ Speed: reading, checking and encrypting a batch (this thread) overlaps the writi
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -111,6 +115,7 @@ class ImportReport:
     seconds: float = 0.0
     rejects: Path | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    run: str = ""
 
     @property
     def rows_per_second(self) -> float:
@@ -124,6 +129,8 @@ class ImportReport:
 
     def audit_detail(self) -> dict[str, object]:
         return {
+            "stage": "导入完成",
+            "run": self.run,
             "file": self.file.name,
             "format": self.kind,
             "rows": self.rows,
@@ -143,9 +150,12 @@ def import_cases(
     encoding: str = "utf-8",
     after_batch: Callable[[BatchResult], None] | None = None,
     on_start: Callable[[int | None], None] | None = None,
+    after_started: Callable[[str], None] | None = None,
     initial_load: bool = False,
 ) -> ImportReport:
-    """Import ``path``; ``after_batch`` runs once each batch is written (the CLI commits there).
+    """Import ``path``; ``after_batch`` runs once each batch is written (the CLI commits there), and
+    ``after_started(run)`` once the started audit entry of run ``run`` is recorded, before any batch
+    (the CLI commits it).
 
     ``initial_load`` drops the secondary indexes and foreign keys first and rebuilds them at the end
     (see ``importer_indexes``): the whole file is then one transaction, so ``after_batch`` must not
@@ -158,7 +168,17 @@ def import_cases(
     source = open_import_file(path, encoding)
     if on_start is not None:
         on_start(source.total_estimate)
-    report = ImportReport(path, source.kind, ignored_columns=source.ignored)
+    report = ImportReport(path, source.kind, ignored_columns=source.ignored, run=secrets.token_hex(6))
+    audit.record(
+        session,
+        actor=actor,
+        action="case.import_started",
+        target_type="file",
+        target_id=path.name,
+        detail={"stage": "导入开始", "file": path.name, "format": source.kind, "run": report.run},
+    )
+    if after_started is not None:
+        after_started(report.run)
     started = time.perf_counter()
     deferred = drop_secondary_indexes(session) if initial_load else None
     run = _Run(session, ctx, path, highest_case_id(session), exclusive=initial_load)
@@ -202,7 +222,7 @@ def _finish(
         after_batch(result)
 
 
-def record_failure(session: Session, report_file: Path, actor: str, reason: str) -> None:
+def record_failure(session: Session, report_file: Path, actor: str, reason: str, run: str = "") -> None:
     """An audit entry for an import that stopped part-way (its committed batches stay)."""
     audit.record(
         session,
@@ -210,7 +230,7 @@ def record_failure(session: Session, report_file: Path, actor: str, reason: str)
         action="case.import_failed",
         target_type="file",
         target_id=report_file.name,
-        detail={"file": report_file.name, "reason": reason[:200]},
+        detail={"stage": "导入中断", "run": run, "file": report_file.name, "reason": reason[:200]},
     )
 
 
