@@ -25,6 +25,7 @@ from zhili.cases.importer.service import import_cases
 from zhili.cases.listing.filters import SORTS, CaseFilter
 from zhili.cases.listing.pages import list_page
 from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.repository import readable_branches, readable_cases
 from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState
 from zhili.demo.generator import YearGenerator
 from zhili.demo.writers import to_import_file
@@ -202,3 +203,15 @@ def test_every_sort_keeps_its_order_and_ties(session: Session, demo: dict[str, A
             for f in (CaseFilter(), CaseFilter(q="噪音")):
                 expected = offset_pages(session, demo[name], f, sort)
                 assert keyset_pages(session, demo[name], f, sort) == expected, (sort, name)
+
+
+def test_the_branches_are_the_readable_statement_split(session: Session, demo: dict[str, Actor]) -> None:
+    """Whoever changes ``readable_cases`` changes ``readable_branches`` with it: the same set, always."""
+    for name, actor in demo.items():
+        whole = set(session.scalars(readable_cases(actor).with_only_columns(Case.id)))
+        branches = readable_branches(actor)
+        if branches is None:
+            split = set(session.scalars(select(Case.id)))
+        else:
+            split = {i for b in branches for i in session.scalars(select(Case.id).where(b.condition))}
+        assert split == whole, name

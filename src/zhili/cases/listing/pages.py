@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, true, union
+from sqlalchemy import Select, func, select, text, true, union
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
@@ -46,6 +46,14 @@ def _merged(statements: list[Select[Any]]) -> Any:
     return union(*parts).subquery()
 
 
+def custom_plans(session: Session) -> None:
+    """Plan each list query for its own values (PostgreSQL). psycopg prepares a statement after five
+    runs, and PostgreSQL may then keep one generic plan for every scope, date range and text; for a
+    city's month that plan took 170–250 ms where the plan for the values takes 30–40 ms (1 M cases)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def count_capped(session: Session, actor: Actor, f: CaseFilter) -> tuple[int, bool]:
     dialect = session.get_bind().dialect.name
     statements = [
@@ -71,6 +79,7 @@ def list_page(
 ) -> Page:
     """The page after ``cursor`` (or, for old clients, after ``offset`` rows; at most COUNT_CAP)."""
     dialect = session.get_bind().dialect.name
+    custom_plans(session)
     column, descending = sort_column(sort)
     position = decode(cursor, sort) if cursor else None
     by_case = [column.desc() if descending else column.asc(), Case.id.desc()]

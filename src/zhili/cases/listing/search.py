@@ -18,7 +18,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 
 from zhili.cases.models import SEARCH_DOCUMENT, Case
 
-CODE_LIKE = re.compile(r"^[A-Za-z0-9]+$")
+# What a tracking code may be (zhili's own, or a legacy one the importer accepted).
+CODE_LIKE = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 TRIGRAM = 3
 BIGRAM = 2
 FTS = table("cases_fts", column("rowid"))
@@ -50,6 +51,6 @@ def matches(q: str, dialect: str) -> ColumnElement[bool]:
         phrase = '"' + q.replace('"', '""') + '"'
         rows = select(FTS.c.rowid).where(literal_column("cases_fts").op("MATCH")(literal(phrase)))
         found = and_(Case.id.in_(rows), found)
-    # A tracking code is letters and digits: only such a query can be one (and a Chinese query is
-    # then a single indexed condition, which the planner serves better than an OR).
+    # A tracking code is at most 24 letters, digits, - or _: only such a query can be one (and a
+    # Chinese query is then a single indexed condition, which the planner serves better than an OR).
     return or_(found, Case.code == q) if CODE_LIKE.match(q) else found
