@@ -140,8 +140,10 @@ def receptions_page(request: Request, session: DbSession, actor: PetitionReader)
 
 
 @router.post("/petitions/receptions")
-async def plan_reception(request: Request, session: DbSession, actor: LeaderOrganiser) -> Response:
-    leaders.plan_reception(session, actor, parse(ReceptionIn, await form_data(request)))
+async def plan_reception(
+    request: Request, session: DbSession, actor: LeaderOrganiser, ctx: PetitionCtx
+) -> Response:
+    leaders.plan_reception(session, ctx, actor, parse(ReceptionIn, await form_data(request)))
     return see_other(request, "/petitions/receptions")
 
 
