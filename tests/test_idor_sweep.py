@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from community.governance_accounts import client as gov_client
 from grid.cells.wangjing import wangjing_cell
+from petitions.accounts import client as petition_client
+from petitions.accounts import register as register_petition
 from support.accounts import login, make_user
 from support.cases import WANGJING, act, intake, staff
 from zhili.analytics.models import ProactiveTask, Topic
@@ -29,6 +31,7 @@ from zhili.auth.permissions import route_permissions
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Attachment, Case
 from zhili.community.halls.models import Decision, FollowUp
+from zhili.petitions.states import RULES as PETITION_RULES
 from zhili.units.models import Unit
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -58,6 +61,7 @@ API_CLIENT_ALLOWED = {
     "/api/divisions",
     "/api/divisions/resolve",
     "/api/cases/actions",
+    "/api/petitions/track",  # public: a petitioner's tracking by code + phone tail
 }
 
 
@@ -105,6 +109,26 @@ def _bodies(owned: Owned) -> dict[str, Any]:
         "/result": {"result": "confirmed", "note": "x"},
         "/end": {"cells": []},
         "/worker": {"username": "grid_jxq"},
+        **{
+            step: {"unit": "G110105", "mode": "转送", "text": "越权办理", "days": 3}
+            for step in (
+                "accept",
+                "refer",
+                "refuse",
+                "take",
+                "extend",
+                "reply",
+                "review",
+                "recheck",
+                "conclude",
+            )
+        },
+        "conclude": {},
+        "request_review": {"unit": "G110105"},
+        "request_recheck": {"unit": "M11-CGW"},
+        "leader": {"username": "xf_leader"},
+        "leader-actions": {"kind": "meeting", "note": "越权记录"},
+        "/receptions/": {"visitors": 1, "summary": "越权记录"},
         "/cells/": {"community_code": owned.ids["community_code"]},
         "/facilities/": {"state": "faulty"},
         "/profiles/": {"population": 1, "households": 1, "service_space_m2": 400},
@@ -119,6 +143,8 @@ def _body_for(bodies: dict[str, Any], path: str) -> Any:
 
 
 def _setup(app: Any, session: Session) -> Owned:
+    # Every committed account first (SQLite takes one writer; the test's own writes come after).
+    petition_office = petition_client(app, "office")
     desk = staff(app)
     owned = Owned()
     cell, community = wangjing_cell(app, session)
@@ -227,8 +253,24 @@ def _setup(app: Any, session: Session) -> Owned:
         json={"community_code": community, "kind": "street_light", "label": "路灯 A-1"},
     )
     assert facility.status_code == 201, facility.text
+    petition = register_petition(petition_office)
+    reception = petition_office.post(
+        "/api/petitions/receptions",
+        json={
+            "kind": "reception_day",
+            "leader": "xf_leader",
+            "division_code": "110105026",
+            "starts_at": "2025-11-05T09:00:00+08:00",
+            "ends_at": "2025-11-05T11:00:00+08:00",
+            "place": "望京街道信访接待室",
+        },
+    )
+    assert reception.status_code == 201, reception.text
     session.flush()
     owned.ids.update(
+        matter_code=petition["matter_code"],
+        petition_code=petition["code"],
+        reception_id=str(reception.json()["id"]),
         topic_id=str(topic_out.json()["id"]),
         proposal_id=str(proposal.json()["id"]),
         follow_up_id=str(follow_up.id),
@@ -286,6 +328,8 @@ def test_no_cross_jurisdiction_success(app: Any, session: Session) -> None:
     # Every action of the lifecycle table, by the API and by the case page.
     routes += [("POST", f"/api/cases/{{code}}/{a}") for a in RULES]
     routes += [("POST", f"/cases/{{code}}/act/{a}") for a in RULES]
+    routes += [("POST", f"/api/petitions/matters/{{matter_code}}/{a}") for a in PETITION_RULES]
+    routes += [("POST", f"/petitions/matters/{{matter_code}}/act/{a}") for a in PETITION_RULES]
     successes = []
     for method, template in routes:
         path = owned.path(template)

@@ -12,6 +12,7 @@ from community.governance_accounts import wangjing_communities
 from petitions.accounts import client, register, step, username
 from zhili.petitions.models import PetitionMatter
 from zhili.petitions.sweep import sweep_petitions
+from zhili.petitions.tasks import sweep_petitions_once
 
 
 def _matter(session: Session, code: str) -> PetitionMatter:
@@ -166,3 +167,15 @@ def test_the_reception_calendar(app: Any, session: Session) -> None:
     )
     page = office.get("/petitions/receptions")
     assert page.status_code == 200 and "望京西园社区居委会" in page.text
+    # The page's datetime-local fields carry no zone: they are Beijing time.
+    form = {**slot, "kind": "reception_day", "starts_at": "2025-11-06T09:00", "ends_at": "2025-11-06T11:00"}
+    assert office.post("/petitions/receptions", data=form, follow_redirects=False).status_code == 303
+    starts = [r["starts_at"] for r in office.get("/api/petitions/receptions").json()]
+    assert "2025-11-06T01:00:00Z" in starts
+
+
+def test_the_servers_periodic_sweep_runs_in_its_own_transaction(app: Any, session: Session) -> None:
+    office = client(app, "office")
+    code = register(office, received_at="2025-09-26T10:00:00+08:00")["matter_code"]
+    report = sweep_petitions_once(app.state.db, app.state.settings)
+    assert report.overdue >= 1 and _matter(session, code).overdue is True

@@ -77,3 +77,5 @@ def test_a_leader_reads_the_matters_he_answers_for(app: Any) -> None:
     seen = leader.get(f"/api/petitions/matters/{code}")
     assert seen.status_code == 200 and seen.json()["items"][0]["petitioner"]["shown"] == "masked"
     assert [m["code"] for m in leader.get("/api/petitions/matters").json()] == [code]
+    page = leader.get(f"/petitions/matters/{code}")
+    assert page.status_code == 200 and "李*" in page.text and "data-action=" not in page.text

@@ -211,9 +211,11 @@ def list_receptions(
 
 
 @router.post("/receptions", response_model=PetitionReceptionOut, status_code=201)
-def plan_reception(body: ReceptionIn, actor: LeaderOrganiser, session: DbSession) -> PetitionReceptionOut:
+def plan_reception(
+    body: ReceptionIn, actor: LeaderOrganiser, session: DbSession, ctx: PetitionCtx
+) -> PetitionReceptionOut:
     """安排领导接访日或下访。"""
-    slot = leaders.plan_reception(session, actor, body)
+    slot = leaders.plan_reception(session, ctx, actor, body)
     return reception_out(slot, petitions.user_name(session, slot.leader_user_id) or "")
 
 

@@ -22,14 +22,13 @@ from zhili.cases.context import CaseContext
 from zhili.cases.models import Case
 from zhili.divisions.models import Division
 from zhili.errors import Forbidden, NotFound, ValidationFailed
-from zhili.kernel.clock import as_aware
 from zhili.kernel.worktime import deadline
 from zhili.petitions import repository as petitions
 from zhili.petitions.models import Petition, PetitionAttachment, PetitionCaseLink, PetitionMatter
 from zhili.petitions.policy import can_register_petition
 from zhili.petitions.privacy import petitioner_key, seal
 from zhili.petitions.schemas import OnlinePetitionIn, PetitionerIn, PetitionIn
-from zhili.petitions.service import record_step
+from zhili.petitions.service import local, record_step
 from zhili.petitions.states import CLOSED_STATES, LIMITS, MatterState, PetitionChannel
 from zhili.storage.images import Photo
 from zhili.storage.service import store_for
@@ -124,7 +123,7 @@ def _validate(session: Session, ctx: CaseContext, item: Registration, check_case
         raise ValidationFailed(f"区划编码 {item.division_code} 不存在", field="division_code")
     if taxonomy.by_code(session, item.category) is None:
         raise ValidationFailed(f"诉求分类 {item.category} 不存在", field="category")
-    if item.received_at is not None and as_aware(item.received_at) > ctx.now() + FUTURE_SLACK:
+    if item.received_at is not None and local(item.received_at, ctx) > ctx.now() + FUTURE_SLACK:
         raise ValidationFailed("收到时间不能晚于现在", field="received_at")
     if item.channel == PetitionChannel.hotline and not item.case_code:
         raise ValidationFailed("12345诉求转信访须填写诉求编号", field="case_code")
@@ -151,7 +150,7 @@ def _register(
     check_case_phone: bool,
 ) -> Registered:
     escalated = _validate(session, ctx, item, check_case_phone)
-    received = as_aware(item.received_at) if item.received_at else ctx.now()
+    received = local(item.received_at, ctx) if item.received_at else ctx.now()
     digest = petitioner_key(item.petitioner, ctx.cipher)
     sketch = signature(f"{item.title} {item.content}")
     if item.matter_code:

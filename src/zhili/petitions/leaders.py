@@ -17,7 +17,7 @@ from zhili.petitions import repository as petitions
 from zhili.petitions.models import LeaderAction, PetitionMatter, ReceptionSlot
 from zhili.petitions.policy import acts_as_office, can_lead, can_organise_leaders, can_record_leader_action
 from zhili.petitions.schemas import LeaderActionIn, ReceptionIn, ReceptionRecordIn
-from zhili.petitions.service import record_step
+from zhili.petitions.service import local, record_step
 from zhili.petitions.states import CLOSED_STATES, LEADER_ACTION_LABELS
 
 
@@ -76,7 +76,7 @@ def add_leader_action(
     is_office = acts_as_office(actor) and readable(actor).covers(matter.division_code)
     if not is_office and actor.user_id != matter.leader_user_id:
         raise Forbidden("只有包案领导本人或信访办公室可以记录包案工作")
-    at = as_aware(body.at) if body.at else ctx.now()
+    at = local(body.at, ctx) if body.at else ctx.now()
     if at > ctx.now():
         raise ValidationFailed("记录的时间不能晚于现在", field="at")
     action = LeaderAction(
@@ -101,7 +101,7 @@ def add_leader_action(
     return action
 
 
-def plan_reception(session: Session, actor: Actor, body: ReceptionIn) -> ReceptionSlot:
+def plan_reception(session: Session, ctx: CaseContext, actor: Actor, body: ReceptionIn) -> ReceptionSlot:
     can_organise_leaders.require(actor)
     if actor.unit_id is None:
         raise Forbidden("您的账号不属于任何信访办公室")
@@ -109,7 +109,8 @@ def plan_reception(session: Session, actor: Actor, body: ReceptionIn) -> Recepti
         raise ValidationFailed(f"区划编码 {body.division_code} 不存在", field="division_code")
     if not readable(actor).covers(body.division_code):
         raise ValidationFailed("接访地点不在本信访办公室的范围内", field="division_code")
-    if as_aware(body.ends_at) <= as_aware(body.starts_at):
+    starts_at, ends_at = local(body.starts_at, ctx), local(body.ends_at, ctx)
+    if ends_at <= starts_at:
         raise ValidationFailed("结束时间须晚于开始时间", field="ends_at")
     leader = _leader(session, body.leader, "leader")
     slot = ReceptionSlot(
@@ -117,8 +118,8 @@ def plan_reception(session: Session, actor: Actor, body: ReceptionIn) -> Recepti
         division_code=body.division_code,
         kind=body.kind,
         leader_user_id=leader.id,
-        starts_at=as_aware(body.starts_at),
-        ends_at=as_aware(body.ends_at),
+        starts_at=starts_at,
+        ends_at=ends_at,
         place=body.place,
         created_by=actor.username,
     )

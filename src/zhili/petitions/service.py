@@ -39,6 +39,11 @@ BODY_FOR_ACTION = {
 }
 
 
+def local(moment: datetime, ctx: CaseContext) -> datetime:
+    """A time from a form or a body: without a zone it is the city's local time (a datetime-local field)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=ctx.tz)
+
+
 def record_step(
     session: Session,
     matter: PetitionMatter,
@@ -261,7 +266,7 @@ def act(
     if matter.state not in rule.sources:
         raise Conflict(f"事项当前为“{STATE_LABELS[matter.state]}”，不能{rule.label}")
     now = ctx.now()
-    at = as_aware(body.at) if body.at else now
+    at = local(body.at, ctx) if body.at else now
     if at > now + FUTURE_SLACK:
         raise ValidationFailed("办理时间不能晚于现在", field="at")
     if at < as_aware(matter.stage_started_at):

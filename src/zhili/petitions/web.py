@@ -20,6 +20,7 @@ from zhili.petitions.policy import (
     PetitionHandler,
     PetitionReader,
     PetitionRegistrar,
+    can_handle_petition,
     can_organise_leaders,
     can_register_petition,
 )
@@ -76,7 +77,8 @@ def matter_page(
 ) -> HTMLResponse:
     matter = petitions.get_readable(session, actor, matter_code)
     detail = views.detail(session, actor, matter, ctx.cipher)
-    actions = [(name, rule.label) for name, rule in RULES.items() if matter.state in rule.sources]
+    may_act = can_handle_petition(actor)
+    actions = [(name, rule.label) for name, rule in RULES.items() if may_act and matter.state in rule.sources]
     context = {
         "matter": detail,
         "actions": actions,
@@ -140,8 +142,10 @@ def receptions_page(request: Request, session: DbSession, actor: PetitionReader)
 
 
 @router.post("/petitions/receptions")
-async def plan_reception(request: Request, session: DbSession, actor: LeaderOrganiser) -> Response:
-    leaders.plan_reception(session, actor, parse(ReceptionIn, await form_data(request)))
+async def plan_reception(
+    request: Request, session: DbSession, actor: LeaderOrganiser, ctx: PetitionCtx
+) -> Response:
+    leaders.plan_reception(session, ctx, actor, parse(ReceptionIn, await form_data(request)))
     return see_other(request, "/petitions/receptions")
 
 
