@@ -76,3 +76,14 @@ def test_merged_demands_citizen_sees_the_target_state_and_reply(s: Any) -> None:
     portal = s.operator.get("/portal/track", params={"code": second, "phone_tail": "1234"})
     assert "合并办理" in portal.text and "已协调广场舞队" in portal.text
     assert CASE_BODY["citizen"]["phone"] not in portal.text
+
+
+def test_dispatch_queue_merges_from_the_duplicate_chip(s: Any) -> None:
+    first = intake(s.operator)
+    second = intake(s.operator, citizen={"phone": "13700009999"})
+    row = s.dispatcher.get("/work/dispatch").text.split(f'data-code="{second}"')[1].split("</article>")[0]
+    chips = row.split(f'data-testid="duplicates-{second}"')[1]
+    assert f'value="{first}"' in chips and f'data-testid="merge-{second}"' in chips
+    merged = s.dispatcher.post(f"/cases/{second}/act/merge", data={"target": first}, headers=HTMX)
+    assert merged.status_code == 200, merged.text
+    assert s.dispatcher.get(f"/api/cases/{second}").json()["state"] == "merged"
