@@ -87,3 +87,19 @@ def test_dispatch_queue_merges_from_the_duplicate_chip(s: Any) -> None:
     merged = s.dispatcher.post(f"/cases/{second}/act/merge", data={"target": first}, headers=HTMX)
     assert merged.status_code == 200, merged.text
     assert s.dispatcher.get(f"/api/cases/{second}").json()["state"] == "merged"
+
+
+def test_refusals_name_the_field_in_chinese(s: Any) -> None:
+    form = {
+        "demand_type": "complaint",
+        "urgency": "ordinary",
+        "channel": "phone",
+        "title": "",
+        "phone": "13800001111",
+    }
+    page = s.operator.post("/work/intake", data={**form, "description": "楼道灯坏了"})
+    assert page.status_code == 422 and "「标题」此项必填" in page.text
+    assert 'value="13800001111"' in page.text  # the refused form keeps what was typed
+    code = intake(s.operator)
+    refused = s.dispatcher.post(f"/cases/{code}/act/dispatch", data={"version": "abc"}, headers=HTMX)
+    assert "版本号需要填写数字" in json.loads(refused.headers["HX-Trigger"])["zhili-toast"]["message"]
