@@ -82,7 +82,7 @@ def test_hall_topic_vote_and_decision(page_as: Any) -> None:
 def test_volunteer_pages_and_certificate(page_as: Any) -> None:
     page = page_as("admin")
     page.goto("/community/volunteers")
-    page.fill("#f-community", COMMUNITY)
+    page.fill("#f-community_code", COMMUNITY)  # the picker also takes a code
     page.fill("#f-name", "周志愿")
     page.fill("#f-phone", "13822223333")
     page.get_by_role("button", name="注册").click()

@@ -30,7 +30,20 @@ MAIN_PAGES = {
     "operator": ["/work/intake", "/work/visits"],
     "dispatcher": ["/work/dispatch", "/dash/league", "/dash/analytics"],
     "street": ["/work/inbox"],
-    "admin": ["/admin/users", "/admin/units", "/admin/categories", "/admin/audit", "/admin/routing-rules"],
+    "admin": [
+        "/admin/users",
+        "/admin/units",
+        "/admin/categories",
+        "/admin/audit",
+        "/admin/routing-rules",
+        "/admin/knowledge",
+        "/community/halls",
+        "/community/profiles",
+        "/community/volunteers",
+        "/grid",
+        "/plan",
+        "/",
+    ],
 }
 
 

@@ -71,7 +71,7 @@ def test_happy_path_across_roles(page_as: Any) -> None:
     shot(op, "operator-visits")
     row = _row(op, code)
     for name, value in (("contacted", "1"), ("solved", "1"), ("satisfaction", "satisfied")):
-        row.locator(f"input[name={name}][value={value}]").check()  # nothing is pre-selected
+        row.locator(f"input[name={name}][value='{value}']").check()  # nothing is pre-selected
     row.get_by_test_id(f"visit-{code}").click()
     _row(op, code).wait_for(state="detached")
     op.goto(f"/cases/{code}")

@@ -76,3 +76,30 @@ def test_merged_demands_citizen_sees_the_target_state_and_reply(s: Any) -> None:
     portal = s.operator.get("/portal/track", params={"code": second, "phone_tail": "1234"})
     assert "合并办理" in portal.text and "已协调广场舞队" in portal.text
     assert CASE_BODY["citizen"]["phone"] not in portal.text
+
+
+def test_dispatch_queue_merges_from_the_duplicate_chip(s: Any) -> None:
+    first = intake(s.operator)
+    second = intake(s.operator, citizen={"phone": "13700009999"})
+    row = s.dispatcher.get("/work/dispatch").text.split(f'data-code="{second}"')[1].split("</article>")[0]
+    chips = row.split(f'data-testid="duplicates-{second}"')[1]
+    assert f'value="{first}"' in chips and f'data-testid="merge-{second}"' in chips
+    merged = s.dispatcher.post(f"/cases/{second}/act/merge", data={"target": first}, headers=HTMX)
+    assert merged.status_code == 200, merged.text
+    assert s.dispatcher.get(f"/api/cases/{second}").json()["state"] == "merged"
+
+
+def test_refusals_name_the_field_in_chinese(s: Any) -> None:
+    form = {
+        "demand_type": "complaint",
+        "urgency": "ordinary",
+        "channel": "phone",
+        "title": "",
+        "phone": "13800001111",
+    }
+    page = s.operator.post("/work/intake", data={**form, "description": "楼道灯坏了"})
+    assert page.status_code == 422 and "「标题」此项必填" in page.text
+    assert 'value="13800001111"' in page.text  # the refused form keeps what was typed
+    code = intake(s.operator)
+    refused = s.dispatcher.post(f"/cases/{code}/act/dispatch", data={"version": "abc"}, headers=HTMX)
+    assert "版本号需要填写数字" in json.loads(refused.headers["HX-Trigger"])["zhili-toast"]["message"]

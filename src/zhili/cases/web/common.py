@@ -48,6 +48,13 @@ FIELD_LABELS = {
     "satisfaction": "满意度",
     "comment": "意见",
     "target": "诉求编号",
+    "version": "版本号",
+    "contacted": "是否联系上市民",
+    "solved": "问题是否解决",
+    "division": "区划",
+    "address": "地址",
+    "complex_case": "复杂诉求",
+    "knowledge_entry_id": "知识库条目",
 }
 
 

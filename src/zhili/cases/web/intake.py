@@ -67,21 +67,41 @@ def form_choices(session: Session) -> dict[str, Any]:
     }
 
 
+INTAKE_LABELS = {
+    "demand_type": "诉求类型",
+    "urgency": "紧急程度",
+    "channel": "渠道",
+    "category": "诉求分类",
+    "title": "标题",
+    "description": "诉求内容",
+    "address": "地址",
+    "lat": "纬度",
+    "lng": "经度",
+    "name": "姓名",
+    "phone": "电话",
+    "id_number": "身份证号",
+}
+
+
 def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Every problem of the form, each under its field (``citizen.phone`` → ``phone``)."""
+    """Every problem of the form, each under its field (``citizen.phone`` → ``phone``), in Chinese
+    and naming the field (「标题」此项必填)."""
     errors: dict[str, str] = {}
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ())]
         name = loc[-1] if loc else "form"
+        label = INTAKE_LABELS.get(name, "")
         message = str(error.get("msg", "格式不正确")).removeprefix("Value error, ")
         if error.get("type") in ("missing", "string_too_short"):
-            message = "此项必填"
+            message = f"「{label}」此项必填" if label else "此项必填"
         elif error.get("type") == "string_too_long":
-            message = f"最多 {(error.get('ctx') or {}).get('max_length')} 个字"
+            message = f"{label}最多 {(error.get('ctx') or {}).get('max_length')} 个字"
         elif error.get("type") == "enum":
-            message = "请从列表中选择"
+            message = f"{label}：请从列表中选择"
         elif error.get("type", "").startswith("float"):
-            message = "需要填写数字"
+            message = f"{label}需要填写数字"
+        elif message.isascii():
+            message = f"{label}格式不正确"
         errors.setdefault(name, message)
     return errors
 
