@@ -246,3 +246,12 @@ def test_phone_reveal_is_one_click_and_one_audit_entry(page_as: Any, live_server
     assert street.get_by_test_id("reveal-phone").count() == 0
     street.get_by_test_id("confidential-transfer").wait_for()
     shot(street, "pilot-unit-confidential")
+
+
+def test_intake_fits_a_1440x900_screen(page_as: Any) -> None:
+    op = page_as("operator", width=1440, height=900)
+    op.goto("/work/intake")
+    box = op.get_by_test_id("intake-submit").bounding_box()
+    assert box["y"] + box["height"] <= 900, f"受理 ends at {box['y'] + box['height']} px"
+    assert op.evaluate("document.activeElement.id") == "f-phone"  # a call starts from the number
+    shot(op, "pilot-intake-1440x900", full_page=False)
