@@ -185,7 +185,7 @@ def test_no_ascii_codes_and_no_console_errors_on_main_pages(page_as: Any) -> Non
             text = page.locator("main").inner_text()
             found = CODE_TOKEN.findall(text)
             assert not found, f"{path} as {role} shows codes where names belong: {sorted(set(found))}"
-            shot(page, "pilot-" + path.strip("/").replace("/", "-"))
+            shot(page, "pilot-" + (path.strip("/").replace("/", "-") or "home"))
         assert not errors, f"console errors as {role}: {errors}"
 
 
