@@ -185,7 +185,7 @@ def test_no_ascii_codes_and_no_console_errors_on_main_pages(page_as: Any) -> Non
             text = page.locator("main").inner_text()
             found = CODE_TOKEN.findall(text)
             assert not found, f"{path} as {role} shows codes where names belong: {sorted(set(found))}"
-            shot(page, "pilot-" + path.strip("/").replace("/", "-"))
+            shot(page, "pilot-" + (path.strip("/").replace("/", "-") or "home"))
         assert not errors, f"console errors as {role}: {errors}"
 
 
@@ -246,3 +246,12 @@ def test_phone_reveal_is_one_click_and_one_audit_entry(page_as: Any, live_server
     assert street.get_by_test_id("reveal-phone").count() == 0
     street.get_by_test_id("confidential-transfer").wait_for()
     shot(street, "pilot-unit-confidential")
+
+
+def test_intake_fits_a_1440x900_screen(page_as: Any) -> None:
+    op = page_as("operator", width=1440, height=900)
+    op.goto("/work/intake")
+    box = op.get_by_test_id("intake-submit").bounding_box()
+    assert box["y"] + box["height"] <= 900, f"受理 ends at {box['y'] + box['height']} px"
+    assert op.evaluate("document.activeElement.id") == "f-phone"  # a call starts from the number
+    shot(op, "pilot-intake-1440x900", full_page=False)
