@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Attachment, Case
 from zhili.storage.images import Photo
-from zhili.storage.service import store_for
+from zhili.storage.service import store_for, stored
 
 
 def store_photos(
@@ -18,18 +18,7 @@ def store_photos(
 ) -> None:
     store = store_for(ctx.settings)
     for photo in photos:
-        session.add(
-            Attachment(
-                case_id=case.id,
-                filename=photo.filename,
-                content_type=photo.content_type,
-                size=len(photo.data),
-                sha256=photo.sha256,
-                storage_key=store.put(photo.data),
-                uploaded_by=uploaded_by,
-                uploaded_at=ctx.now(),
-            )
-        )
+        session.add(Attachment(case_id=case.id, **stored(store, photo, uploaded_by, ctx.now())))
     session.flush()
 
 

@@ -31,7 +31,7 @@ from zhili.petitions.schemas import OnlinePetitionIn, PetitionerIn, PetitionIn
 from zhili.petitions.service import local, record_step
 from zhili.petitions.states import CLOSED_STATES, LIMITS, MatterState, PetitionChannel
 from zhili.storage.images import Photo
-from zhili.storage.service import store_for
+from zhili.storage.service import store_for, stored
 from zhili.taxonomy import repository as taxonomy
 from zhili.triage.duplicates import signature, similarity
 from zhili.units.models import Unit
@@ -327,16 +327,7 @@ def add_scans(
     store = store_for(ctx.settings)
     for scan in scans:
         session.add(
-            PetitionAttachment(
-                petition_id=petition.id,
-                filename=scan.filename,
-                content_type=scan.content_type,
-                size=len(scan.data),
-                sha256=scan.sha256,
-                storage_key=store.put(scan.data),
-                uploaded_by=actor.username,
-                uploaded_at=ctx.now(),
-            )
+            PetitionAttachment(petition_id=petition.id, **stored(store, scan, actor.username, ctx.now()))
         )
     session.flush()
     return petition, matter

@@ -8,10 +8,12 @@ several app servers points ``ZHILI_DATA_DIR`` (or this store) at storage every n
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from zhili.settings import Settings
+from zhili.storage.images import Photo
 
 
 class FileStore(Protocol):
@@ -22,6 +24,19 @@ class FileStore(Protocol):
     def path(self, key: str) -> Path | None:
         """A local path to serve the file from, or None when it is missing."""
         ...
+
+
+def stored(store: FileStore, photo: Photo, uploaded_by: str, uploaded_at: datetime) -> dict[str, Any]:
+    """The columns every attachment table shares, with the photo put in ``store``."""
+    return {
+        "filename": photo.filename,
+        "content_type": photo.content_type,
+        "size": len(photo.data),
+        "sha256": photo.sha256,
+        "storage_key": store.put(photo.data),
+        "uploaded_by": uploaded_by,
+        "uploaded_at": uploaded_at,
+    }
 
 
 class LocalFileStore:
