@@ -31,6 +31,9 @@ from sqlalchemy import create_engine, select, text
 from zhili.auth import service as auth_service
 from zhili.auth.models import User
 from zhili.db import Database
+from zhili.knowledge import service as knowledge
+from zhili.knowledge.models import KnowledgeEntry
+from zhili.knowledge.schemas import KnowledgeIn
 
 BENCH_DIR = Path(__file__).resolve().parent
 SRC_DIR = BENCH_DIR.parent / "src"
@@ -81,10 +84,19 @@ def init(env: dict[str, str], demo_cases: int) -> None:
 
 
 def issue_keys(url: str) -> dict[str, str]:
+    """API keys for the demo accounts, and (under ``knowledge``) the 知识库 entry a 直接办结 cites."""
     database = Database(url)
     keys = {}
     try:
         with database.session() as session:
+            entry = session.execute(select(KnowledgeEntry).where(KnowledgeEntry.active)).scalars().first()
+            if entry is None:
+                answer = "供暖期为每年11月15日至次年3月15日，室温不低于18℃；不达标可向供热单位报修。"
+                body = KnowledgeIn(
+                    question="供暖期从什么时候开始？", answer=answer, source="北京市供热采暖管理办法"
+                )
+                entry = knowledge.create_entry(session, "bench", body)
+            keys["knowledge"] = str(entry.id)
             for role, username in ACCOUNTS.items():
                 user = session.execute(select(User).where(User.username == username)).scalar_one()
                 _, keys[role] = auth_service.issue_api_key(session, user, "peak-hour bench", actor="bench")
@@ -158,7 +170,9 @@ def read_failures(prefix: Path) -> list[dict[str, str]]:
 
 
 def print_table(rows: list[dict[str, str]], seconds: int, floor_rps: float, health_p50: float) -> None:
-    print(f"\n{'kind':24} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    print(
+        f"\n{'kind':24} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
+    )
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all"
         requests = int(row["Request Count"])
@@ -202,7 +216,7 @@ def main() -> None:
     processes: list[subprocess.Popen[bytes]] = []
     hosts = [f"http://127.0.0.1:{args.port + i}" for i in range(2)]
     try:
-        for i, host in enumerate(hosts):
+        for i in range(len(hosts)):
             serve = ["serve", "--port", str(args.port + i), "--no-access-log"]
             processes.append(start(serve, env, run_dir / f"server-{i + 1}.log"))
         processes.append(start(["worker", "--concurrency", "2"], env, run_dir / "worker.log"))
@@ -214,10 +228,17 @@ def main() -> None:
             "ZHILI_PEAK_KEYS": json.dumps(keys),
             "ZHILI_PEAK_SCALE": str(args.scale),
         }
-        print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+        print(
+            f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
+        )
         floor = run_dir / "floor"
         run_locust(
-            locust_env, ["HealthFlood"], args.floor_users, args.floor_duration, floor, run_dir / "locust-floor.log"
+            locust_env,
+            ["HealthFlood"],
+            args.floor_users,
+            args.floor_duration,
+            floor,
+            run_dir / "locust-floor.log",
         )
         floor_rps = float(next(r for r in read_stats(floor) if r["Name"] == "Aggregated")["Requests/s"])
 

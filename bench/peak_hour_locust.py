@@ -6,9 +6,10 @@ Sizing (the figures are stated in bench/README.md, "peak hour"):
 - ASSUMPTION: the busiest hour carries 11 % of a day's demands (10–12 % is what hotlines with a
   morning peak report; zhili has no hourly figures of its own). 60,000 × 0.11 / 3600 = 1.83 intakes/s.
 - Per intake (ASSUMED mix, steady state): 40 % are answered on the call (直接办结); 60 % go the whole
-  way: 派单, 签收, 联系市民, 反馈, 回访, 办结. Every action is preceded by a read of the case (the page
-  the user acts from). Per intake also 3 case lists (派单台, the street's inbox, the district centre,
-  the 回访 queue), 0.5 citizen tracking look-ups and 0.25 dashboard loads (leaders and centres).
+  way: 派单, 签收, 联系市民, 反馈, 回访 (a satisfied 回访 closes the case). Every action is preceded by
+  a read of the case (the page the user acts from). Per intake also 3 case lists (派单台, the
+  street's inbox, the district centre, the 回访 queue), 0.5 citizen tracking look-ups and 0.25
+  dashboard loads (leaders and centres).
 
 Every request kind runs at its own steady rate (``constant_throughput``): ``ZHILI_PEAK_SCALE`` times
 the Beijing peak. Users are spread round-robin over the servers in ``ZHILI_PEAK_HOSTS``. Cases move
@@ -23,6 +24,7 @@ import json
 import os
 import random
 from collections import deque
+from datetime import date
 from typing import Any
 
 from locust import HttpUser, constant, constant_throughput, task
@@ -43,7 +45,7 @@ KEYS: dict[str, str] = json.loads(os.environ.get("ZHILI_PEAK_KEYS", "{}"))
 
 # Cases waiting for the next step: the state they are in → codes.
 WAITING: dict[str, deque[str]] = {
-    s: deque() for s in ("received", "dispatched", "signed", "contacted", "reported", "visited")
+    s: deque() for s in ("received", "dispatched", "signed", "contacted", "reported")
 }
 TRACKABLE: deque[str] = deque(maxlen=5000)
 _next_host = itertools.count()
@@ -79,7 +81,7 @@ class ZhiliUser(HttpUser):
     @classmethod
     def configure(cls) -> None:
         cls.fixed_count = cls.users
-        cls.wait_time = constant_throughput(rate(cls.per_intake) / cls.users)  # type: ignore[assignment]
+        cls.wait_time = constant_throughput(rate(cls.per_intake) / cls.users)
 
     def act(self, code: str, action: str, body: dict[str, Any]) -> bool:
         self.client.get(f"/api/cases/{code}", name="case detail")
@@ -101,8 +103,9 @@ class Intake(ZhiliUser):
     @task
     def intake(self) -> None:
         title, description = random.choice(TEXTS)
+        answered = random.random() < DIRECT_CLOSE  # a 咨询 answered on the call
         body = {
-            "demand_type": "投诉",
+            "demand_type": "咨询" if answered else "投诉",
             "urgency": "一般",
             "channel": "电话",
             "title": title,
@@ -117,8 +120,8 @@ class Intake(ZhiliUser):
                 return
             code = response.json()["code"]
         TRACKABLE.append(code)
-        if random.random() < DIRECT_CLOSE:
-            self.act(code, "direct_close", {"reply": "已在电话中答复市民，市民表示认可。"})
+        if answered:
+            self.act(code, "direct_close", {"knowledge_entry_id": int(KEYS["knowledge"])})
         else:
             WAITING["received"].append(code)
 
@@ -144,7 +147,7 @@ class Street(ZhiliUser):
     role = "street"
     users = 6
     per_intake = 3 * DISPATCHED
-    STEPS = (
+    STEPS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
         ("contacted", "report", "reported", {"reply": "已现场核查并协调物业处理完毕，已向市民反馈。"}),
         ("signed", "contact", "contacted", {"note": "已电话联系市民。"}),
         ("dispatched", "sign", "signed", {}),
@@ -161,21 +164,17 @@ class Street(ZhiliUser):
 
 
 class Visit(ZhiliUser):
-    """坐席 on the 回访 desk: calls the citizen back, then closes the case."""
+    """坐席 on the 回访 desk: calls the citizen back; a satisfied answer closes the case (办结)."""
 
     role = "operator"
-    users = 4
-    per_intake = 2 * DISPATCHED
+    users = 3
+    per_intake = DISPATCHED
 
     @task
-    def step(self) -> None:
-        if WAITING["visited"]:
-            self.act(WAITING["visited"].popleft(), "close", {})
-        elif WAITING["reported"]:
-            code = WAITING["reported"].popleft()
+    def visit(self) -> None:
+        if WAITING["reported"]:
             body = {"contacted": True, "solved": True, "satisfaction": "satisfied"}
-            if self.act(code, "visit", body):
-                WAITING["visited"].append(code)
+            self.act(WAITING["reported"].popleft(), "visit", body)
 
 
 class Lists(ZhiliUser):
@@ -183,7 +182,7 @@ class Lists(ZhiliUser):
 
     users = 6
     per_intake = LISTS_PER_INTAKE
-    DESKS = (
+    DESKS: tuple[tuple[str, str, dict[str, Any]], ...] = (
         ("dispatcher", "list 派单台", {"state": "received"}),
         ("street", "list 街道待办", {"state": ["dispatched", "signed", "contacted"]}),
         ("district", "list 区中心", {}),
@@ -230,7 +229,7 @@ class Leader(ZhiliUser):
     BOARDS = (
         ("/api/analytics/volume", "dashboard volume"),
         ("/api/analytics/hotspots/districts", "dashboard hotspots"),
-        ("/api/assessment/live", "dashboard 三率 live"),
+        (f"/api/assessment/live?month={date.today():%Y-%m}", "dashboard 三率 live"),
     )
 
     def on_start(self) -> None:
