@@ -273,4 +273,17 @@ class HealthFlood(HttpUser):
 for _kind in (Intake, Dispatcher, Street, Visit, Lists, Leader):
     _kind.configure()
 
+# Requests per second each kind should reach (the table's "target" column).
+TARGETS = {
+    "intake": rate(1),
+    "action direct_close": rate(DIRECT_CLOSE),
+    **{f"action {a}": rate(DISPATCHED) for a in ("dispatch", "sign", "contact", "report", "visit")},
+    "case detail": rate(DIRECT_CLOSE + 5 * DISPATCHED),
+    **{name: rate(LISTS_PER_INTAKE) / len(Lists.DESKS) for _, name, _ in Lists.DESKS},
+    "tracking": rate(TRACKING_PER_INTAKE),
+    **{name: rate(DASHBOARDS_PER_INTAKE) / len(Leader.BOARDS) for _, name in Leader.BOARDS},
+    "healthz": 2.0,
+}
+TARGETS["Aggregated"] = sum(TARGETS.values())
+
 PEAK_USERS = sum(k.fixed_count for k in (Intake, Dispatcher, Street, Visit, Lists, Citizen, Leader, Health))
