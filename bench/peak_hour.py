@@ -193,8 +193,8 @@ def read_failures(prefix: Path) -> list[dict[str, str]]:
 def print_table(
     rows: list[dict[str, str]], targets: dict[str, float], seconds: int, floor_rps: float, health_p50: float
 ) -> None:
-    head = f"{'requests':>8} {'target/s':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
-    print(f"\n{'kind':24} {head}")
+    columns = ("requests", "target/s", "req/s", "p50 ms", "p95 ms", "p99 ms")
+    print(f"\n{'kind':24} " + " ".join(f"{c:>{max(7, len(c))}}" for c in columns) + f" {'errors':>6}")
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all"
         requests = int(row["Request Count"])
