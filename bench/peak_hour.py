@@ -19,12 +19,14 @@ import argparse
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, select, text
 
@@ -177,6 +179,21 @@ def run_locust(
         subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
 
 
+def scenario_sizing(env: dict[str, str]) -> dict[str, Any]:
+    """The locustfile's rates and user count, read in a child: importing locust here would let gevent
+    patch this process."""
+    code = (
+        "import json, peak_hour_locust as s; "
+        "print(json.dumps({'intakes_per_s': s.INTAKES_PER_S * s.SCALE, "
+        "'users': s.PEAK_USERS, 'targets': s.TARGETS}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=BENCH_DIR, capture_output=True, text=True, check=True
+    )
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 def read_stats(prefix: Path) -> list[dict[str, str]]:
     with open(f"{prefix}_stats.csv", newline="") as f:
         return list(csv.DictReader(f))
@@ -225,6 +242,10 @@ def main() -> None:
     parser.add_argument("--floor-users", type=int, default=16)
     parser.add_argument("--port", type=int, default=8731, help="the first server's port; the second is +1")
     args = parser.parse_args()
+    # Ctrl-C and SIGTERM both unwind to the ``finally`` that stops the servers and the worker (SIGINT is
+    # set explicitly: a shell starts background jobs with it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     url = schema_url(args.database_url, args.schema)
     run_dir = Path(tempfile.mkdtemp(prefix="zhili-peak-"))
@@ -266,22 +287,21 @@ def main() -> None:
         )
         floor_rps = float(next(r for r in read_stats(floor) if r["Name"] == "Aggregated")["Requests/s"])
 
-        sys.path.insert(0, str(BENCH_DIR))
-        os.environ["ZHILI_PEAK_SCALE"] = str(args.scale)
-        import peak_hour_locust as scenario
-
+        sizing = scenario_sizing(locust_env)
         print(
-            f"peak hour × {args.scale}: {scenario.INTAKES_PER_S * args.scale:.2f} intakes/s, "
-            f"{scenario.PEAK_USERS} users over {len(hosts)} servers, {args.duration} s"
+            f"peak hour × {args.scale}: {sizing['intakes_per_s']:.2f} intakes/s, "
+            f"{sizing['users']} users over {len(hosts)} servers, {args.duration} s"
         )
         peak = run_dir / "peak"
         run_locust(
-            locust_env, PEAK_CLASSES, scenario.PEAK_USERS, args.duration, peak, run_dir / "locust-peak.log"
+            locust_env, PEAK_CLASSES, int(sizing["users"]), args.duration, peak, run_dir / "locust-peak.log"
         )
         load = os.getloadavg()
         rows = read_stats(peak)
         health = next((r for r in rows if r["Name"] == "healthz"), None)
-        print_table(rows, scenario.TARGETS, args.duration, floor_rps, float(health["50%"]) if health else 0.0)
+        print_table(
+            rows, sizing["targets"], args.duration, floor_rps, float(health["50%"]) if health else 0.0
+        )
         print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores, shared)")
         failures = read_failures(peak)
         if failures:
