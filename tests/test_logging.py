@@ -106,6 +106,24 @@ def test_text_format_and_level_come_from_the_settings(settings: Settings) -> Non
     assert "WARNING zhili.test [-] written 138****1234" in stream.getvalue()
 
 
+def test_no_access_log_means_none(settings: Settings) -> None:
+    """``zhili serve --no-access-log`` (ZHILI_ACCESS_LOG=false in every worker) writes no access line."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    handler = configure_logging(settings.model_copy(update={"access_log": False}), stream)
+    try:
+        logging.getLogger("uvicorn.access").info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1", "GET", "/", "1.1", 200
+        )
+        logging.getLogger("zhili.test").warning("still written")
+    finally:
+        logging.getLogger("uvicorn.access").disabled = False  # back on, as every other test expects
+        root.removeHandler(handler)
+        root.setLevel(level)
+    assert "GET /" not in stream.getvalue() and "still written" in stream.getvalue()
+
+
 def test_mask_leaves_codes_and_times_alone() -> None:
     line = "诉求 BJ20261206000123 于 2026-12-06 17:00:00 派单至 C110105，耗时 12345 ms"
     assert mask_personal_data(line) == line

@@ -75,6 +75,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, reload: boo
 
     if workers > 1:
         os.environ[PARENT_ENV] = str(os.getpid())
+    # The workers build their settings from the environment: carry --no-access-log to them.
+    os.environ["ZHILI_ACCESS_LOG"] = "true" if access_log else "false"
     if workers > 1 or os.environ.get(METRICS_ENV):
         os.environ[METRICS_ENV] = str(metrics_dir(settings, port))
     uvicorn.run(

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Least severe log level written."
     )
+    access_log: bool = Field(
+        default=True, description="Write uvicorn's access log (zhili serve --no-access-log sets it false)."
+    )
     session_max_age_hours: int = Field(default=12, ge=1, description="How long a web session lasts.")
     city_prefix: str = Field(default="BJ", min_length=1, max_length=4, description="Tracking-code prefix.")
     reopen_on_unresolved: bool = Field(

@@ -101,4 +101,6 @@ def configure_logging(settings: Any, stream: Any = None) -> logging.Handler:
         logger = logging.getLogger(name)
         logger.handlers.clear()  # uvicorn's own handlers, if it configured any
         logger.propagate = True
+    # Uvicorn logs access lines whenever its logger reaches a handler, ours included: the switch is here.
+    logging.getLogger("uvicorn.access").disabled = not getattr(settings, "access_log", True)
     return handler
