@@ -23,7 +23,7 @@ from zhili.web.assets import STATIC_DIR
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     owns_database = database is None
-    db = database or Database(settings.resolved_database_url)
+    db = database or Database(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
