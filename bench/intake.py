@@ -206,6 +206,8 @@ def server_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
     )
     if database_url:
         env["ZHILI_DATABASE_URL"] = database_url
+    if "ZHILI_SQLITE_SYNCHRONOUS" in os.environ:  # FULL (the default) or NORMAL, to compare them
+        env["ZHILI_SQLITE_SYNCHRONOUS"] = os.environ["ZHILI_SQLITE_SYNCHRONOUS"]
     return env
 
 

@@ -32,11 +32,12 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from zhili.app import create_app
+from zhili.auth.deps import CurrentActor
 from zhili.cases.models import Case
 from zhili.cases.schemas import CaseIn
 from zhili.cases.states import CaseState
 from zhili.db import WRITE_OPTION, Database
-from zhili.deps import DbSession, StaffActor
+from zhili.deps import DbSession
 from zhili.settings import get_settings
 
 _serial = itertools.count(1)
@@ -71,7 +72,7 @@ def create_floor_app() -> FastAPI:
     app = create_app()
 
     @app.post("/bench/floor", status_code=201, include_in_schema=False)
-    def floor(body: CaseIn, actor: StaffActor, session: DbSession) -> dict[str, str]:
+    def floor(body: CaseIn, actor: CurrentActor, session: DbSession) -> dict[str, str]:
         return {"code": _store_one(session, body, actor.username)}
 
     # Routes are matched in order; the floor goes first so that matching it costs what matching

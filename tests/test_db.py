@@ -79,3 +79,25 @@ def test_readers_do_not_take_a_turn(sqlite_db: Database) -> None:
     with sqlite_db.session(write=False) as s:
         s.execute(text("SELECT 1")).scalar_one()
         assert not turn.lock.locked()
+
+
+@pytest.mark.parametrize(("mode", "value"), [("FULL", 2), ("NORMAL", 1)])
+def test_sqlite_commits_are_synced_to_disk_by_default(tmp_path: Path, mode: str, value: int) -> None:
+    """Issue 16 item 23: with synchronous=NORMAL an acknowledged demand could be lost on a power cut.
+    The default is FULL (every commit synced before it is acknowledged); NORMAL only when asked."""
+    from zhili.settings import Settings
+
+    assert Settings().sqlite_synchronous == "FULL"
+    db = Database(f"sqlite:///{tmp_path / 'sync.sqlite3'}", sqlite_synchronous=mode)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == value
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+    finally:
+        db.dispose()
+    default = Database(f"sqlite:///{tmp_path / 'default.sqlite3'}")
+    try:
+        with default.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2
+    finally:
+        default.dispose()

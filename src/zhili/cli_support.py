@@ -35,7 +35,7 @@ R = TypeVar("R")
 def open_database(settings: Settings | None = None) -> Database:
     settings = settings or get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Database(settings.resolved_database_url)
+    return Database(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -68,15 +68,27 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Take over transaction control from the sqlite3 module, so that writers can BEGIN IMMEDIATE.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-    cursor.close()
+SYNCHRONOUS_MODES = ("FULL", "NORMAL")
+
+
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
+    """``synchronous=FULL`` (the default): every commit is on disk before it is acknowledged, so a
+    demand answered 201 survives a power cut. ``NORMAL`` with WAL stays consistent but may lose the
+    last commits before a power cut (not a process crash); see README, "SQLite durability"."""
+    if synchronous not in SYNCHRONOUS_MODES:
+        raise ValueError(f"synchronous must be one of {SYNCHRONOUS_MODES}")
+
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module, so that writers can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.close()
+
+    return pragmas
 
 
 WRITE_OPTION = "zhili_write"
@@ -155,11 +167,11 @@ def writer_turn(engine: Engine) -> _WriterTurn | None:
     return _TURNS.get(engine)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         turn = _TURNS[engine] = _WriterTurn()
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         event.listen(engine, "begin", turn.begin)
         event.listen(engine, "commit", turn.commit)
         event.listen(engine, "rollback", turn.end)
@@ -201,9 +213,9 @@ def _drop_after_commit(session: Session, _previous: object) -> None:
 class Database:
     """Owns one engine and its session factory."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", **engine_kwargs: Any) -> None:
         self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        self.engine = make_engine(url, sqlite_synchronous=sqlite_synchronous, **engine_kwargs)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self._bound = False
 

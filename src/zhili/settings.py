@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         default="",
         description="SQLAlchemy URL; empty means a SQLite file zhili.sqlite3 in the data directory.",
     )
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = Field(
+        default="FULL",
+        description="SQLite durability: FULL survives a power cut; NORMAL may lose the last commits.",
+    )
     secret_key: str = Field(
         default=DEFAULT_SECRET, description="Signs session cookies and derives the encryption key."
     )
