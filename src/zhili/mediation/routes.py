@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from zhili.mediation import api
+from zhili.mediation import api, web
 
 router = APIRouter()
-router.include_router(api.router)
+for part in (api.router, web.router):
+    router.include_router(part)
