@@ -36,7 +36,7 @@ from zhili.mediation.states import (
 )
 
 FUTURE_SLACK = timedelta(minutes=5)
-Step = Callable[[Session, Dispute, DisputeStepIn, datetime], str]
+Step = Callable[[Session, Dispute, DisputeStepIn, datetime, str], str]  # … and who records it
 
 
 def _required(value: str | None, field: str, message: str) -> str:
@@ -56,7 +56,7 @@ def route_track(session: Session, dispute: Dispute) -> Track:
     return Track.people
 
 
-def _route(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _route(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     track = body.track or route_track(session, d)
     if body.committee_id is not None:
         committee = session.get(MediationCommittee, body.committee_id)
@@ -90,13 +90,13 @@ def _mediator(session: Session, d: Dispute, mediator_id: int | None) -> Mediator
     return mediator
 
 
-def _assign(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _assign(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     mediator = _mediator(session, d, body.mediator_id)
     d.mediator_id = mediator.id
     return f"指派调解员{mediator.name}"
 
 
-def _session(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _session(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     place = _required(body.place, "place", "请填写调解地点")
     notes = _required(body.notes, "notes", "请填写调解情况")
     if not body.attendees:
@@ -114,13 +114,13 @@ def _session(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) ->
             place=place,
             attendees=",".join(str(p) for p in sorted(set(body.attendees))),
             notes=notes,
-            recorded_by="",
+            recorded_by=by,
         )
     )
     return f"{place}调解：{notes}"
 
 
-def _succeed(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _succeed(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     d.agreement_terms = _required(body.terms, "terms", "请填写调解协议内容")
     if body.performance_due is None:
         raise ValidationFailed("请填写履行期限", field="performance_due")
@@ -135,7 +135,7 @@ def _succeed(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) ->
     return "调解成功，当事人签订调解协议"
 
 
-def _fail(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _fail(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     reason = _required(body.notes, "notes", "请填写调解不成的原因")
     if body.next_path is None:
         raise ValidationFailed("请选择后续途径（诉讼、仲裁或行政裁决）", field="next_path")
@@ -150,7 +150,7 @@ def _fail(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> st
     return note
 
 
-def _apply_confirmation(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _apply_confirmation(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     if d.confirmation != Confirmation.none:
         raise Conflict("已申请过司法确认")
     court = _required(body.court, "court", "请填写受理司法确认申请的人民法院")
@@ -159,7 +159,7 @@ def _apply_confirmation(session: Session, d: Dispute, body: DisputeStepIn, at: d
     return f"当事人共同向{court}申请司法确认"
 
 
-def _confirmation_result(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _confirmation_result(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     if d.confirmation != Confirmation.applied:
         raise Conflict("尚未申请司法确认，或已登记结果")
     if body.confirmed is None:
@@ -168,7 +168,7 @@ def _confirmation_result(session: Session, d: Dispute, body: DisputeStepIn, at: 
     return f"{d.confirmation_court}裁定" + ("确认调解协议有效" if body.confirmed else "不予确认")
 
 
-def _follow_up(session: Session, d: Dispute, body: DisputeStepIn, at: datetime) -> str:
+def _follow_up(session: Session, d: Dispute, body: DisputeStepIn, at: datetime, by: str) -> str:
     if body.performed is None:
         raise ValidationFailed("请选择协议是否已履行", field="performed")
     note = _required(body.notes, "notes", "请填写回访情况")
@@ -208,12 +208,9 @@ def act(
     if at < as_aware(dispute.received_at):
         raise ValidationFailed("办理时间不能早于登记时间", field="at")
     before = dispute.state
-    note = STEPS[action](session, dispute, body, at)
+    note = STEPS[action](session, dispute, body, at, actor.username)
     if rule.target is not None:
         dispute.state = rule.target
-    for row in session.new:
-        if isinstance(row, DisputeSession):
-            row.recorded_by = actor.username
     session.add(
         DisputeStep(
             dispute_id=dispute.id,
