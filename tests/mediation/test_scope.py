@@ -123,3 +123,23 @@ def _codes(raw: bytes) -> list[int]:
             out.append(raw[i])
             i += 1
     return out
+
+
+def test_another_streets_demands_are_unknown_to_a_registrar(app: Any) -> None:
+    from support.cases import intake
+
+    wangjing_case = intake(client(app, "operator"))
+    other = client(app, "other_worker")
+    body = {
+        "kind": "neighbour",
+        "source": "hotline",
+        "title": "邻里纠纷",
+        "facts": "两户邻居互相投诉。",
+        "case_codes": [wangjing_case],
+        "parties": [{"name": "甲某"}, {"name": "乙某"}],
+    }
+    refused = other.post("/api/mediation/disputes", json=body)
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["field"] == "case_codes" and error["message"] == f"诉求编号 {wangjing_case} 不存在"
+    assert "110105026" not in refused.text

@@ -81,11 +81,15 @@ def _checked(session: Session, ctx: CaseContext, actor: Actor, body: DisputeIn) 
         raise ValidationFailed("请填写纠纷发生地（社区或街道编码）", field="division_code")
     if session.get(Division, place) is None:
         raise ValidationFailed(f"区划编码 {place} 不存在", field="division_code")
-    if not is_grid_worker(actor) and not readable(actor).covers(place):
-        raise ValidationFailed(f"纠纷发生地 {place} 不在您的辖区内", field="division_code")
-    for case in cases:
-        if not is_grid_worker(actor) and not readable(actor).covers(_place_of(case)):
-            raise ValidationFailed(f"诉求编号 {case.code} 不存在", field="case_codes")
+    if not is_grid_worker(actor):
+        # Another jurisdiction's event or demands are answered as unknown, without their place.
+        if event_case is not None and not readable(actor).covers(_place_of(event_case)):
+            raise ValidationFailed(f"巡查事件 {body.field_event_id} 不存在", field="field_event_id")
+        for case in cases:
+            if not readable(actor).covers(_place_of(case)):
+                raise ValidationFailed(f"诉求编号 {case.code} 不存在", field="case_codes")
+        if not readable(actor).covers(place):
+            raise ValidationFailed(f"纠纷发生地 {place} 不在您的辖区内", field="division_code")
     return place, cases
 
 
