@@ -123,6 +123,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.knowledge import picker as knowledge_picker
     from zhili.knowledge import web as knowledge_web
     from zhili.labels import readable_detail, target_name
+    from zhili.mediation.routes import router as mediation_router
     from zhili.metrics_http import router as metrics_router
     from zhili.notifications import api as notifications_api
     from zhili.notifications import web as notifications_web
@@ -183,6 +184,7 @@ def _mount_routes(app: FastAPI) -> None:
         community_router,
         grid_router,
         petitions_router,
+        mediation_router,
         plan_router,
         home_router,
         apidocs.router_for(app.state.settings),

@@ -15,6 +15,7 @@ from zhili.grid.cells import models as grid_cell_models
 from zhili.grid.patrols import models as grid_patrol_models
 from zhili.grid.registry import models as grid_registry_models
 from zhili.knowledge import models as knowledge_models
+from zhili.mediation import models as mediation_models
 from zhili.notifications import models as notification_models
 from zhili.open311 import models as open311_models
 from zhili.petitions import models as petition_models
@@ -37,6 +38,7 @@ __all__ = [
     "grid_registry_models",
     "hall_models",
     "knowledge_models",
+    "mediation_models",
     "metadata",
     "notification_models",
     "open311_models",

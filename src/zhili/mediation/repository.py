@@ -1,0 +1,196 @@
+"""Reads of dispute data, each through ``readable_disputes(actor)``: staff read their jurisdiction
+(a street its street, a district its streets), supervisors and admins theirs. Figures are grouped SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, case, false, func, select
+from sqlalchemy.orm import Session
+
+from zhili.auth.scope import Actor, readable
+from zhili.cases.models import Case
+from zhili.errors import NotFound
+from zhili.mediation.models import (
+    Dispute,
+    DisputeCaseLink,
+    DisputeParty,
+    DisputeSession,
+    DisputeStep,
+    MediationCommittee,
+    Mediator,
+    RoutingRule,
+)
+from zhili.mediation.policy import can_read_disputes
+from zhili.mediation.states import OPEN_STATES, Confirmation, DisputeKind, DisputeState
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    if not can_read_disputes(actor):
+        return false()
+    return readable(actor).clause(Dispute.division_code)
+
+
+def readable_disputes(actor: Actor) -> Select[Dispute]:
+    """The one scoped statement every read of disputes starts from."""
+    return select(Dispute).where(_visible(actor))
+
+
+def get_readable(session: Session, actor: Actor, code: str, *, for_update: bool = False) -> Dispute:
+    statement = readable_disputes(actor).where(Dispute.code == code)
+    if for_update:
+        statement = statement.with_for_update()
+    dispute = session.scalars(statement).first()
+    if dispute is None:
+        raise NotFound(f"纠纷 {code} 不存在或不在您的查看范围内")
+    return dispute
+
+
+def list_disputes(
+    session: Session, actor: Actor, *, state: DisputeState | None = None, limit: int = 200
+) -> Sequence[Dispute]:
+    statement = readable_disputes(actor).order_by(Dispute.received_at.desc(), Dispute.id.desc()).limit(limit)
+    if state is not None:
+        statement = statement.where(Dispute.state == state)
+    return session.scalars(statement).all()
+
+
+def parties_of(session: Session, dispute_id: int) -> Sequence[DisputeParty]:
+    return session.scalars(
+        select(DisputeParty).where(DisputeParty.dispute_id == dispute_id).order_by(DisputeParty.position)
+    ).all()
+
+
+def sessions_of(session: Session, dispute_id: int) -> Sequence[DisputeSession]:
+    return session.scalars(
+        select(DisputeSession).where(DisputeSession.dispute_id == dispute_id).order_by(DisputeSession.at)
+    ).all()
+
+
+def steps_of(session: Session, dispute_id: int) -> Sequence[DisputeStep]:
+    return session.scalars(
+        select(DisputeStep).where(DisputeStep.dispute_id == dispute_id).order_by(DisputeStep.id)
+    ).all()
+
+
+def linked_case_codes(session: Session, dispute_id: int) -> list[str]:
+    rows = session.execute(
+        select(Case.code)
+        .join(DisputeCaseLink, DisputeCaseLink.case_id == Case.id)
+        .where(DisputeCaseLink.dispute_id == dispute_id)
+        .order_by(DisputeCaseLink.id)
+    ).all()
+    return [code for (code,) in rows]
+
+
+def committee_name(session: Session, committee_id: int | None) -> str | None:
+    committee = session.get(MediationCommittee, committee_id) if committee_id else None
+    return committee.name if committee else None
+
+
+def mediator_name(session: Session, mediator_id: int | None) -> str | None:
+    mediator = session.get(Mediator, mediator_id) if mediator_id else None
+    return mediator.name if mediator else None
+
+
+def routing_rules(session: Session) -> Sequence[RoutingRule]:
+    return session.scalars(select(RoutingRule).order_by(RoutingRule.priority, RoutingRule.id)).all()
+
+
+def committees(session: Session) -> Sequence[MediationCommittee]:
+    return session.scalars(
+        select(MediationCommittee).order_by(MediationCommittee.division_code, MediationCommittee.id)
+    ).all()
+
+
+def committee_for(session: Session, track: object, division_code: str) -> MediationCommittee | None:
+    """The active committee of ``track`` closest to the place: the longest code that is its prefix."""
+    candidates = session.scalars(
+        select(MediationCommittee).where(
+            MediationCommittee.track == track, MediationCommittee.active.is_(True)
+        )
+    ).all()
+    serving = [c for c in candidates if division_code.startswith(c.division_code)]
+    return max(serving, key=lambda c: (len(c.division_code), -c.id), default=None)
+
+
+def _loads() -> Select[int | None, int]:
+    return (
+        select(Dispute.mediator_id, func.count().label("load"))
+        .where(Dispute.mediator_id.is_not(None), Dispute.state.in_(OPEN_STATES))
+        .group_by(Dispute.mediator_id)
+    )
+
+
+def mediators_with_load(
+    session: Session, *, committee_id: int | None = None
+) -> Sequence[tuple[Mediator, str, int]]:
+    loads = _loads().subquery()
+    statement = (
+        select(Mediator, MediationCommittee.name, func.coalesce(loads.c.load, 0))
+        .join(MediationCommittee, MediationCommittee.id == Mediator.committee_id)
+        .outerjoin(loads, loads.c.mediator_id == Mediator.id)
+        .where(Mediator.active.is_(True))
+        .order_by(Mediator.committee_id, Mediator.id)
+    )
+    if committee_id is not None:
+        statement = statement.where(Mediator.committee_id == committee_id)
+    return [(m, name, int(load)) for m, name, load in session.execute(statement).all()]
+
+
+def suggested_mediators(session: Session, dispute: Dispute) -> list[tuple[Mediator, str, int]]:
+    """The committee's mediators with the dispute's kind as a specialty whose area covers its place,
+    least loaded first (then by id)."""
+    if dispute.committee_id is None:
+        return []
+    fitting = [
+        row
+        for row in mediators_with_load(session, committee_id=dispute.committee_id)
+        if dispute.kind.value in row[0].specialties.split(",")
+        and dispute.division_code.startswith(row[0].area)
+    ]
+    return sorted(fitting, key=lambda row: (row[2], row[0].id))
+
+
+def specialties(mediator: Mediator) -> list[DisputeKind]:
+    return [DisputeKind(k) for k in mediator.specialties.split(",") if k]
+
+
+def figures(session: Session, actor: Actor, level: str) -> list[dict[str, object]]:
+    """调解成功率, 协议履行率 and 司法确认数 by street (9 digits) or district (6): one grouped statement."""
+    width = 9 if level == "street" else 6
+    place = func.substr(Dispute.division_code, 1, width)
+
+    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    rows = session.execute(
+        select(
+            place,
+            func.count(),
+            counted(Dispute.outcome.is_not(None)),
+            counted(Dispute.outcome == "success"),
+            counted(Dispute.performed.is_not(None)),
+            counted(Dispute.performed.is_(True)),
+            counted(Dispute.confirmation == Confirmation.confirmed),
+        )
+        .where(_visible(actor))
+        .group_by(place)
+        .order_by(place)
+    ).all()
+    out: list[dict[str, object]] = []
+    for code, disputes, concluded, succeeded, followed, performed, confirmed in rows:
+        out.append(
+            {
+                "division_code": code,
+                "disputes": int(disputes),
+                "concluded": int(concluded),
+                "succeeded": int(succeeded),
+                "success_rate": round(int(succeeded) / int(concluded), 4) if concluded else None,
+                "followed_up": int(followed),
+                "performed": int(performed),
+                "performance_rate": round(int(performed) / int(followed), 4) if followed else None,
+                "confirmed": int(confirmed),
+            }
+        )
+    return out
