@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 
 from community.governance_accounts import client as gov_client
 from grid.cells.wangjing import wangjing_cell
+from mediation.accounts import client as mediation_client
+from mediation.accounts import register as register_dispute
+from mediation.accounts import registry as mediation_registry
 from petitions.accounts import client as petition_client
 from petitions.accounts import register as register_petition
 from support.accounts import login, make_user
@@ -31,6 +34,7 @@ from zhili.auth.permissions import route_permissions
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Attachment, Case
 from zhili.community.halls.models import Decision, FollowUp
+from zhili.mediation.states import RULES as MEDIATION_RULES
 from zhili.petitions.states import RULES as PETITION_RULES
 from zhili.units.models import Unit
 
@@ -50,6 +54,7 @@ NOT_JURISDICTION_BOUND = {
     "service_request_id",
     "token",
     "message_id",  # the SMS outbox: admins only (notifications/policy.py)
+    "job_id",  # failed background jobs: admins only (jobs/policy.py)
 }
 # Public routes: citizens' tracking (guarded by code + phone tail) and reference data.
 PUBLIC_PREFIXES = ("/api/track/", "/portal/", "/api/divisions", "/open311/", "/plan/", "/api/plan/")
@@ -76,6 +81,8 @@ class Owned:
             return template.replace("{topic_id}", self.ids["analytics_topic_id"])
         if template.startswith(("/api/grid/verifications/", "/grid/verifications/")):
             return template.replace("{task_id}", self.ids["verification_id"])
+        if template.startswith(("/api/mediation/disputes/", "/mediation/disputes/")):
+            return template.replace("{code}", self.ids["dispute_code"])
         return PARAM.sub(lambda m: self.ids[m.group(1)], template)
 
 
@@ -266,8 +273,11 @@ def _setup(app: Any, session: Session) -> Owned:
         },
     )
     assert reception.status_code == 201, reception.text
+    mediation_registry(app)
+    dispute = register_dispute(mediation_client(app, "worker"))  # 望京's community worker
     session.flush()
     owned.ids.update(
+        dispute_code=dispute["code"],
         matter_code=petition["matter_code"],
         petition_code=petition["code"],
         reception_id=str(reception.json()["id"]),
@@ -313,6 +323,8 @@ def _bound_routes(app: Any) -> list[tuple[str, str]]:
         names = set(PARAM.findall(route.path))
         if not names or names <= NOT_JURISDICTION_BOUND or route.path.startswith(PUBLIC_PREFIXES):
             continue
+        if "{action}" in route.path:
+            continue  # one route per action: each is listed from its state table below
         if route.path.startswith(("/api/units/", "/admin/")):
             continue  # the directory and admin pages: decided by role (admins only for writes)
         routes.extend((method, route.path) for method in route.methods)
@@ -330,6 +342,7 @@ def test_no_cross_jurisdiction_success(app: Any, session: Session) -> None:
     routes += [("POST", f"/cases/{{code}}/act/{a}") for a in RULES]
     routes += [("POST", f"/api/petitions/matters/{{matter_code}}/{a}") for a in PETITION_RULES]
     routes += [("POST", f"/petitions/matters/{{matter_code}}/act/{a}") for a in PETITION_RULES]
+    routes += [("POST", f"/api/mediation/disputes/{{code}}/{a}") for a in MEDIATION_RULES]
     successes = []
     for method, template in routes:
         path = owned.path(template)
