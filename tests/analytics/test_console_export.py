@@ -19,9 +19,9 @@ from support.cases import staff
 from zhili.analytics.engine import Engine
 from zhili.analytics.export import export_open
 from zhili.analytics.labels import Labels
+from zhili.analytics.scrubbing import ID_NUMBER, MOBILE
 from zhili.analytics.store import Store
 from zhili.analytics.sync import sync
-from zhili.analytics.text import ID_NUMBER, MOBILE
 from zhili.db import Database
 from zhili.settings import Settings
 

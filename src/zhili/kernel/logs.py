@@ -99,7 +99,8 @@ def configure_logging(settings: Any, stream: Any = None) -> logging.Handler:
     root.setLevel(getattr(settings, "log_level", "INFO"))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
-        logger.handlers.clear()  # uvicorn's own handlers, if it configured any
+        logger.handlers.clear()  # uvicorn's own handlers and level, if it configured any:
+        logger.setLevel(logging.NOTSET)  # ZHILI_LOG_LEVEL on the root decides
         logger.propagate = True
     # Uvicorn logs access lines whenever its logger reaches a handler, ours included: the switch is here.
     logging.getLogger("uvicorn.access").disabled = not getattr(settings, "access_log", True)
