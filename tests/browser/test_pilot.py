@@ -76,9 +76,24 @@ class Effort:
         return self.clicks + self.keys
 
 
+# htmx reports a request it cancelled itself (a suggestion or caller lookup superseded while the
+# operator keeps typing, or left behind by the next page) as these two lines: by design, not a fault.
+CANCELLED = ("htmx:sendAbort", "htmx:afterRequest")
+
+
 def _console_errors(page: Any) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    cancelled = [False]
+
+    def seen(msg: Any) -> None:
+        if msg.type != "error":
+            return
+        cancelled[0] = cancelled[0] or msg.text == CANCELLED[0]
+        errors.append(msg.text)
+        if cancelled[0]:  # the cancelled request's two lines, in whichever order they come
+            errors[:] = [e for e in errors if e not in CANCELLED]
+
+    page.on("console", seen)
     return errors
 
 
