@@ -29,7 +29,10 @@ def _rss_kb(pid: int) -> int:
 def _children(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except OSError:  # the thread ended between the listing and the read
+            continue
         found.update(int(c) for c in text)
     return {c for c in found if Path(f"/proc/{c}").exists() and _is_console(c)}
 
