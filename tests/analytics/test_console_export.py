@@ -19,10 +19,10 @@ from support.cases import staff
 from zhili.analytics.engine import Engine
 from zhili.analytics.export import export_open
 from zhili.analytics.labels import Labels
-from zhili.analytics.scrubbing import ID_NUMBER, MOBILE
 from zhili.analytics.store import Store
 from zhili.analytics.sync import sync
 from zhili.db import Database
+from zhili.kernel.masking import ID_NUMBER, MOBILE
 from zhili.settings import Settings
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from zhili.kernel.masking import ID_NUMBER, MOBILE
+
 MASK = "＊"
 
 # Single-character surnames of the 百家姓 and the common modern ones, without those that mostly begin
@@ -48,8 +50,6 @@ WECHAT = re.compile(
     rf"({_ID})(?![-_A-Za-z0-9])"
 )
 QQ = re.compile(r"((?:(?<![A-Za-z])[Qq]\s?[Qq]|扣扣|企鹅号)(?:号码|号)?(?:[\s:：]|是|为)*)(\d{5,11})(?!\d)")
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)")
-MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[- ]?|86[- ])?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[- ]?)?[2-9]\d{6,7}(?!\d)")
 # Any other run of 7 or more digits (spaces or dashes between them allowed), such as a number cut short
 # in a title: treated as a possible phone or ID fragment.

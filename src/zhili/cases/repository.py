@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case, CaseAssignment, CaseEvent, CaseLink
 from zhili.cases.policy import sees_centre_unlocated, sees_own_unlocated
-from zhili.cases.states import AssignmentStatus, CaseState
+from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState
 from zhili.errors import NotFound
 
 NOT_FOUND_MESSAGE = "诉求不存在或不在您的辖区内"
@@ -146,3 +146,18 @@ def links_of(session: Session, case_id: int) -> Sequence[tuple[CaseLink, str]]:
         select(CaseLink, other).where(CaseLink.case_id == case_id).order_by(CaseLink.id)
     ).all()
     return [(link, code) for link, code in rows]
+
+
+def is_co_unit(session: Session, actor: Actor, case: Case) -> bool:
+    """Whether the actor's unit was called in (吹哨) on the case and still works on it."""
+    if actor.unit_id is None:
+        return False
+    row = session.execute(
+        select(CaseAssignment.id).where(
+            CaseAssignment.case_id == case.id,
+            CaseAssignment.unit_id == actor.unit_id,
+            CaseAssignment.role == AssignmentRole.co,
+            CaseAssignment.status != AssignmentStatus.released,
+        )
+    ).first()
+    return row is not None

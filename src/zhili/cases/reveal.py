@@ -4,39 +4,23 @@ calls through the hotline (转接). Lists stay masked; only this one action show
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.cases import repository
 from zhili.cases.context import CaseContext
-from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.models import Case
 from zhili.cases.policy import may_reveal_phone_of
-from zhili.cases.states import AssignmentRole, AssignmentStatus
 from zhili.errors import Forbidden, NotFound
 
 CONFIDENTIAL_MESSAGE = "保密诉求不公开市民电话，请通过热线转接"
 AUDIT_ACTION = "case.reveal_phone"
 
 
-def is_co_unit(session: Session, actor: Actor, case: Case) -> bool:
-    if actor.unit_id is None:
-        return False
-    row = session.execute(
-        select(CaseAssignment.id).where(
-            CaseAssignment.case_id == case.id,
-            CaseAssignment.unit_id == actor.unit_id,
-            CaseAssignment.role == AssignmentRole.co,
-            CaseAssignment.status != AssignmentStatus.released,
-        )
-    ).first()
-    return row is not None
-
-
 def may_reveal(session: Session, actor: Actor, case: Case) -> bool:
     """Whether the case page offers the reveal button to this actor."""
-    return may_reveal_phone_of(actor, case, is_co_unit(session, actor, case))
+    return may_reveal_phone_of(actor, case, repository.is_co_unit(session, actor, case))
 
 
 def reveal_phone(

@@ -17,13 +17,11 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
-from zhili.kernel.masking import mask_id_number, mask_phone
+from zhili.kernel.masking import ID_NUMBER, MOBILE, mask_id_number, mask_phone
 
 request_id_var: ContextVar[str] = ContextVar("zhili_request_id", default="-")
 
-MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])")
 LANDLINE = re.compile(r"(?<![0-9])0[1-9][0-9]{1,2}-?[0-9]{7,8}(?![0-9])")
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 # 回访 tokens in a logged path or query string (old links): /portal/visit/<code>/<token>,
 # /api/track/<code>/visit/<token>, token=<token>.
 VISIT_PATH = re.compile(r"(/portal/visit/[^/\s?\"]+/|/track/[^/\s?\"]+/visit/)[^/\s?\"]+")

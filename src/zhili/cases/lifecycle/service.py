@@ -26,11 +26,11 @@ from zhili.auth.scope import Actor
 from zhili.cases.context import CaseContext
 from zhili.cases.lifecycle import handlers
 from zhili.cases.lifecycle.transitions import RULES, ActionRule, Party
-from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.models import Case
 from zhili.cases.policy import can_take_action
-from zhili.cases.repository import get_readable, readable_cases
+from zhili.cases.repository import get_readable, is_co_unit, readable_cases
 from zhili.cases.schemas import ActionIn
-from zhili.cases.states import STATE_LABELS, AssignmentRole, AssignmentStatus
+from zhili.cases.states import STATE_LABELS
 from zhili.errors import Conflict, Forbidden, NotFound
 
 STALE_MESSAGE = "该诉求刚被他人更新，请刷新后重试"
@@ -53,17 +53,8 @@ def check_party(session: Session, actor: Actor, rule: ActionRule, case: Case) ->
     if rule.party == Party.lead_unit:
         if actor.unit_id is None or actor.unit_id != case.lead_unit_id:
             raise Forbidden(f"只有本诉求的主办单位可以{rule.label}")
-    elif rule.party == Party.co_unit:
-        called = session.execute(
-            select(CaseAssignment.id).where(
-                CaseAssignment.case_id == case.id,
-                CaseAssignment.unit_id == actor.unit_id,
-                CaseAssignment.role == AssignmentRole.co,
-                CaseAssignment.status != AssignmentStatus.released,
-            )
-        ).first()
-        if called is None:
-            raise Forbidden(f"只有被吹哨召集的协办单位可以{rule.label}")
+    elif rule.party == Party.co_unit and not is_co_unit(session, actor, case):
+        raise Forbidden(f"只有被吹哨召集的协办单位可以{rule.label}")
 
 
 def check_state(rule: ActionRule, case: Case) -> None:

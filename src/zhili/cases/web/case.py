@@ -78,7 +78,7 @@ def _applies(name: str, case: Case) -> bool:
 
 def open_actions(session: Session, actor: Actor, case: Case) -> list[ActionRule]:
     """The actions this actor could take now (the service checks again when one is sent)."""
-    co_unit = reveal.is_co_unit(session, actor, case)
+    co_unit = repository.is_co_unit(session, actor, case)
     rules = []
     for name in PAGE_ACTIONS:
         rule = RULES[name]
