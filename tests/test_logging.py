@@ -195,3 +195,25 @@ def test_the_cli_configures_logging(monkeypatch: pytest.MonkeyPatch, tmp_path: A
             root.removeHandler(handler)
         root.setLevel(level)
         get_settings.cache_clear()
+
+
+def test_libraries_narrating_routine_work_speak_only_at_warning(settings: Settings) -> None:
+    """alembic's plugin lines on every migration check (each /readyz, each CLI command) and httpx's
+    request lines buried `zhili doctor`'s ✓/✗ list; ZHILI_LOG_LEVEL=DEBUG still shows them."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    configure_logging(settings.model_copy(update={"log_level": "INFO"}), stream)
+    try:
+        logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+        logging.getLogger("httpx").info("HTTP Request: GET https://doctor.invalid/docs")
+        logging.getLogger("alembic.runtime.migration").warning("a real problem")
+        configure_logging(settings.model_copy(update={"log_level": "DEBUG"}), stream)
+        logging.getLogger("httpx").info("shown when debugging")
+    finally:
+        configure_logging(settings, stream)
+        for existing in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+            root.removeHandler(existing)
+        root.setLevel(level)
+    assert "Context impl" not in stream.getvalue() and "doctor.invalid" not in stream.getvalue()
+    assert "a real problem" in stream.getvalue() and "shown when debugging" in stream.getvalue()

@@ -31,6 +31,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"
 ACCESS_FIELDS = ("client_addr", "method", "path", "http_version", "status_code")
 HANDLER_NAME = "zhili"
+CHATTY_LIBRARIES = ("alembic", "httpx", "httpcore")
 
 
 def mask_personal_data(text: str) -> str:
@@ -100,6 +101,11 @@ def configure_logging(settings: Any, stream: Any = None) -> logging.Handler:
         logger.handlers.clear()  # uvicorn's own handlers and level, if it configured any:
         logger.setLevel(logging.NOTSET)  # ZHILI_LOG_LEVEL on the root decides
         logger.propagate = True
+    # Libraries that narrate their routine work at INFO (alembic on every migration check, so on every
+    # /readyz and CLI command; httpx on every request) speak only at WARNING unless DEBUG is asked for.
+    chatty_level = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(chatty_level)
     # Uvicorn logs access lines whenever its logger reaches a handler, ours included: the switch is here.
     logging.getLogger("uvicorn.access").disabled = not getattr(settings, "access_log", True)
     return handler
