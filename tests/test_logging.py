@@ -7,17 +7,15 @@ from __future__ import annotations
 import io
 import json
 import logging
-import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session
 
 from support.cases import WANGJING, act, intake, staff
+from support.threaded_server import serving
 from zhili.db import Database
 from zhili.kernel.logs import HANDLER_NAME, configure_logging, mask_personal_data
 from zhili.notifications.backends import LogNotifier
@@ -129,27 +127,11 @@ def test_mask_leaves_codes_and_times_alone() -> None:
     assert mask_personal_data(line) == line
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_uvicorns_access_log_goes_through_the_same_handler(app: Any, log_lines: io.StringIO) -> None:
     """A real server, started as ``zhili serve`` starts it (log_config=None, no proxy headers)."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, proxy_headers=False, lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     token = "AbCdEfGhIjKlMnOpQrStUvWx"
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            threading.Event().wait(0.05)
-        base = f"http://127.0.0.1:{port}"
+    config = {"log_config": None, "log_level": None, "proxy_headers": False, "lifespan": "off"}
+    with serving(app, **config) as base:
         health = httpx.get(f"{base}/healthz", headers={"X-Request-ID": "probe-42"})
         assert health.headers["X-Request-ID"] == "probe-42"
         made_up = httpx.get(f"{base}/healthz", headers={"X-Request-ID": "bad id\twith\ttabs"})
@@ -159,9 +141,6 @@ def test_uvicorns_access_log_goes_through_the_same_handler(app: Any, log_lines: 
         )
         httpx.get(f"{base}/portal/visit/BJ20990101000001/{token}", headers={"X-Request-ID": "visit-1"})
         httpx.get(f"{base}/api/track/BJ1/visit", params={"token": token}, headers={"X-Request-ID": "visit-2"})
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
     access = {r["request_id"]: r for r in _records(log_lines) if r["logger"] == "uvicorn.access"}
     assert access["probe-42"]["path"] == "/healthz" and access["probe-42"]["status_code"] == "200"
     assert access["visit-1"]["path"] == "/portal/visit/BJ20990101000001/***"

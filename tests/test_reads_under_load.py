@@ -10,7 +10,6 @@ read person-level records (an audited read) with API keys, each first use of a k
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections import Counter
@@ -23,6 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from support.cases import CASE_BODY, WANGJING
+from support.threaded_server import serving
 from zhili.app import create_app
 from zhili.audit.models import AuditEntry
 from zhili.auth import service as auth_service
@@ -47,8 +47,6 @@ def _user_with_keys(database: Database, username: str, role: Role, unit: str, ke
 
 @pytest.fixture(scope="module")
 def server(committed_database: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     data_dir: Path = tmp_path_factory.mktemp("load")
     settings = Settings(
         environment="test",
@@ -59,20 +57,8 @@ def server(committed_database: Database, tmp_path_factory: pytest.TempPathFactor
         analytics_sync_minutes=0,
         audit_anchor_minutes=0,
     )
-    app = create_app(settings)  # the server owns its engine, as `zhili serve` does
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:  # readiness poll, not a timed assertion
-        if not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join()
-    sock.close()
+    with serving(create_app(settings)) as base:  # the server owns its engine, as `zhili serve` does
+        yield base
 
 
 def test_audited_reads_and_key_touches_beside_intakes_never_fail(

@@ -18,9 +18,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +28,7 @@ import pytest
 
 from support.accounts import PASSWORD
 from support.cases import STAFF
+from support.threaded_server import serving
 from zhili.app import create_app
 from zhili.auth import service as auth_service
 from zhili.auth.models import Role
@@ -66,13 +64,6 @@ class LiveServer:
         self.host = urlsplit(self.url).netloc
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 def _ensure_accounts(database: Database) -> None:
     from sqlalchemy import select
 
@@ -88,8 +79,6 @@ def _ensure_accounts(database: Database) -> None:
 def live_server(
     committed_database: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    import uvicorn
-
     _ensure_accounts(committed_database)
     settings = Settings(
         environment="test",
@@ -97,20 +86,8 @@ def live_server(
         secret_key="browser-test-secret-" + "x" * 32,
         notifier="memory",
     )
-    app = create_app(settings, database=committed_database)
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:  # readiness poll, not a timed assertion
-        if not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", committed_database, settings)
-    server.should_exit = True
-    thread.join()
-    sock.close()
+    with serving(create_app(settings, database=committed_database)) as base:
+        yield LiveServer(base, committed_database, settings)
 
 
 @pytest.fixture(scope="session")

@@ -144,7 +144,13 @@ def seal(session: Session) -> Appended | None:
 
 
 def record_added(
-    session: Session, row: RowT, *, actor: str, action: str, target_type: str, detail: dict[str, Any]
+    session: Session,
+    row: RowT,
+    *,
+    actor: str,
+    action: str,
+    target_type: str,
+    detail: dict[str, Any] | None = None,
 ) -> RowT:
     """Add a new row, flush it for its id, and record its creation with that id as the target."""
     session.add(row)

@@ -28,16 +28,13 @@ def add_committee(session: Session, actor: Actor, body: CommitteeIn) -> Mediatio
     committee = MediationCommittee(
         name=body.name, track=body.track, division_code=body.division_code, active=True
     )
-    session.add(committee)
-    session.flush()
-    audit.record(
+    return audit.record_added(
         session,
+        committee,
         actor=actor.username,
         action="mediation.committee.add",
         target_type="mediation_committee",
-        target_id=str(committee.id),
     )
-    return committee
 
 
 def add_mediator(session: Session, actor: Actor, body: MediatorIn) -> Mediator:
@@ -62,31 +59,17 @@ def add_mediator(session: Session, actor: Actor, body: MediatorIn) -> Mediator:
         user_id=user_id,
         active=True,
     )
-    session.add(mediator)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor.username,
-        action="mediation.mediator.add",
-        target_type="mediator",
-        target_id=str(mediator.id),
+    return audit.record_added(
+        session, mediator, actor=actor.username, action="mediation.mediator.add", target_type="mediator"
     )
-    return mediator
 
 
 def add_rule(session: Session, actor: Actor, body: RoutingRuleIn) -> RoutingRule:
     can_keep_mediation_registry.require(actor)
     rule = RoutingRule(**body.model_dump())
-    session.add(rule)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor.username,
-        action="mediation.rule.add",
-        target_type="mediation_rule",
-        target_id=str(rule.id),
+    return audit.record_added(
+        session, rule, actor=actor.username, action="mediation.rule.add", target_type="mediation_rule"
     )
-    return rule
 
 
 def update_rule(session: Session, actor: Actor, rule_id: int, body: RoutingRuleIn) -> RoutingRule:

@@ -22,6 +22,7 @@ from zhili.petitions.api import (
 from zhili.petitions.deps import PetitionCtx
 from zhili.petitions.schemas import OnlinePetitionIn
 from zhili.taxonomy import repository as taxonomy
+from zhili.web.lookup_page import lookup_page
 from zhili.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
@@ -84,13 +85,8 @@ def track_petition(
     code: Annotated[str, Query(max_length=40)] = "",
     phone_tail: Annotated[str, Query(max_length=16)] = "",
 ) -> HTMLResponse:
-    context: dict[str, object] = {"code": code, "phone_tail": phone_tail, "view": None, "error": None}
-    if not code and not phone_tail:
-        return render(request, "petitions/portal_track.html", context)
-    try:
+    def look_up() -> object:
         petition, matter = tracking.track(session, ctx, code, phone_tail, limits_for(request.app))
-    except ZhiliError as exc:
-        context["error"] = exc.message
-        return render(request, "petitions/portal_track.html", context, status=exc.status)
-    context["view"] = views.tracked(session, petition, matter, ctx.settings.timezone)
-    return render(request, "petitions/portal_track.html", context)
+        return views.tracked(session, petition, matter, ctx.settings.timezone)
+
+    return lookup_page(request, "petitions/portal_track.html", code, phone_tail, look_up)

@@ -27,6 +27,7 @@ from zhili.errors import ZhiliError
 from zhili.kernel.ratelimit import peer_address, rate_limit
 from zhili.storage.images import MAX_PHOTOS, check_photos
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS
+from zhili.web.lookup_page import lookup_page
 from zhili.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
@@ -116,16 +117,11 @@ def portal_track(
     phone_tail: Annotated[str, Query(max_length=16)] = "",
 ) -> HTMLResponse:
     """The same checks as ``GET /api/track/{code}``, sharing its wrong-tail counter per code."""
-    context: dict[str, object] = {"code": code, "phone_tail": phone_tail, "view": None, "error": None}
-    if not code and not phone_tail:
-        return render(request, "portal/track.html", context)
-    try:
-        case = find_tracked(request, session, ctx, code, phone_tail)
-    except ZhiliError as exc:
-        context["error"] = exc.message
-        return render(request, "portal/track.html", context, status=exc.status)
-    context["view"] = tracking.public_view(session, case)
-    return render(request, "portal/track.html", context)
+
+    def look_up() -> object:
+        return tracking.public_view(session, find_tracked(request, session, ctx, code, phone_tail))
+
+    return lookup_page(request, "portal/track.html", code, phone_tail, look_up)
 
 
 @router.get(
