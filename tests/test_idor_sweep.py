@@ -81,8 +81,6 @@ class Owned:
             return template.replace("{topic_id}", self.ids["analytics_topic_id"])
         if template.startswith(("/api/grid/verifications/", "/grid/verifications/")):
             return template.replace("{task_id}", self.ids["verification_id"])
-        if template.startswith(("/api/mediation/disputes/", "/mediation/disputes/")):
-            return template.replace("{code}", self.ids["dispute_code"])
         return PARAM.sub(lambda m: self.ids[m.group(1)], template)
 
 
@@ -342,7 +340,7 @@ def test_no_cross_jurisdiction_success(app: Any, session: Session) -> None:
     routes += [("POST", f"/cases/{{code}}/act/{a}") for a in RULES]
     routes += [("POST", f"/api/petitions/matters/{{matter_code}}/{a}") for a in PETITION_RULES]
     routes += [("POST", f"/petitions/matters/{{matter_code}}/act/{a}") for a in PETITION_RULES]
-    routes += [("POST", f"/api/mediation/disputes/{{code}}/{a}") for a in MEDIATION_RULES]
+    routes += [("POST", f"/api/mediation/disputes/{{dispute_code}}/{a}") for a in MEDIATION_RULES]
     successes = []
     for method, template in routes:
         path = owned.path(template)

@@ -126,21 +126,23 @@ def update_rule(
     return views.rule_out(registry.update_rule(session, actor, rule_id, body))
 
 
-@router.get("/disputes/{code}", response_model=DisputeOut)
-def read_dispute(code: str, actor: DisputeReader, session: DbSession, ctx: MediationCtx) -> DisputeOut:
+@router.get("/disputes/{dispute_code}", response_model=DisputeOut)
+def read_dispute(
+    dispute_code: str, actor: DisputeReader, session: DbSession, ctx: MediationCtx
+) -> DisputeOut:
     """纠纷详情。当事人信息仅调解工作人员完整可见，其他为脱敏；每次查看记入审计。"""
-    return views.detail(session, actor, disputes.get_readable(session, actor, code), ctx.cipher)
+    return views.detail(session, actor, disputes.get_readable(session, actor, dispute_code), ctx.cipher)
 
 
-@router.get("/disputes/{code}/suggested-mediators", response_model=list[MediatorOut])
-def suggested(code: str, actor: DisputeReader, session: DbSession) -> list[MediatorOut]:
+@router.get("/disputes/{dispute_code}/suggested-mediators", response_model=list[MediatorOut])
+def suggested(dispute_code: str, actor: DisputeReader, session: DbSession) -> list[MediatorOut]:
     """推荐调解员：承办组织中擅长此类纠纷、负责此地区的调解员，在办纠纷最少的在前。"""
-    d = disputes.get_readable(session, actor, code)
+    d = disputes.get_readable(session, actor, dispute_code)
     return [views.mediator_out(m, name, load) for m, name, load in disputes.suggested_mediators(session, d)]
 
 
 @router.get(
-    "/disputes/{code}/agreement.pdf",
+    "/disputes/{dispute_code}/agreement.pdf",
     response_class=Response,
     responses={
         200: {
@@ -149,9 +151,9 @@ def suggested(code: str, actor: DisputeReader, session: DbSession) -> list[Media
         }
     },
 )
-def agreement_pdf(code: str, actor: DisputeReader, session: DbSession, ctx: MediationCtx) -> Response:
+def agreement_pdf(dispute_code: str, actor: DisputeReader, session: DbSession, ctx: MediationCtx) -> Response:
     """调解协议书（PDF），由协议内容生成。"""
-    d = disputes.get_readable(session, actor, code)
+    d = disputes.get_readable(session, actor, dispute_code)
     if d.outcome != "success":
         raise Conflict("该纠纷未达成调解协议")
     parties = parties_for(
@@ -169,11 +171,16 @@ def agreement_pdf(code: str, actor: DisputeReader, session: DbSession, ctx: Medi
 
 
 # Last: the generic step route must not shadow the fixed paths above.
-@router.post("/disputes/{code}/{action}", response_model=DisputeOut)
+@router.post("/disputes/{dispute_code}/{action}", response_model=DisputeOut)
 def act(
-    code: str, action: str, body: DisputeStepIn, actor: DisputeMediator, session: DbSession, ctx: MediationCtx
+    dispute_code: str,
+    action: str,
+    body: DisputeStepIn,
+    actor: DisputeMediator,
+    session: DbSession,
+    ctx: MediationCtx,
 ) -> DisputeOut:
     """调解环节：route 分流、assign 指派调解员、session 记录调解、succeed 调解成功、fail 调解不成、
     apply_confirmation 申请司法确认、confirmation_result 司法确认结果、follow_up 回访履行情况。"""
-    d = service.act(session, ctx, actor, code, action, body)
+    d = service.act(session, ctx, actor, dispute_code, action, body)
     return views.detail(session, actor, d, ctx.cipher)

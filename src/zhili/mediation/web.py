@@ -30,9 +30,9 @@ def caseload(request: Request, session: DbSession, actor: DisputeReader, state: 
     return render(request, "mediation/caseload.html", context)
 
 
-@router.get("/mediation/disputes/{code}", response_class=HTMLResponse)
+@router.get("/mediation/disputes/{dispute_code}", response_class=HTMLResponse)
 def dispute_page(
-    request: Request, code: str, session: DbSession, actor: DisputeReader, ctx: MediationCtx
+    request: Request, dispute_code: str, session: DbSession, actor: DisputeReader, ctx: MediationCtx
 ) -> HTMLResponse:
-    detail = views.detail(session, actor, disputes.get_readable(session, actor, code), ctx.cipher)
+    detail = views.detail(session, actor, disputes.get_readable(session, actor, dispute_code), ctx.cipher)
     return render(request, "mediation/dispute.html", {"d": detail})
