@@ -36,6 +36,19 @@ def next_step(d: Dispute) -> str:
     return "—"
 
 
+def primary_action(d: Dispute) -> str | None:
+    """The step the next step names: its form opens first on the dispute page."""
+    if d.state == DisputeState.registered:
+        return "route"
+    if d.state == DisputeState.routed:
+        return "session" if d.mediator_id else "assign"
+    if d.state == DisputeState.mediating:
+        return "succeed"
+    if d.state == DisputeState.agreed:
+        return "confirmation_result" if d.confirmation == Confirmation.applied else "follow_up"
+    return None
+
+
 def deadline(d: Dispute, tz: ZoneInfo) -> tuple[str, date] | None:
     if d.state == DisputeState.agreed and d.performance_due:
         return "履行期限", d.performance_due

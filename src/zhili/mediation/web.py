@@ -166,6 +166,7 @@ def _dispute_page(
         "d": detail,
         "actions": caseload.actions(actor, dispute),
         "next_step": caseload.next_step(dispute),
+        "primary": caseload.primary_action(dispute),
         "deadline": caseload.deadline(dispute, ctx.tz),
         "tracks": [(t.value, label) for t, label in TRACK_LABELS.items()],
         "committees": committees,
