@@ -16,7 +16,10 @@ from zhili.divisions.models import Division
 
 PORTAL_WIDTH = 390
 WANGJING = "110105026"
-PARTIES = [{"role": "申请人", "name": "周一鸣", "phone": "13911112222"}, {"role": "被申请人", "name": "吴二亮"}]
+PARTIES = [
+    {"role": "申请人", "name": "周一鸣", "phone": "13911112222"},
+    {"role": "被申请人", "name": "吴二亮"},
+]
 
 
 def _communities(live_server: LiveServer) -> list[str]:
@@ -48,8 +51,9 @@ def test_mediation_pages(page_as: Any, live_server: LiveServer) -> None:
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
     for days_ago in (0, 1, 1, 2, 3):  # a cluster in one building
         api(street, "POST", "/api/mediation/disputes", {
-            "kind": "neighbour", "source": "committee", "title": "楼上噪音扰民", "facts": "夜间噪音引发争吵。",
-            "division_code": community, "place": "望京西园三区 3 号楼", "parties": PARTIES,
+            "kind": "neighbour", "source": "committee", "title": "楼上噪音扰民",
+            "facts": "夜间噪音引发争吵。", "division_code": community,
+            "place": "望京西园三区 3 号楼", "parties": PARTIES,
             "received_at": (now - timedelta(days=days_ago, hours=1)).isoformat(),
         })  # fmt: skip
     for code in (other, third):  # scattered
