@@ -137,6 +137,7 @@ def _bodies(owned: Owned) -> dict[str, Any]:
         "/cells/": {"community_code": owned.ids["community_code"]},
         "/facilities/": {"state": "faulty"},
         "/profiles/": {"population": 1, "households": 1, "service_space_m2": 400},
+        "dispute": {"parties": [{"name": "越权甲"}, {"name": "越权乙"}]},
     }
 
 
@@ -271,11 +272,24 @@ def _setup(app: Any, session: Session) -> Owned:
         },
     )
     assert reception.status_code == 201, reception.text
-    mediation_registry(app)
+    committees = mediation_registry(app)
     dispute = register_dispute(mediation_client(app, "worker"))  # 望京's community worker
+    check_round = mediation_client(app, "worker").post(
+        "/api/mediation/rounds",
+        json={
+            "division_code": community,
+            "checked_on": "2025-05-01",
+            "checkers": "社区书记",
+            "findings": [{"kind": "neighbour", "description": "楼道堆物争吵"}],
+        },
+    )
+    assert check_round.status_code == 201, check_round.text
     session.flush()
     owned.ids.update(
         dispute_code=dispute["code"],
+        committee_id=str(committees["people"]["id"]),
+        round_id=str(check_round.json()["id"]),
+        position="1",
         matter_code=petition["matter_code"],
         petition_code=petition["code"],
         reception_id=str(reception.json()["id"]),
@@ -341,6 +355,7 @@ def test_no_cross_jurisdiction_success(app: Any, session: Session) -> None:
     routes += [("POST", f"/api/petitions/matters/{{matter_code}}/{a}") for a in PETITION_RULES]
     routes += [("POST", f"/petitions/matters/{{matter_code}}/act/{a}") for a in PETITION_RULES]
     routes += [("POST", f"/api/mediation/disputes/{{dispute_code}}/{a}") for a in MEDIATION_RULES]
+    routes += [("POST", f"/mediation/disputes/{{dispute_code}}/act/{a}") for a in MEDIATION_RULES]
     successes = []
     for method, template in routes:
         path = owned.path(template)

@@ -19,6 +19,7 @@ from zhili.jobs.cli import worker_command
 from zhili.kernel.cli import app as keys_app
 from zhili.kernel.logs import configure_logging
 from zhili.knowledge.cli import app as knowledge_app
+from zhili.mediation.cli import app as mediation_app
 from zhili.ops import cli as ops_cli
 from zhili.petitions.cli import app as petitions_app
 from zhili.plan.cli import app as plan_app
@@ -62,6 +63,7 @@ app.command("backup")(ops_cli.backup)
 app.command("restore")(ops_cli.restore)
 app.add_typer(jobs_app, name="jobs")
 app.command("worker")(worker_command)
+app.add_typer(mediation_app, name="mediation")
 app.add_typer(petitions_app, name="petitions")
 
 

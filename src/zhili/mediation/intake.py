@@ -96,6 +96,20 @@ def _checked(session: Session, ctx: CaseContext, actor: Actor, body: DisputeIn) 
 def register(session: Session, ctx: CaseContext, actor: Actor, body: DisputeIn) -> Registered:
     can_register_dispute.require(actor)
     place, cases = _checked(session, ctx, actor, body)
+    return write(session, ctx, actor.username, body, place, cases)
+
+
+def write(
+    session: Session,
+    ctx: CaseContext,
+    by: str,
+    body: DisputeIn,
+    place: str,
+    cases: list[Case],
+    *,
+    committee_id: int | None = None,
+) -> Registered:
+    """Write a checked registration: the dispute, its sealed parties, linked demands, the first step."""
     received = as_aware(body.received_at) if body.received_at else ctx.now()
     dispute = Dispute(
         code=next_codes(session, DISPUTE_PREFIX, received.astimezone(ctx.tz))[0],
@@ -104,11 +118,13 @@ def register(session: Session, ctx: CaseContext, actor: Actor, body: DisputeIn) 
         title=body.title,
         facts=body.facts,
         division_code=place,
+        place=body.place,
         referring_body=body.referring_body,
         state=DisputeState.registered,
+        committee_id=committee_id,
         field_event_id=body.field_event_id if body.source == DisputeSource.grid else None,
         received_at=received,
-        created_by=actor.username,
+        created_by=by,
     )
     session.add(dispute)
     session.flush()
@@ -124,7 +140,7 @@ def register(session: Session, ctx: CaseContext, actor: Actor, body: DisputeIn) 
             action="register",
             from_state=None,
             to_state=DisputeState.registered.value,
-            actor=actor.username,
+            actor=by,
             at=received,
             note=body.referring_body,
         )
@@ -132,7 +148,7 @@ def register(session: Session, ctx: CaseContext, actor: Actor, body: DisputeIn) 
     session.flush()
     audit.record(
         session,
-        actor=actor.username,
+        actor=by,
         action="mediation.register",
         target_type="dispute",
         target_id=dispute.code,

@@ -70,6 +70,7 @@ class Dispute(IdMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     facts: Mapped[str] = mapped_column(Text)
     division_code: Mapped[str] = mapped_column(String(12), index=True)
+    place: Mapped[str | None] = mapped_column(String(200))  # 具体地点：小区、楼栋（聚集预警按此细分）
     referring_body: Mapped[str | None] = mapped_column(String(100))  # the court or department
     state: Mapped[DisputeState] = mapped_column(_enum(DisputeState), index=True)
     track: Mapped[Track | None] = mapped_column(_enum(Track))
@@ -147,3 +148,32 @@ class DisputeCaseLink(IdMixin, Base):
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     linked_at: Mapped[datetime]
+
+
+class CheckRound(IdMixin, Base):
+    """A 矛盾纠纷排查 round in one community: who checked, on which day, and what they found."""
+
+    __tablename__ = "mediation_check_rounds"
+
+    division_code: Mapped[str] = mapped_column(String(12), index=True)  # the community
+    checked_on: Mapped[date] = mapped_column(Date, index=True)
+    checkers: Mapped[str] = mapped_column(String(200))  # 排查人员
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class CheckFinding(IdMixin, Base):
+    """One thing a round found; ``dispute_id`` once it is registered as a dispute."""
+
+    __tablename__ = "mediation_check_findings"
+    __table_args__ = (UniqueConstraint("round_id", "position"),)
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("mediation_check_rounds.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the order found
+    kind: Mapped[DisputeKind] = mapped_column(_enum(DisputeKind))
+    place: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id", ondelete="SET NULL"), index=True)

@@ -40,6 +40,12 @@ def can_mediate(actor: Actor) -> bool:
     return actor.role in STAFF_ROLES
 
 
+@permission("登记矛盾纠纷排查")
+def can_check_disputes(actor: Actor) -> bool:
+    """The community and street staff record their 排查 rounds and register what they found."""
+    return actor.role in STAFF_ROLES
+
+
 @permission("维护调解组织、调解员名册和分流规则")
 def can_keep_mediation_registry(actor: Actor) -> bool:
     return actor.role in KEEPER_ROLES
@@ -62,5 +68,6 @@ def sees_full_parties(actor: Actor) -> bool:
 DisputeReader = Annotated[Actor, can_read_disputes.depends]
 DisputeRegistrar = Annotated[Actor, can_register_dispute.depends]
 DisputeMediator = Annotated[Actor, can_mediate.depends]
+RoundRecorder = Annotated[Actor, can_check_disputes.depends]
 RegistryKeeper = Annotated[Actor, can_keep_mediation_registry.depends]
 MediationFigureReader = Annotated[Actor, can_read_mediation_figures.depends]

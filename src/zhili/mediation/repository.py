@@ -12,6 +12,8 @@ from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case
 from zhili.errors import NotFound
 from zhili.mediation.models import (
+    CheckFinding,
+    CheckRound,
     Dispute,
     DisputeCaseLink,
     DisputeParty,
@@ -44,6 +46,11 @@ def get_readable(session: Session, actor: Actor, code: str, *, for_update: bool 
     if dispute is None:
         raise NotFound(f"纠纷 {code} 不存在或不在您的查看范围内")
     return dispute
+
+
+def by_code(session: Session, code: str) -> Dispute | None:
+    """Unscoped: only for the applicant's tracking, which the phone tail guards (``tracking``)."""
+    return session.scalars(select(Dispute).where(Dispute.code == code)).first()
 
 
 def list_disputes(
@@ -194,3 +201,72 @@ def figures(session: Session, actor: Actor, level: str) -> list[dict[str, object
             }
         )
     return out
+
+
+def readable_rounds(actor: Actor) -> Select[CheckRound]:
+    """排查 rounds, scoped by their community as disputes are."""
+    if not can_read_disputes(actor):
+        return select(CheckRound).where(false())
+    return select(CheckRound).where(readable(actor).clause(CheckRound.division_code))
+
+
+def list_rounds(session: Session, actor: Actor, *, limit: int = 100) -> Sequence[CheckRound]:
+    statement = readable_rounds(actor).order_by(CheckRound.checked_on.desc(), CheckRound.id.desc())
+    return session.scalars(statement.limit(limit)).all()
+
+
+def get_round(session: Session, actor: Actor, round_id: int) -> CheckRound:
+    found = session.scalars(readable_rounds(actor).where(CheckRound.id == round_id)).first()
+    if found is None:
+        raise NotFound(f"排查记录 {round_id} 不存在或不在您的查看范围内")
+    return found
+
+
+def findings_of(session: Session, round_id: int) -> Sequence[CheckFinding]:
+    return session.scalars(
+        select(CheckFinding).where(CheckFinding.round_id == round_id).order_by(CheckFinding.position)
+    ).all()
+
+
+def dispute_code_of(session: Session, dispute_id: int | None) -> str | None:
+    dispute = session.get(Dispute, dispute_id) if dispute_id else None
+    return dispute.code if dispute else None
+
+
+def get_committee(session: Session, actor: Actor, committee_id: int) -> MediationCommittee:
+    """A committee page is for those whose reach meets the area it serves (either way round)."""
+    committee = session.get(MediationCommittee, committee_id)
+    scope = readable(actor)
+    meets = committee is not None and (
+        scope.covers(committee.division_code)
+        or any(code.startswith(committee.division_code) for code in scope.division_codes)
+    )
+    if committee is None or not can_read_disputes(actor) or not meets:
+        raise NotFound(f"调解组织 {committee_id} 不存在或不在您的查看范围内")
+    return committee
+
+
+def committee_disputes(
+    session: Session, actor: Actor, committee_id: int, *, limit: int = 200
+) -> Sequence[Dispute]:
+    statement = (
+        readable_disputes(actor)
+        .where(Dispute.committee_id == committee_id)
+        .order_by(Dispute.received_at.desc(), Dispute.id.desc())
+        .limit(limit)
+    )
+    return session.scalars(statement).all()
+
+
+def my_disputes(session: Session, actor: Actor, *, limit: int = 200) -> Sequence[Dispute]:
+    """The disputes assigned to the mediators registered under the actor's account."""
+    if actor.user_id is None:
+        return []
+    mine = select(Mediator.id).where(Mediator.user_id == actor.user_id)
+    statement = (
+        readable_disputes(actor)
+        .where(Dispute.mediator_id.in_(mine))
+        .order_by(Dispute.received_at.desc(), Dispute.id.desc())
+        .limit(limit)
+    )
+    return session.scalars(statement).all()

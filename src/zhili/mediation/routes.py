@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from zhili.mediation import api, web
+from zhili.mediation import api, portal, rounds_api, rounds_web, web
 
 router = APIRouter()
-for part in (api.router, web.router):
+for part in (rounds_api.router, api.router, rounds_web.router, web.router, portal.router):
     router.include_router(part)

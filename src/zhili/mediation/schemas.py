@@ -41,6 +41,7 @@ class DisputeIn(Strict):
     title: Text = Field(min_length=1, max_length=200)
     facts: Text = Field(min_length=1, max_length=5000, description="纠纷简要事实")
     division_code: DivisionCode | None = Field(default=None, description="纠纷发生地（社区或街道编码）")
+    place: OptText = Field(default=None, max_length=200, description="具体地点（小区、楼栋）")
     referring_body: OptText = Field(default=None, max_length=100, description="委派的法院或移送的部门")
     parties: list[PartyIn] = Field(min_length=2, max_length=10)
     case_codes: list[CaseCode] = Field(default_factory=list, max_length=10, description="关联的 12345 诉求")
@@ -133,6 +134,7 @@ class DisputeSummaryOut(BaseModel):
     source_label: str
     title: str
     division_code: str
+    place: str | None = None
     state: DisputeState
     state_label: str
     track: Track | None
@@ -202,3 +204,96 @@ class MediationFigureOut(BaseModel):
     performed: int
     performance_rate: float | None = Field(description="协议履行率")
     confirmed: int = Field(description="司法确认数")
+
+
+CommunityCode = Annotated[str, BeforeValidator(_stripped), Field(pattern=r"^\d{12}$")]
+Phone = Annotated[fields.CleanText, BeforeValidator(_stripped), Field(pattern=r"^[0-9+\- ]{5,32}$")]
+
+
+class ApplicationIn(Strict):
+    """A citizen's application for mediation from the portal: the phone is required (tracking)."""
+
+    kind: DisputeKind
+    division_code: DivisionCode = Field(description="纠纷发生地（社区或街道编码）")
+    place: OptText = Field(default=None, max_length=200, description="具体地点（小区、楼栋）")
+    facts: Text = Field(min_length=5, max_length=5000, description="纠纷经过和请求")
+    name: Text = Field(min_length=1, max_length=64, description="申请人姓名")
+    phone: Phone = Field(max_length=32, description="申请人手机号码")
+    id_number: OptText = Field(default=None, max_length=18, pattern=r"^[0-9]{17}[0-9Xx]$")
+    other_name: Text = Field(min_length=1, max_length=64, description="对方当事人姓名或名称")
+    other_phone: OptText = Field(default=None, max_length=32, pattern=r"^[0-9+\- ]{5,32}$")
+
+
+class ApplicationTrackOut(BaseModel):
+    code: str
+    kind_label: str
+    state_label: str
+    committee: str | None
+    received_at: datetime
+    steps: list[tuple[datetime, str]]
+
+
+class FindingIn(Strict):
+    kind: DisputeKind
+    place: OptText = Field(default=None, max_length=200, description="地点（小区、楼栋）")
+    description: Text = Field(min_length=2, max_length=2000, description="发现的矛盾纠纷")
+
+
+class RoundIn(Strict):
+    """One 矛盾纠纷排查 round of a community: who checked, when, what was found."""
+
+    division_code: CommunityCode = Field(description="排查的社区（12 位编码）")
+    checked_on: date = Field(description="排查日期")
+    checkers: Text = Field(min_length=1, max_length=200, description="排查人员")
+    summary: OptText = Field(default=None, max_length=2000, description="排查情况小结")
+    findings: list[FindingIn] = Field(default_factory=list, max_length=30)
+
+
+class FindingDisputeIn(Strict):
+    """Register a finding as a dispute: its kind, place and description come from the finding."""
+
+    title: OptText = Field(default=None, max_length=200)
+    parties: list[PartyIn] = Field(min_length=2, max_length=10)
+
+
+class FindingOut(BaseModel):
+    position: int
+    kind: DisputeKind
+    kind_label: str
+    place: str | None
+    description: str
+    dispute_code: str | None
+
+
+class RoundOut(BaseModel):
+    id: int
+    division_code: str
+    checked_on: date
+    checkers: str
+    summary: str | None
+    created_by: str
+    findings: list[FindingOut]
+
+
+class ClusterWarningOut(BaseModel):
+    community: str = Field(description="社区编码")
+    community_label: str | None
+    window_start: date
+    window_end: date
+    observed: int = Field(description="窗口内纠纷与相关 12345 诉求数")
+    disputes: int
+    demands: int
+    expected: float
+    p_value: float
+    q_value: float
+    places: list[str] = Field(description="集中的小区、楼栋")
+
+
+class CoverageOut(BaseModel):
+    division_code: str = Field(description="统计范围（区划编码前缀）")
+    streets: int
+    streets_covered: int = Field(description="设有人民调解委员会的街道（乡镇）数")
+    street_coverage: float | None
+    communities: int
+    communities_covered: int = Field(description="设有人民调解委员会的社区（村）数")
+    community_coverage: float | None

@@ -34,6 +34,8 @@ class DisputeSource(enum.StrEnum):
     court = "court"  # 法院诉前委派调解
     grid = "grid"  # 网格员巡查发现
     hotline = "hotline"  # 12345 诉求转入
+    citizen = "citizen"  # 群众网上申请调解
+    screening = "screening"  # 矛盾纠纷排查发现
 
 
 SOURCE_LABELS = {
@@ -42,6 +44,8 @@ SOURCE_LABELS = {
     DisputeSource.court: "法院诉前委派",
     DisputeSource.grid: "网格巡查发现",
     DisputeSource.hotline: "12345诉求转入",
+    DisputeSource.citizen: "群众网上申请",
+    DisputeSource.screening: "矛盾纠纷排查发现",
 }
 
 

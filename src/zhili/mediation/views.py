@@ -7,14 +7,16 @@ from sqlalchemy.orm import Session
 from zhili.auth.scope import Actor
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.mediation import repository as disputes
-from zhili.mediation.models import Dispute, Mediator, RoutingRule
+from zhili.mediation.models import CheckRound, Dispute, Mediator, RoutingRule
 from zhili.mediation.privacy import parties_for
 from zhili.mediation.schemas import (
     DisputeOut,
     DisputeSessionOut,
     DisputeStepOut,
     DisputeSummaryOut,
+    FindingOut,
     MediatorOut,
+    RoundOut,
     RoutingRuleOut,
 )
 from zhili.mediation.states import (
@@ -41,6 +43,7 @@ def _summary_fields(session: Session, d: Dispute) -> dict[str, object]:
         "source_label": SOURCE_LABELS[d.source],
         "title": d.title,
         "division_code": d.division_code,
+        "place": d.place,
         "state": d.state,
         "state_label": STATE_LABELS[d.state],
         "track": d.track,
@@ -119,4 +122,26 @@ def rule_out(r: RoutingRule) -> RoutingRuleOut:
         track_label=TRACK_LABELS[r.track],
         note=r.note,
         active=r.active,
+    )
+
+
+def round_out(session: Session, check: CheckRound) -> RoundOut:
+    return RoundOut(
+        id=check.id,
+        division_code=check.division_code,
+        checked_on=check.checked_on,
+        checkers=check.checkers,
+        summary=check.summary,
+        created_by=check.created_by,
+        findings=[
+            FindingOut(
+                position=f.position,
+                kind=f.kind,
+                kind_label=KIND_LABELS[f.kind],
+                place=f.place,
+                description=f.description,
+                dispute_code=disputes.dispute_code_of(session, f.dispute_id),
+            )
+            for f in disputes.findings_of(session, check.id)
+        ],
     )
