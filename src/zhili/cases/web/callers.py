@@ -26,7 +26,6 @@ from zhili.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-
 @dataclass
 class Earlier:
     case: Case
