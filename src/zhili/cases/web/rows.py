@@ -101,11 +101,13 @@ def row_after_action(
     context = {
         "section": name,
         "note_section": name,
-        "note_message": message,
+        "note_message": message.removeprefix(f"{code}："),
         "case": case,
         "here": here,
         "moved": moved,
-        "message": message + (f"，已移至{where_now}" if where_now and here is None else ""),
+        # The done line names the case already: "派单已完成", not "BJ…：派单已完成".
+        "message": message.removeprefix(f"{code}：")
+        + (f"，已移至{where_now}" if where_now and not here else ""),
         "code": code,
         "state_label": STATE_LABELS[case.state] if case else "",
         "next": next_url,
