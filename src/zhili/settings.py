@@ -110,6 +110,18 @@ class Settings(BaseSettings):
     warning_fraction: float = Field(
         default=0.8, gt=0, lt=1, description="Share of a time limit after which a case is flagged 预警."
     )
+    repeat_caller_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description="A caller's closed demand counts as a possible repeat this many days after closure.",
+    )
+    repeat_caller_similarity: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="Text similarity (sketch cosine) from which a caller's new demand is a likely repeat.",
+    )
     petition_backlog_days: int = Field(
         default=90,
         ge=1,

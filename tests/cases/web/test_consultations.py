@@ -117,3 +117,12 @@ def test_relating_to_an_unknown_case_writes_nothing(s: Any, session: Session) ->
     refused = s.operator.post("/work/intake", data=form, headers={"HX-Request": "true"})
     assert refused.status_code == 404
     assert int(session.execute(select(func.count()).select_from(Case)).scalar_one()) == before
+
+
+def test_repeat_similarity_is_a_setting(app: Any, s: Any, session: Session) -> None:
+    intake(s.operator)
+    near = {"title": CASE_BODY["title"], "description": "晚上广场舞声音太大，孩子没法睡觉。"}
+    assert 'data-testid="likely-repeat"' in _history(s.operator, **near).text
+    app.state.settings = app.state.settings.model_copy(update={"repeat_caller_similarity": 0.99})
+    page = _history(s.operator, **near)
+    assert page.status_code == 200 and 'data-testid="likely-repeat"' not in page.text

@@ -1,6 +1,7 @@
 """``GET /work/intake/caller``: while the operator types the caller's number, the caller's demands of
 the last 90 days with their states (``cases.callers``, by the phone's keyed digest; audited), and a
-likely repeat flagged (same caller, similar text, open or closed recently) with 关联 and 重办 offered
+likely repeat flagged (same caller, similar text, open or closed recently: ``ZHILI_REPEAT_CALLER_SIMILARITY``
+and ``ZHILI_REPEAT_CALLER_DAYS``) with 关联 and 重办 offered
 instead of a demand unconnected to the first."""
 
 from __future__ import annotations
@@ -24,9 +25,6 @@ from zhili.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-REPEAT_SIMILARITY = 0.3  # the sketch cosine above which two texts are about the same matter
-REPEAT_DAYS = 30  # a closed demand counts as a possible repeat this long after closure
-
 
 @dataclass
 class Earlier:
@@ -40,11 +38,12 @@ class Earlier:
         return self.case.state in (CaseState.closed, CaseState.visited)
 
 
-def _recent_enough(case: Case, now: datetime) -> bool:
+def _recent_enough(case: Case, now: datetime, days: int) -> bool:
+    """Open, or closed at most ``days`` ago (``ZHILI_REPEAT_CALLER_DAYS``)."""
     if case.state not in FINAL_STATES:
         return True
     closed = case.closed_at or case.updated_at
-    return closed is not None and as_aware(closed) >= as_aware(now) - timedelta(days=REPEAT_DAYS)
+    return closed is not None and as_aware(closed) >= as_aware(now) - timedelta(days=days)
 
 
 @router.get("/work/intake/caller", response_class=HTMLResponse)
@@ -60,6 +59,8 @@ def caller_history(
     if not callers.usable_phone(phone):
         return HTMLResponse("")
     cases = callers.recent_demands(session, ctx, actor, phone)
+    # The same matter: text at least this similar (the sketch cosine), recent enough (settings).
+    threshold, days = ctx.settings.repeat_caller_similarity, ctx.settings.repeat_caller_days
     mine = duplicates.signature(f"{title}\n{description}") if (title or description).strip() else None
     rows = []
     for case in cases:
@@ -67,11 +68,11 @@ def caller_history(
         score = duplicates.similarity(mine, theirs) if mine and theirs else None
         repeat = (
             score is not None
-            and score >= REPEAT_SIMILARITY
+            and score >= threshold
             and case.state != CaseState.merged
-            and _recent_enough(case, ctx.now())
+            and _recent_enough(case, ctx.now(), days)
         )
         rows.append(Earlier(case, STATE_LABELS[case.state], score, repeat))
     rows.sort(key=lambda r: not r.repeat)  # a likely repeat first, then newest first
-    context = {"rows": rows, "days": callers.HISTORY_DAYS, "repeat_days": REPEAT_DAYS}
+    context = {"rows": rows, "days": callers.HISTORY_DAYS, "repeat_days": days}
     return render(request, "work/_caller.html", context)

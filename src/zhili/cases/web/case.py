@@ -19,6 +19,7 @@ from zhili.cases.models import Case
 from zhili.cases.policy import CaseReader
 from zhili.cases.schemas import ActionIn, CaseOut
 from zhili.cases.states import FINAL_STATES, SATISFACTION_LABELS
+from zhili.cases.web import rows
 from zhili.cases.web.common import (
     after_action,
     page_or_fragment,
@@ -176,7 +177,10 @@ def act_on_case(
     }
     body = parse_model(ActionIn, fields)
     flows.act(session, ctx, actor, code, action, body)
-    return after_action(request, safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成")
+    target, message = safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成"
+    # From a work-list row: that row in place (the list keeps its order); otherwise reload #work.
+    in_place = rows.row_after_action(request, session, ctx, actor, code, target, message)
+    return in_place or after_action(request, target, message)
 
 
 @router.get("/cases/{code}/reply-hint", response_class=HTMLResponse)

@@ -24,6 +24,7 @@ from zhili.cases.models import Case
 from zhili.cases.states import STATE_LABELS, CaseState
 from zhili.cases.views import unit_codes
 from zhili.errors import ValidationFailed
+from zhili.kernel.masking import ID_NUMBER, MOBILE
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, URGENCY_LABELS
 from zhili.taxonomy.models import Category
 from zhili.units.models import Unit
@@ -31,6 +32,8 @@ from zhili.web.templating import is_htmx, render, toast_trigger
 
 M = TypeVar("M", bound=BaseModel)
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+EXCERPT_CHARS = 60
+SPACES = re.compile(r"\s+")
 # Which deadline runs in which state, and what it is called on a row.
 RUNNING_DUE = {
     CaseState.dispatched: ("sign_due", "签收时限"),
@@ -74,6 +77,18 @@ class CaseRow:
     @property
     def urgent(self) -> bool:
         return self.case.urgency.value != "ordinary"
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.case.description)
+
+
+def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a description for a list row: one line, a number or ID the citizen typed into
+    it masked (a list is no place to read them), cut at ``limit`` characters."""
+    flat = SPACES.sub(" ", text or "").strip()
+    flat = ID_NUMBER.sub("［证件号］", MOBILE.sub("［电话］", flat))
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
 
 
 def running_due(case: Case) -> tuple[datetime | None, str]:

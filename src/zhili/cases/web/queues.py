@@ -6,15 +6,18 @@ user's jurisdiction, and each row carries its running deadline for the countdown
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
+from zhili.auth.scope import Actor
 from zhili.cases import repository
+from zhili.cases.context import CaseContext
 from zhili.cases.deps import CaseCtx
 from zhili.cases.lifecycle.transitions import RULES
 from zhili.cases.models import Case, CaseAssignment, CaseEvent
@@ -51,7 +54,7 @@ S = CaseState
 INBOX_STATES = (S.dispatched, S.signed, S.contacted, S.return_requested, S.reported)
 
 
-def _by_due(rows: list[CaseRow]) -> list[CaseRow]:
+def by_due(rows: list[CaseRow]) -> list[CaseRow]:
     """Soonest deadline first; rows without a running deadline last."""
     return sorted(rows, key=lambda r: as_aware(r.due).timestamp() if r.due else float("inf"))
 
@@ -71,48 +74,109 @@ def _latest_notes(session: Session, case_ids: list[int], action: str) -> dict[in
     return {case_id: note or "" for case_id, note in rows}
 
 
+# -- the sections of each list: one statement per section, for the page and for one row after an action
+
+
+def _unlocated(actor: Actor, _state: str) -> Select[Case]:
+    return repository.unlocated(actor)
+
+
+def _new(actor: Actor, _state: str) -> Select[Case]:
+    located = readable_cases(actor).where(Case.state == S.received, Case.division_code.is_not(None))
+    return located.order_by(Case.received_at)
+
+
+def _returns(actor: Actor, _state: str) -> Select[Case]:
+    return readable_cases(actor).where(Case.state == S.return_requested).order_by(Case.updated_at)
+
+
+def _extensions(actor: Actor, _state: str) -> Select[Case]:
+    pending = Case.extension_requested.is_not(None), Case.state.in_(HANDLING_STATES)
+    return readable_cases(actor).where(*pending).order_by(Case.updated_at)
+
+
+def _late(actor: Actor, _state: str) -> Select[Case]:
+    late_states = OPEN_STATES - {S.received, S.return_requested, S.merged}
+    flagged = or_(Case.overdue.is_(True), Case.warning.is_(True))
+    return readable_cases(actor).where(flagged, Case.state.in_(late_states)).order_by(Case.feedback_due)
+
+
+def inbox_states(state: str) -> list[CaseState]:
+    """The inbox's 状态 tab: one state, or every state a lead unit works in."""
+    return [CaseState(state)] if state in {s.value for s in INBOX_STATES} else list(INBOX_STATES)
+
+
+def _lead(actor: Actor, state: str) -> Select[Case]:
+    mine = Case.lead_unit_id == actor.unit_id, Case.state.in_(inbox_states(state))
+    return readable_cases(actor).where(*mine).order_by(Case.received_at)
+
+
+def _co(actor: Actor, _state: str) -> Select[Case]:
+    called = exists().where(
+        CaseAssignment.case_id == Case.id,
+        CaseAssignment.unit_id == actor.unit_id,
+        CaseAssignment.role == AssignmentRole.co,
+        CaseAssignment.status.in_((AssignmentStatus.called, AssignmentStatus.checked_in)),
+    )
+    working = Case.state.in_((S.signed, S.contacted))
+    return readable_cases(actor).where(called, working).order_by(Case.received_at)
+
+
+def _to_visit(actor: Actor, _state: str) -> Select[Case]:
+    return readable_cases(actor).where(Case.state == S.reported).order_by(Case.reported_at)
+
+
+def _visited(actor: Actor, _state: str) -> Select[Case]:
+    return readable_cases(actor).where(Case.state == S.visited).order_by(Case.visited_at)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list of a workbench: its rows' statement (scoped, ordered) and what the list is called."""
+
+    name: str
+    label: str
+    select: Callable[[Actor, str], Select[Case]]
+
+
+# Each workbench's sections, in page order; an action's row is found again through these.
+SECTIONS: dict[str, tuple[Section, ...]] = {
+    "/work/dispatch": (
+        Section("unlocated", "待定位", _unlocated),
+        Section("new", "待派单", _new),
+        Section("returns", "退单审核", _returns),
+        Section("extensions", "延期申请", _extensions),
+        Section("late", "超期督办", _late),
+    ),
+    "/work/inbox": (Section("lead", "主办诉求", _lead), Section("co", "协办诉求", _co)),
+    "/work/visits": (Section("visits", "待回访", _to_visit), Section("visited", "已回访待办结", _visited)),
+}
+
+
+def return_reasons(session: Session, case_ids: list[int]) -> dict[int, str]:
+    return _latest_notes(session, case_ids, "return")
+
+
 # -- 派单 ---------------------------------------------------------------------------------------------
 
 
 @router.get("/work/dispatch", response_class=HTMLResponse)
 def dispatch_queue(request: Request, session: DbSession, actor: Dispatcher) -> HTMLResponse:
-    scoped = readable_cases(actor)
-    unlocated = case_rows(session, _cases(session, repository.unlocated(actor)))
-    located = scoped.where(Case.state == S.received, Case.division_code.is_not(None))
-    new = case_rows(session, _cases(session, located.order_by(Case.received_at)))
+    unlocated = case_rows(session, _cases(session, _unlocated(actor, "")))
+    new = case_rows(session, _cases(session, _new(actor, "")))
     suggestions = suggestions_for(session, category_model(request), [row.case for row in new])
-    # Low-confidence and unrouted cases first: they are the ones that need a person.
+    # Low-confidence and unrouted cases first: they are the ones that need a person. The order is
+    # set when the page loads; an action changes its row in place and never re-sorts the list.
     new.sort(key=lambda row: not suggestions[row.case.id].needs_review)
-    returns = case_rows(
-        session, _cases(session, scoped.where(Case.state == S.return_requested).order_by(Case.updated_at))
-    )
-    extensions = case_rows(
-        session,
-        _cases(
-            session,
-            scoped.where(Case.extension_requested.is_not(None), Case.state.in_(HANDLING_STATES)).order_by(
-                Case.updated_at
-            ),
-        ),
-    )
-    late_states = OPEN_STATES - {S.received, S.return_requested, S.merged}
-    late = case_rows(
-        session,
-        _cases(
-            session,
-            scoped.where(
-                or_(Case.overdue.is_(True), Case.warning.is_(True)), Case.state.in_(late_states)
-            ).order_by(Case.feedback_due),
-        ),
-    )
+    returns = case_rows(session, _cases(session, _returns(actor, "")))
     context = {
         "unlocated": unlocated,
         "new": new,
         "suggestions": suggestions,
         "returns": returns,
-        "return_reasons": _latest_notes(session, [r.case.id for r in returns], "return"),
-        "extensions": extensions,
-        "late": _by_due(late),
+        "return_reasons": return_reasons(session, [r.case.id for r in returns]),
+        "extensions": case_rows(session, _cases(session, _extensions(actor, ""))),
+        "late": by_due(case_rows(session, _cases(session, _late(actor, "")))),
         "next": "/work/dispatch",
     }
     return page_or_fragment(request, "work/dispatch.html", "work/_dispatch_body.html", context)
@@ -128,42 +192,20 @@ def unit_inbox(
     actor: HandlingUnit,
     state: Annotated[str, Query(max_length=24)] = "",
 ) -> HTMLResponse:
-    scoped = readable_cases(actor)
-    wanted = [CaseState(state)] if state in {s.value for s in INBOX_STATES} else list(INBOX_STATES)
-    lead = case_rows(
-        session,
-        _cases(
-            session,
-            scoped.where(Case.lead_unit_id == actor.unit_id, Case.state.in_(wanted)).order_by(
-                Case.received_at
-            ),
-        ),
-    )
-    called = exists().where(
-        CaseAssignment.case_id == Case.id,
-        CaseAssignment.unit_id == actor.unit_id,
-        CaseAssignment.role == AssignmentRole.co,
-        CaseAssignment.status.in_((AssignmentStatus.called, AssignmentStatus.checked_in)),
-    )
-    co = case_rows(
-        session,
-        _cases(
-            session, scoped.where(called, Case.state.in_((S.signed, S.contacted))).order_by(Case.received_at)
-        ),
-    )
-    statuses = _co_statuses(session, [r.case.id for r in co], actor.unit_id)
+    one = len(inbox_states(state)) == 1
+    co = case_rows(session, _cases(session, _co(actor, state)))
     context = {
-        "lead": _by_due(lead),
+        "lead": by_due(case_rows(session, _cases(session, _lead(actor, state)))),
         "co": co,
-        "co_status": statuses,
-        "state": state if len(wanted) == 1 else "",
+        "co_status": co_statuses(session, [r.case.id for r in co], actor.unit_id),
+        "state": state if one else "",
         "tabs": [(s.value, STATE_LABELS[s]) for s in INBOX_STATES],
-        "next": "/work/inbox" + (f"?state={state}" if len(wanted) == 1 else ""),
+        "next": "/work/inbox" + (f"?state={state}" if one else ""),
     }
     return page_or_fragment(request, "work/inbox.html", "work/_inbox_body.html", context)
 
 
-def _co_statuses(session: Session, case_ids: list[int], unit_id: int | None) -> dict[int, str]:
+def co_statuses(session: Session, case_ids: list[int], unit_id: int | None) -> dict[int, str]:
     if not case_ids or unit_id is None:
         return {}
     rows = session.execute(
@@ -181,26 +223,21 @@ def _co_statuses(session: Session, case_ids: list[int], unit_id: int | None) -> 
 
 @router.get("/work/visits", response_class=HTMLResponse)
 def visit_worklist(request: Request, session: DbSession, ctx: CaseCtx, actor: VisitCaller) -> HTMLResponse:
-    scoped = readable_cases(actor)
-    rows = case_rows(
-        session, _cases(session, scoped.where(Case.state == S.reported).order_by(Case.reported_at))
-    )
-    # The number to call, in full to the 回访 role only (cases.policy decides).
-    phones = (
-        {row.case.id: ctx.cipher.decrypt(row.case.citizen_phone_enc) or "" for row in rows}
-        if can_see_callback_phone(actor)
-        else {}
-    )
-    # Visited but not closed: the 回访 found it unresolved and automatic 重办 is off.
-    visited = case_rows(
-        session, _cases(session, scoped.where(Case.state == S.visited).order_by(Case.visited_at))
-    )
+    rows = case_rows(session, _cases(session, _to_visit(actor, "")))
     context = {
         "rows": rows,
-        "phones": phones,
-        "visited": visited,
+        "phones": callback_phones(ctx, actor, rows),
+        # Visited but not closed: the 回访 found it unresolved and automatic 重办 is off.
+        "visited": case_rows(session, _cases(session, _visited(actor, ""))),
         "can_reopen": can_take_action(actor, RULES["reopen"]),
         "satisfaction": [(k.value, v) for k, v in SATISFACTION_LABELS.items()],
         "next": "/work/visits",
     }
     return page_or_fragment(request, "work/visits.html", "work/_visits_body.html", context)
+
+
+def callback_phones(ctx: CaseContext, actor: Actor, rows: list[CaseRow]) -> dict[int, str]:
+    """The number to call, in full to the 回访 role only (cases.policy decides)."""
+    if not can_see_callback_phone(actor):
+        return {}
+    return {row.case.id: ctx.cipher.decrypt(row.case.citizen_phone_enc) or "" for row in rows}

@@ -1,5 +1,5 @@
-"""The grid page: cells of the jurisdiction, events found versus complaints received per cell, and a
-grid worker's 核查 tasks with the result form."""
+"""The grid page: the map of the jurisdiction's cells (coloured by open cases, each linked to its
+page), events found versus complaints received per cell, and a grid worker's 核查 tasks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
-from zhili.grid.cells import repository as grid_cells
+from zhili.divisions import repository as divisions
+from zhili.grid.cells import map as grid_map
 from zhili.grid.patrols import repository as patrols
 from zhili.grid.patrols import service
 from zhili.grid.patrols.api import resolution
@@ -32,12 +33,16 @@ def grid_page(
     scope = actor.scope
     default = "11" if scope.everything else min(scope.division_codes, default="")
     chosen = division.strip() or default
-    _cells, total = grid_cells.list_cells(session, actor, chosen or None, limit=1)
+    drawn = grid_map.build(session, actor, chosen, resolution(request)) if chosen else grid_map.GridMap(0)
     figures = patrols.figures(session, actor, chosen, resolution(request))[:50] if chosen else []
     tasks = patrols.tasks_for(session, actor.user_id) if actor.user_id else []
+    named = {chosen, *(row.community_code for row in figures if row.community_code)}
     context = {
         "division": chosen,
-        "cells_total": total,
+        "names": divisions.names_of(session, {code for code in named if code}),
+        "districts": divisions.children(session, chosen) if drawn.too_many else [],
+        "cells_total": drawn.total,
+        "map": drawn,
         "figures": figures,
         "tasks": tasks,
         "result_labels": {r.value: label for r, label in RESULT_LABELS.items()},

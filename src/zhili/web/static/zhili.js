@@ -1,5 +1,9 @@
 // Toasts for htmx: errors arrive as an HX-Trigger "zhili-toast" event or as a failed response.
+// #toasts is a bar in the page's flow under the top bar, never over the content: a toast pushes the
+// page down (the browser keeps what is on screen in place), one at a time. An error is also written
+// into the form that was sent, where the person is looking.
 (function () {
+  var timer = null;
   function toast(message, level) {
     var box = document.getElementById("toasts");
     if (!box || !message) return;
@@ -7,19 +11,62 @@
     el.className = "toast " + (level || "info");
     el.setAttribute("role", level === "error" ? "alert" : "status");
     el.textContent = message;
-    box.appendChild(el);
-    setTimeout(function () { el.remove(); }, 6000);
+    box.replaceChildren(el);
+    clearTimeout(timer);
+    timer = setTimeout(function () { el.remove(); }, 8000);
+  }
+  function inForm(elt, message) {
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    if (!form || !message) return;
+    var note = form.querySelector(":scope > .act-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "act-error";
+      note.setAttribute("role", "alert");
+      form.insertBefore(note, form.firstChild);
+    }
+    note.textContent = message;
   }
   window.zhiliToast = toast;
   document.addEventListener("zhili-toast", function (evt) {
-    toast(evt.detail && evt.detail.message, evt.detail && evt.detail.level);
+    var d = evt.detail || {};
+    toast(d.message, d.level);
+    if (d.level === "error") inForm(evt.target, d.message);
   });
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail.xhr;
     if (xhr && xhr.getResponseHeader("HX-Trigger")) return; // already shown by zhili-toast
-    toast((xhr && xhr.responseText) || "请求失败，请稍后再试", "error");
+    var message = (xhr && xhr.responseText) || "请求失败，请稍后再试";
+    toast(message, "error");
+    inForm(evt.detail.elt, message);
   });
   document.addEventListener("htmx:sendError", function () { toast("网络连接失败，请检查网络后重试", "error"); });
+})();
+
+// Work lists keep their order: an action answers with its row only (cases/web/rows.py). Rows the
+// case moved to in another list of the page come in .row-moves: each replaces that list's row of
+// the case, or goes to the end of the list. Counts ([data-count]) follow the rows left to do.
+(function () {
+  function place() {
+    document.querySelectorAll(".row-moves").forEach(function (moves) {
+      Array.prototype.slice.call(moves.children).forEach(function (row) {
+        var old = document.getElementById(row.id);
+        var list = document.getElementById("rows-" + row.getAttribute("data-section"));
+        if (old && old !== row) old.replaceWith(row);
+        else if (list) {
+          list.appendChild(row);
+          var section = list.closest("section[hidden]");
+          if (section) section.hidden = false;
+        }
+      });
+      moves.remove();
+    });
+    document.querySelectorAll("[data-count]").forEach(function (el) {
+      var list = document.querySelector(el.getAttribute("data-count"));
+      if (list) el.textContent = list.querySelectorAll("article.case-row").length;
+    });
+  }
+  document.addEventListener("htmx:afterSettle", place);
 })();
 
 // htmx: a 422 carries the form again with its errors, so swap it; other errors only toast.
