@@ -73,6 +73,11 @@ def test_merged_demands_citizen_sees_the_target_state_and_reply(s: Any) -> None:
     assert body["state"] == "merged" and body["merged_state_label"] == "已反馈"
     assert body["reply"] == "已协调广场舞队调整时间和音量。" and body["lead_unit_name"] == "望京街道办事处"
     assert first not in json.dumps(body, ensure_ascii=False)
+    # The timeline reads in order: the demand's own 受理 and 已合并, then only what the target did after.
+    labels = [item["label"] for item in body["timeline"]]
+    assert labels == ["已受理", "已合并", "已派单", "已签收", "已反馈"], labels
+    times = [item["at"] for item in body["timeline"]]
+    assert times == sorted(times)
     portal = s.operator.get("/portal/track", params={"code": second, "phone_tail": "1234"})
     assert "合并办理" in portal.text and "已协调广场舞队" in portal.text
     assert CASE_BODY["citizen"]["phone"] not in portal.text

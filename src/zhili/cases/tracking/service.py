@@ -259,7 +259,7 @@ def public_view(session: Session, case: Case) -> TrackOut:
     if target is case:
         return own
     theirs = _view(session, target)
-    merged_at = next((item.at for item in own.timeline if item.label == EVENT_LABELS.get("merge")), None)
+    merged_at = next((item.at for item in own.timeline if item.label == PUBLIC_LABELS["merge"]), None)
     later = [item for item in theirs.timeline if merged_at is None or item.at >= merged_at]
     return own.model_copy(
         update={
