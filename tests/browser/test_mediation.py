@@ -46,6 +46,8 @@ def test_mediation_pages(page_as: Any, live_server: LiveServer) -> None:
     admin.goto("/mediation")
     committee = _registry(admin)
     community, other, third = _communities(live_server)
+    with live_server.database.session(write=False) as s:
+        community_name = s.get(Division, community).name  # what a citizen writes, not its code
     street = page_as("street")
     street.goto("/mediation")
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
@@ -136,8 +138,7 @@ def test_mediation_pages(page_as: Any, live_server: LiveServer) -> None:
     citizen = page_as(None, width=PORTAL_WIDTH)
     citizen.goto("/portal/dispute")
     citizen.select_option("#f-kind", "neighbour")
-    citizen.fill("#f-division_code", community)
-    citizen.fill("#f-place", "望京西园三区 3 号楼")
+    citizen.fill("#f-address", f"朝阳区望京街道{community_name}3号楼")
     citizen.fill("#f-facts", "楼上住户深夜噪音扰民，多次沟通无果，申请调解。")
     citizen.fill("#f-name", "郑小燕")
     citizen.fill("#f-phone", "13600007788")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from community.governance_accounts import wangjing_communities
 from mediation.accounts import client, registry
+from zhili.divisions.models import Division
 from zhili.mediation.models import Dispute, DisputeParty
 from zhili.mediation.tracking import WRONG_TAILS
 
@@ -27,11 +28,17 @@ def _browser(app: Any) -> TestClient:
     return browser
 
 
-def _application(community: str) -> dict[str, str]:
+def _address(session: Session, community: str) -> str:
+    """What a citizen writes: the district, street and community by name, and the building."""
+    division = session.get(Division, community)
+    assert division is not None
+    return f"朝阳区望京街道{division.name}3号楼"
+
+
+def _application(address: str) -> dict[str, str]:
     return {
         "kind": "neighbour",
-        "division_code": community,
-        "place": "望京西园三区 3 号楼",
+        "address": address,
         "facts": "楼上住户深夜噪音扰民，多次沟通无果，申请调解。",
         "name": "郑小燕",
         "phone": "13600007788",
@@ -47,21 +54,24 @@ def _count(session: Session) -> int:
 def test_an_application_is_registered_with_the_committee_and_tracked(app: Any, session: Session) -> None:
     registry(app)
     community = wangjing_communities(session, 1)[0]
+    address = _address(session, community)
     browser = _browser(app)
     before = _count(session)
-    missing = browser.post("/portal/dispute", data={**_application(community), "phone": ""})
+    missing = browser.post("/portal/dispute", data={**_application(address), "phone": ""})
     assert missing.status_code == 422 and "请填写手机号码" in missing.text and "郑小燕" in missing.text
-    bad_id = browser.post("/portal/dispute", data={**_application(community), "id_number": "123"})
+    bad_id = browser.post("/portal/dispute", data={**_application(address), "id_number": "123"})
     assert bad_id.status_code == 422 and "身份证号格式不正确" in bad_id.text
-    unknown = browser.post(
-        "/portal/dispute", data={**_application(community), "division_code": "110105999999"}
+    vague = browser.post("/portal/dispute", data={**_application(address), "address": "我家楼下的小花园"})
+    assert vague.status_code == 422 and "未能识别地址所在的街道" in vague.text and "郑小燕" in vague.text
+    elsewhere = browser.post(
+        "/portal/dispute", data={**_application(address), "address": "上海市黄浦区南京东路1号"}
     )
-    assert unknown.status_code == 422 and "区划编码 110105999999 不存在" in unknown.text
-    bad_kind = browser.post("/portal/dispute", data={**_application(community), "kind": "war"})
+    assert elsewhere.status_code == 422 and "地址不在本市范围内" in elsewhere.text
+    bad_kind = browser.post("/portal/dispute", data={**_application(address), "kind": "war"})
     assert bad_kind.status_code == 422 and "纠纷类型" in bad_kind.text
     assert _count(session) == before
 
-    done = browser.post("/portal/dispute", data=_application(community))
+    done = browser.post("/portal/dispute", data=_application(address))
     assert done.status_code == 201, done.text[:500]
     found = re.search(r'data-testid="tracking-code">([A-Z0-9]+)<', done.text)
     assert found is not None

@@ -51,6 +51,12 @@ def test_a_full_course_through_the_forms(app: Any, session: Session) -> None:
     first = worker.get(f"/mediation/disputes/{code}")
     assert 'data-testid="act-route"' in first.text and 'data-testid="act-succeed"' not in first.text
     assert "望京西园三区 3 号楼" in first.text and "下一步" in first.text
+    # The place reads by name; its code is only a tooltip, and the register form picks places by name.
+    assert f'title="{FORM["division_code"]}">' in first.text and "望京街道" in first.text
+    assert f"<code>{FORM['division_code']}</code>" not in first.text
+    assert 'data-picker="/api/divisions/pick"' in page.text
+    caseload = worker.get("/mediation").text
+    assert "<code>110105" not in caseload
     _act(worker, code, "route")
     _act(worker, code, "assign", mediator_id=str(reg["second"]["id"]))
     _act(worker, code, "session", place="望京街道调解室", attendees=["1", "2"], notes="双方同意清理楼道。")

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from zhili.auth.scope import citizen
 from zhili.cases.context import CaseContext
-from zhili.divisions.models import Division
-from zhili.errors import ValidationFailed
+from zhili.divisions.places import place_of_address
+from zhili.divisions.resolver import Resolver
 from zhili.mediation import intake
 from zhili.mediation import repository as disputes
 from zhili.mediation.models import Dispute
@@ -19,11 +19,10 @@ from zhili.mediation.states import KIND_LABELS, DisputeSource, Track
 PORTAL = citizen("mediation-portal")
 
 
-def apply(session: Session, ctx: CaseContext, body: ApplicationIn) -> Dispute:
-    division = session.get(Division, body.division_code)
-    if division is None:
-        raise ValidationFailed(f"区划编码 {body.division_code} 不存在", field="division_code")
-    committee = disputes.committee_for(session, Track.people, body.division_code)
+def apply(session: Session, ctx: CaseContext, resolver: Resolver, body: ApplicationIn) -> Dispute:
+    """Register the application with the committee of the place its address names."""
+    division_code = place_of_address(resolver, body.address)
+    committee = disputes.committee_for(session, Track.people, division_code)
     parties = [
         PartyIn(role="申请人", name=body.name, phone=body.phone, id_number=body.id_number),
         PartyIn(role="被申请人", name=body.other_name, phone=body.other_phone),
@@ -31,10 +30,10 @@ def apply(session: Session, ctx: CaseContext, body: ApplicationIn) -> Dispute:
     registration = DisputeIn(
         kind=body.kind,
         source=DisputeSource.citizen,
-        title=f"{body.place or division.name}{KIND_LABELS[body.kind]}调解申请"[:200],
+        title=f"{body.address}{KIND_LABELS[body.kind]}调解申请"[:200],
         facts=body.facts,
-        division_code=body.division_code,
-        place=body.place,
+        division_code=division_code,
+        place=body.address,
         parties=parties,
     )
     result = intake.write(
@@ -42,7 +41,7 @@ def apply(session: Session, ctx: CaseContext, body: ApplicationIn) -> Dispute:
         ctx,
         PORTAL.username,
         registration,
-        body.division_code,
+        division_code,
         [],
         committee_id=committee.id if committee else None,
     )

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from zhili.auth.policy import anyone
 from zhili.deps import DbSession
+from zhili.divisions.deps import DivisionResolver
 from zhili.errors import ZhiliError
 from zhili.kernel.ratelimit import limits_for, rate_limit
 from zhili.mediation import applications, tracking
@@ -27,8 +28,7 @@ SUBMIT_LIMIT = Depends(rate_limit("dispute-apply", 10))
 TRACK_LIMIT = Depends(rate_limit("dispute-track", 30))
 FIELDS = (
     "kind",
-    "division_code",
-    "place",
+    "address",
     "facts",
     "name",
     "phone",
@@ -38,8 +38,7 @@ FIELDS = (
 )
 LABELS = {
     "kind": "纠纷类型",
-    "division_code": "纠纷发生地",
-    "place": "具体地点",
+    "address": "纠纷发生地址",
     "facts": "纠纷经过和请求",
     "name": "姓名",
     "phone": "手机号码",
@@ -70,7 +69,9 @@ def application_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/portal/dispute", response_class=HTMLResponse, dependencies=[SUBMIT_LIMIT])
-async def apply(request: Request, session: DbSession, ctx: MediationCtx) -> HTMLResponse:
+async def apply(
+    request: Request, session: DbSession, ctx: MediationCtx, resolver: DivisionResolver
+) -> HTMLResponse:
     data = await request.form()
     form = {k: str(data.get(k) or "").strip()[:6000] for k in FIELDS}
     try:
@@ -79,7 +80,7 @@ async def apply(request: Request, session: DbSession, ctx: MediationCtx) -> HTML
         return _form(request, form, _errors(exc), status=422)
     try:
         with session.begin_nested():
-            dispute = applications.apply(session, ctx, body)
+            dispute = applications.apply(session, ctx, resolver, body)
     except ZhiliError as exc:
         return _form(request, form, exc.form_errors(), status=exc.status)
     context = {"code": dispute.code, "tail": form["phone"][-4:]}

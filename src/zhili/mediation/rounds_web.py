@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
 from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
 from zhili.errors import ZhiliError
 from zhili.kernel import fields
 from zhili.mediation import repository as disputes
@@ -35,8 +36,10 @@ def _rounds_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    listed = [round_out(session, r) for r in disputes.list_rounds(session, actor)]
     context = {
-        "rounds": [round_out(session, r) for r in disputes.list_rounds(session, actor)],
+        "rounds": listed,
+        "names": divisions.names_of(session, {r.division_code for r in listed}),
         "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
         "finding_rows": range(1, FINDING_ROWS + 1),
         "may_check": can_check_disputes(actor),
@@ -80,6 +83,7 @@ def _round_page(
     check = disputes.get_round(session, actor, round_id)
     context = {
         "r": round_out(session, check),
+        "names": divisions.names_of(session, {check.division_code}),
         "may_check": can_check_disputes(actor),
         "failed": failed,
         "form": form or {},

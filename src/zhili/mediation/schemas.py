@@ -214,8 +214,11 @@ class ApplicationIn(Strict):
     """A citizen's application for mediation from the portal: the phone is required (tracking)."""
 
     kind: DisputeKind
-    division_code: DivisionCode = Field(description="纠纷发生地（社区或街道编码）")
-    place: OptText = Field(default=None, max_length=200, description="具体地点（小区、楼栋）")
+    address: Text = Field(
+        min_length=4,
+        max_length=200,
+        description="纠纷发生地址（区、街道、小区、楼栋），据此转交当地人民调解委员会",
+    )
     facts: Text = Field(min_length=5, max_length=5000, description="纠纷经过和请求")
     name: Text = Field(min_length=1, max_length=64, description="申请人姓名")
     phone: Phone = Field(max_length=32, description="申请人手机号码")

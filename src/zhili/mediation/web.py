@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
 from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
 from zhili.errors import ValidationFailed, ZhiliError
 from zhili.kernel import fields
 from zhili.mediation import caseload, clusters, coverage, intake, service, views
@@ -78,14 +79,20 @@ def caseload_page(
     counts = {s: 0 for s in DisputeState}
     for d in disputes.my_disputes(session, actor) if mine else disputes.list_disputes(session, actor):
         counts[d.state] += 1
+    figures = disputes.figures(session, actor, "street")
+    covered = coverage.coverage(session, actor)
+    places = {str(f["division_code"]) for f in figures} | {
+        c.division_code for c in covered if c.division_code
+    }
     context = {
         "rows": [caseload.row(session, d, ctx.tz, today) for d in found],
         "state": state if chosen else "",
         "mine": bool(mine),
         "states": [(s.value, label) for s, label in STATE_LABELS.items()],
         "counts": [(s.value, STATE_LABELS[s], n) for s, n in counts.items()],
-        "figures": disputes.figures(session, actor, "street"),
-        "coverage": coverage.coverage(session, actor),
+        "figures": figures,
+        "coverage": covered,
+        "names": divisions.names_of(session, places),
         "warnings": _warnings(session, actor, ctx),
         "may_register": can_register_dispute(actor),
         "may_check": can_check_disputes(actor),
@@ -164,6 +171,7 @@ def _dispute_page(
     )
     context = {
         "d": detail,
+        "names": divisions.names_of(session, {dispute.division_code}),
         "actions": caseload.actions(actor, dispute),
         "next_step": caseload.next_step(dispute),
         "primary": caseload.primary_action(dispute),
@@ -236,6 +244,7 @@ def committee_page(
     today = ctx.now().astimezone(ctx.tz).date()
     context = {
         "c": committee,
+        "names": divisions.names_of(session, {committee.division_code} if committee.division_code else set()),
         "track_label": TRACK_LABELS[committee.track],
         "rows": [
             caseload.row(session, d, ctx.tz, today)
