@@ -175,7 +175,7 @@ def act_on_case(
         "address": address.strip() or None,
     }
     body = parse_model(ActionIn, fields)
-    flows.act(session, ctx, actor, code, action, body)
+    flows.act(session, ctx, actor, code, action, body, source="web")
     return after_action(request, safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成")
 
 
