@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from support.accounts import login, make_user
-from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, WANGJING, act, intake, staff
+from support.cases import CHAOYANG_CGW, WANGJING, act, intake, staff
 from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
 from zhili.cases.models import Case, CaseEvent
@@ -242,7 +242,7 @@ def test_auto_dispatch_is_off_by_default_and_on_above_the_threshold_only(
     assert _rec(s.dispatcher, confident)["duplicates"] == []
     case = s.dispatcher.get(f"/api/cases/{confident}").json()
     assert (case["state"], case["lead_unit"]) == ("dispatched", WANGJING)
-    dispatch = [e for e in case["events"] if e["action"] == "dispatch"][0]
+    dispatch = next(e for e in case["events"] if e["action"] == "dispatch")
     assert dispatch["note"].startswith("自动派单") and dispatch["actor"] == "auto-dispatch"
     assert _rec(s.dispatcher, confident)["status"] == "auto"
     audited = session.scalars(

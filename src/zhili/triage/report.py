@@ -49,7 +49,8 @@ def _rows(
 def _names(session: Session, model: type[Unit] | type[Category], codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
-    return dict(session.execute(select(model.code, model.name).where(model.code.in_(codes))).tuples().all())
+    rows = session.execute(select(model.code, model.name).where(model.code.in_(codes)))
+    return {code: name for code, name in rows}
 
 
 def override_report(
