@@ -10,6 +10,8 @@ of auto-dispatch read.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,10 +41,14 @@ def _code(session: Session, model: type[Unit] | type[Category], row_id: int | No
 
 
 def is_override(rec: Recommendation, lead_unit: str, category: str | None) -> bool:
-    """Another unit than suggested, or a category given that differs from the suggested one."""
+    """Another unit than suggested, or a category on another branch of the taxonomy: choosing a
+    sub-category of the suggested one (or its parent) refines the suggestion, it does not correct it."""
     if lead_unit != rec.lead_unit_code:
         return True
-    return category is not None and rec.category_code is not None and category != rec.category_code
+    suggested = rec.category_code
+    if category is None or suggested is None:
+        return False
+    return not (category.startswith(suggested) or suggested.startswith(category))
 
 
 def record_dispatch(
@@ -54,6 +60,7 @@ def record_dispatch(
     co_units: list[str] | None = None,
     reason: str | None = None,
     auto: bool = False,
+    at: datetime | None = None,
 ) -> TriageDecision | None:
     """Compare a case just dispatched with its pending suggestion and record the decision (and the
     override, when it is one). A case without a pending suggestion records nothing."""
@@ -64,7 +71,7 @@ def record_dispatch(
     category = _code(session, Category, case.category_id)
     overridden = is_override(rec, lead, category)
     outcome = AUTO if auto else OVERRIDDEN if overridden else ACCEPTED
-    now = utcnow()
+    now = at or utcnow()
     decision = TriageDecision(
         case_id=case.id,
         recommendation_id=rec.id,
@@ -79,7 +86,9 @@ def record_dispatch(
         decided_at=now,
     )
     session.add(decision)
-    if overridden and not auto:
+    # An override by a person is a training signal and audited; a comparison with imported history
+    # (``history``) is neither — the backfill is audited once, as a whole.
+    if overridden and not auto and source != "history":
         session.add(
             TriageOverride(
                 case_id=case.id,

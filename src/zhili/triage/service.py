@@ -85,15 +85,16 @@ def suggest_categories(snap: routing.Snapshot, ranked: list[tuple[str, float]], 
     return [[snap.categories[code][0], code, round(p, 4)] for code, p in guesses]
 
 
-def recommend(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
-    """The column values of the recommendation for a flushed case (not stored; see :func:`on_intake`)."""
+def recommend(session: Session, ctx: CaseContext, case: Case, from_text: bool = False) -> dict[str, Any]:
+    """The column values of the recommendation for a flushed case (not stored; see :func:`on_intake`).
+    ``from_text``: as if the operator had not chosen a category (the model decides it)."""
     text = case_text(case)
     snap = routing.snapshot_for(session)
     category_model, type_model = _models(ctx)
     loaded = category_model.current()
     ranked, keywords = loaded.model.top_k_explained(text, TOP_K)
     categories = suggest_categories(snap, ranked, text)
-    given = snap.category_codes.get(case.category_id) if case.category_id else None
+    given = snap.category_codes.get(case.category_id) if case.category_id and not from_text else None
     category = given or (categories[0][1] if categories else None)
     confidence = 1.0 if given else (float(categories[0][2]) if categories else 0.0)
     chosen = routing.route(
