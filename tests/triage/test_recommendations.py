@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from support.cases import CHAOYANG_ENV, intake, staff
+from support.cases import CHAOYANG_ENV, WANGJING, intake, staff
 from zhili.cases.models import Case, CaseEvent
 from zhili.cases.states import CaseState
 from zhili.taxonomy.models import Category
@@ -45,10 +45,11 @@ def test_intake_stores_an_explained_recommendation(s: Any, session: Session) -> 
     rec = _rec(s.dispatcher, code)
     assert rec["category"] == "020201"
     assert rec["confidence"] == 1.0 and rec["needs_review"] is False and rec["status"] == "pending"
-    assert (rec["lead_unit"], rec["dispatch_mode"]) == (CHAOYANG_ENV, "department")
+    # The default rule 噪声扰民直派街乡 (0202 → street): 望京街道 first.
+    assert (rec["lead_unit"], rec["dispatch_mode"]) == (WANGJING, "street")
     assert rec["model_version"] == model_store.COLD_START
-    top = rec["categories"][0]
-    assert (top["label"], top["category"]) == ("环境保护", "02")
+    top = rec["categories"][0]  # the most specific category, not the first level
+    assert (top["label"], top["category"]) == ("社会生活噪声", "020201")
     assert len(rec["categories"]) == 3
     assert abs(sum(c["probability"] for c in rec["categories"]) - 1) < 0.5
     assert "广场舞" in rec["explanation"]["keywords"]
@@ -65,8 +66,8 @@ def test_the_model_decides_the_category_when_the_operator_did_not(s: Any) -> Non
         s.operator, category=None, title="小区停水三天了", description="自来水一直没水，水压也很低。"
     )
     rec = _rec(s.dispatcher, code)
-    assert rec["categories"][0]["label"] == "水电气热"
-    assert rec["category"] == "12" and rec["explanation"]["category_source"] == "model"
+    assert rec["categories"][0]["label"] == "停水与水压"
+    assert rec["category"] == "120101" and rec["explanation"]["category_source"] == "model"
     assert rec["lead_unit"] == "E11-WATER" and rec["dispatch_mode"] == "city"
     assert "停水" in rec["explanation"]["keywords"]
 

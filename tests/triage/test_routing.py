@@ -166,7 +166,13 @@ def test_admin_rule_routes_new_cases_and_every_change_is_audited(
     code = intake(s.operator)  # 020201 in 望京
     rec = s.dispatcher.get(f"/api/cases/{code}/recommendation").json()
     assert (rec["lead_unit"], rec["co_units"], rec["dispatch_mode"]) == (WANGJING, [CHAOYANG_ENV], "street")
-    assert rec["matched_rules"] == [{"id": rule["id"], "name": RULE["name"], "priority": 10, "applied": True}]
+    assert rec["matched_rules"][0] == {
+        "id": rule["id"],
+        "name": RULE["name"],
+        "priority": 10,
+        "applied": True,
+    }
+    assert not any(r["applied"] for r in rec["matched_rules"][1:])  # the default 0202 rule, outranked
 
     changed = admin.put(
         f"/api/triage/rules/{rule['id']}", json={**RULE, "lead_unit_type": None, "lead_unit": CHAOYANG_CGW}
@@ -181,8 +187,10 @@ def test_admin_rule_routes_new_cases_and_every_change_is_audited(
 
     assert admin.delete(f"/api/triage/rules/{rule['id']}").status_code == 204
     code = intake(s.operator)
-    assert s.dispatcher.get(f"/api/cases/{code}/recommendation").json()["lead_unit"] == CHAOYANG_ENV
-    assert [r["id"] for r in s.dispatcher.get("/api/triage/rules").json()] == []
+    assert (
+        s.dispatcher.get(f"/api/cases/{code}/recommendation").json()["lead_unit"] == WANGJING
+    )  # the default rule 0202 → street
+    assert rule["id"] not in [r["id"] for r in s.dispatcher.get("/api/triage/rules").json()]
 
 
 @pytest.mark.parametrize(
@@ -268,5 +276,5 @@ def test_a_rule_written_here_is_routed_on_at_once(committed_database: Database) 
         session.add(RoutingRule(name="即时生效", category_prefix="02", lead_unit_code="C11", updated_by="t"))
         session.flush()
         routing.invalidate(session)
-        assert [r.name for r in routing.snapshot_for(session).rules] == ["即时生效"]
+        assert "即时生效" in [r.name for r in routing.snapshot_for(session).rules]
         session.rollback()

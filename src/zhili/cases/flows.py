@@ -23,7 +23,9 @@ from zhili.cases.intake.service import Intake, create_case, find_retry
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn, CaseIn
+from zhili.cases.states import CaseState
 from zhili.db import after_commit
+from zhili.triage import autodispatch, decisions
 from zhili.triage import service as triage
 
 log = logging.getLogger("zhili.cases")
@@ -49,7 +51,7 @@ def take_demand(
         if winner is None:
             raise
         return Intake(winner, False, None)
-    triage.on_intake(session, ctx, result.case)
+    recommendation = triage.on_intake(session, ctx, result.case)
     audit.record(
         session,
         actor=actor.username,
@@ -60,14 +62,31 @@ def take_demand(
     )
     # Codes and enumerations only: never the citizen, the address or the text.
     log.info("受理诉求 %s（渠道 %s，%s）", result.case.code, body.channel.value, actor.username)
+    autodispatch.maybe_dispatch(session, ctx, result.case, recommendation)
     after_commit(session, metrics.INTAKES.labels(channel=body.channel.value).inc)
     return result
 
 
-def act(session: Session, ctx: CaseContext, actor: Actor, code: str, action: str, body: ActionIn) -> Case:
+def act(
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    code: str,
+    action: str,
+    body: ActionIn,
+    source: str = "api",
+) -> Case:
     """办理: one lifecycle action; a case given its place (定位) is routed again by triage, so that the
-    dispatcher sees a recommendation for where it now lies."""
+    dispatcher sees a recommendation for where it now lies, and so is a case whose 退单 was approved
+    (never to the unit that returned it). A dispatch is compared with triage's suggestion and the
+    decision recorded, from the web (``source="web"``) as from the API."""
     case = lifecycle.perform(session, ctx, actor, code, action, body)
     if action == "locate":
         triage.on_located(session, ctx, case)
+    elif action == "approve_return":
+        triage.on_returned(session, ctx, case)
+    if action in ("dispatch", "approve_return") and case.state == CaseState.dispatched:
+        decisions.record_dispatch(
+            session, actor, case, source=source, co_units=body.co_units, reason=body.note
+        )
     return case

@@ -4,6 +4,7 @@ dispatcher's manual queue with accept / override, duplicates, knowledge suggesti
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -16,14 +17,17 @@ from zhili.cases.repository import get_readable
 from zhili.cases.schemas import CaseOut
 from zhili.deps import DbSession
 from zhili.errors import Conflict
-from zhili.triage import queue, rules
-from zhili.triage.policy import RulesEditor, RulesReader
+from zhili.triage import autodispatch, queue, report, rules
+from zhili.triage.policy import AutoDispatchAdmin, ReportReader, RulesEditor, RulesReader
 from zhili.triage.reply_quality import score_reply
 from zhili.triage.schemas import (
     AcceptIn,
+    AutoDispatchIn,
+    AutoDispatchOut,
     DuplicateOut,
     KnowledgeSuggestionOut,
     OverrideIn,
+    OverrideReportOut,
     QueuePage,
     RecommendationOut,
     ReplyCheckIn,
@@ -54,6 +58,29 @@ def update_rule(rule_id: int, body: RuleIn, actor: RulesEditor, session: DbSessi
 def delete_rule(rule_id: int, actor: RulesEditor, session: DbSession) -> Response:
     rules.delete_rule(session, actor, rule_id)
     return Response(status_code=204)
+
+
+@router.get("/api/triage/overrides/report", response_model=OverrideReportOut)
+def override_report(
+    actor: ReportReader,
+    session: DbSession,
+    ctx: CaseCtx,
+    since: Annotated[date | None, Query(description="起始日期（含）")] = None,
+    until: Annotated[date | None, Query(description="结束日期（含）")] = None,
+) -> OverrideReportOut:
+    """改派率: how often dispatchers changed the suggestion, by suggested category and by unit."""
+    return report.override_report(session, actor, ctx.tz, since, until)
+
+
+@router.get("/api/triage/auto-dispatch", response_model=AutoDispatchOut)
+def auto_dispatch_setting(actor: ReportReader, session: DbSession) -> AutoDispatchOut:
+    """The auto-dispatch setting with the measured precision of past suggestions at its threshold."""
+    return autodispatch.describe(session, actor)
+
+
+@router.put("/api/triage/auto-dispatch", response_model=AutoDispatchOut)
+def set_auto_dispatch(body: AutoDispatchIn, actor: AutoDispatchAdmin, session: DbSession) -> AutoDispatchOut:
+    return autodispatch.update(session, actor, body)
 
 
 @router.get("/api/triage/queue", response_model=QueuePage)

@@ -238,5 +238,72 @@ def activate(
     console.print(f"[green]已启用[/green] {kind} 模型版本 {version}。")
 
 
+@app.command("backfill")
+@friendly_errors
+def backfill_command(
+    limit: int | None = typer.Option(None, "--limit", min=1, help="最多处理多少件（默认全部）。"),
+) -> None:
+    """为已派单但没有分流建议的诉求（历史导入、演示数据）补做建议，并与实际派单比对记录（可重复运行）。"""
+    from zhili.cases.context import CaseContext
+    from zhili.triage.history import backfill
+
+    settings = get_settings()
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            done, overridden = backfill(session, CaseContext.for_settings(settings), limit)
+    finally:
+        database.dispose()
+    console.print(f"补做分流建议 {done:,} 件，其中实际派单与建议不同（改派）{overridden:,} 件。")
+
+
+@app.command("overrides")
+@friendly_errors
+def overrides_command(
+    since: str = typer.Option("", "--since", help="起始日期（含），如 2025-01-01；默认不限。"),
+    until: str = typer.Option("", "--until", help="结束日期（含）；默认不限。"),
+    top: int = typer.Option(10, "--top", min=1, help="每张表显示改派率最高的前几行。"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON（全部行）。"),
+) -> None:
+    """改派率报告：按建议的分类、按建议的承办单位统计调度员改派的比例（与 /triage/overrides 相同）。"""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from zhili.auth.service import system_actor
+    from zhili.triage.report import override_report
+
+    def day(text: str, field: str) -> date | None:
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            raise ValidationFailed("日期格式应为 2025-01-31", field=field) from None
+
+    settings = get_settings()
+    database = open_database(settings)
+    try:
+        with database.session(write=False) as session:
+            found = override_report(
+                session,
+                system_actor("cli"),
+                ZoneInfo(settings.timezone),
+                day(since, "since"),
+                day(until, "until"),
+            )
+    finally:
+        database.dispose()
+    if as_json:
+        typer.echo(found.model_dump_json())
+        return
+    console.print(
+        f"派单决定 {found.decisions:,} 件，改派 {found.overrides:,} 件，改派率 {found.rate:.1%}"
+        f"（自动派单 {found.auto_dispatched:,} 件不计入）"
+    )
+    for title, rows in (("按建议的分类", found.by_category), ("按建议的承办单位", found.by_unit)):
+        table = Table("建议", "编码", "决定", "改派", "改派率", title=title)
+        for row in rows[:top]:
+            table.add_row(row.name, row.code or "", str(row.decisions), str(row.overrides), f"{row.rate:.1%}")
+        console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -1,5 +1,6 @@
-"""Routing rules (data, with an audit trail), stored recommendations, dispatcher overrides, and the
-text fingerprints that make the duplicate check a single indexed query."""
+"""Routing rules (data, with an audit trail), stored recommendations, dispatcher overrides, how each
+suggestion fared at dispatch, the auto-dispatch setting, and the text fingerprints that make the
+duplicate check a single indexed query."""
 
 from __future__ import annotations
 
@@ -80,6 +81,39 @@ class TriageOverride(IdMixin, Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class TriageDecision(IdMixin, Base):
+    """How one suggestion fared when the case was dispatched — from the web, the API or automatically:
+    what the override report and the measured precision of auto-dispatch read."""
+
+    __tablename__ = "triage_decisions"
+    __table_args__ = (Index("ix_triage_decisions_decided_at", "decided_at"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("triage_recommendations.id", ondelete="SET NULL")
+    )
+    suggested_category: Mapped[str | None] = mapped_column(String(16))
+    suggested_lead_unit: Mapped[str | None] = mapped_column(String(32))
+    confidence: Mapped[float] = mapped_column(Float)
+    category_code: Mapped[str | None] = mapped_column(String(16))  # the category dispatched with
+    lead_unit_code: Mapped[str] = mapped_column(String(32))  # the unit dispatched to
+    outcome: Mapped[str] = mapped_column(String(16))  # accepted / overridden / auto
+    source: Mapped[str] = mapped_column(String(16))  # web / api / auto / history
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime]
+
+
+class TriageSetting(IdMixin, Base):
+    """One row: whether confident suggestions are dispatched without a person, and above what."""
+
+    __tablename__ = "triage_settings"
+
+    auto_dispatch: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    auto_threshold: Mapped[float] = mapped_column(Float, default=0.9)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime | None]
 
 
 class CaseFingerprint(Base):

@@ -2,8 +2,9 @@
 
 Accepting dispatches with the recommendation and overriding dispatches with the dispatcher's choice;
 both go through the lifecycle's ``dispatch`` action (``lifecycle.perform``), so its checks, events,
-deadlines and audit apply unchanged. An override is also kept as a :class:`TriageOverride` row,
-which ``zhili triage train --from-db`` reads as a corrected label.
+deadlines and audit apply unchanged, and the decision is recorded by ``decisions.record_dispatch``
+(the same function the web's 派单 form reaches): an override is kept as a :class:`TriageOverride`
+row, which ``zhili triage train --from-db`` reads as a corrected label.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from zhili.cases.repository import get_readable, readable_cases
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import CaseState
 from zhili.errors import Conflict, NotFound, ValidationFailed
-from zhili.kernel.clock import utcnow
 from zhili.taxonomy import repository as taxonomy
-from zhili.triage.models import Recommendation, TriageOverride
+from zhili.triage import decisions
+from zhili.triage.models import Recommendation
 from zhili.triage.schemas import AcceptIn, OverrideIn, QueueItem, QueuePage, RecommendationOut
 from zhili.units.models import Unit
 
@@ -96,7 +97,7 @@ def queue(session: Session, actor: Actor, limit: int = 50, offset: int = 0) -> Q
 
 def _pending(rec: Recommendation) -> None:
     if rec.status != "pending":
-        raise Conflict(f"该建议已处理（{'已采纳' if rec.status == 'accepted' else '已改派'}）")
+        raise Conflict(f"该建议已处理（{decisions.STATUS_LABELS.get(rec.status, rec.status)}）")
 
 
 def accept(session: Session, ctx: CaseContext, actor: Actor, code: str, body: AcceptIn) -> Case:
@@ -112,8 +113,7 @@ def accept(session: Session, ctx: CaseContext, actor: Actor, code: str, body: Ac
         note=body.note or "采纳智能派单建议",
     )
     case = lifecycle.perform(session, ctx, actor, code, "dispatch", action)
-    rec.status, rec.decided_by, rec.decided_at = "accepted", actor.username, utcnow()
-    session.flush()
+    decisions.record_dispatch(session, actor, case, source="api", co_units=action.co_units, reason=body.note)
     return case
 
 
@@ -140,21 +140,5 @@ def override(session: Session, ctx: CaseContext, actor: Actor, code: str, body: 
         note=body.reason or "调度员改派",
     )
     case = lifecycle.perform(session, ctx, actor, code, "dispatch", action)
-    now = utcnow()
-    session.add(
-        TriageOverride(
-            case_id=case.id,
-            recommendation_id=rec.id,
-            suggested_category=rec.category_code,
-            suggested_lead_unit=rec.lead_unit_code,
-            category_code=body.category,
-            lead_unit_code=body.lead_unit,
-            co_unit_codes=",".join(body.co_units),
-            reason=body.reason,
-            created_by=actor.username,
-            created_at=now,
-        )
-    )
-    rec.status, rec.decided_by, rec.decided_at = "overridden", actor.username, now
-    session.flush()
+    decisions.record_dispatch(session, actor, case, source="api", co_units=body.co_units, reason=body.reason)
     return case

@@ -39,6 +39,15 @@ from zhili.units.models import Unit, UnitKind
 STREET = "street"
 STREET_LEVEL_TYPES = frozenset({STREET, "urban_management", "law_enforcement", "civil_affairs"})
 SNAPSHOT_TTL = 10.0
+# How a suggestion was routed, as the dispatcher reads it.
+MODE_LABELS = {
+    "street": "直派街乡",
+    "department": "区级主管部门",
+    "city": "市级部门或公共服务企业",
+    "direct": "规则指定单位",
+    "fallback": "区政府兜底",
+    "none": "需人工派单",
+}
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +88,8 @@ class Snapshot:
     categories: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # code → (name, type)
     category_codes: dict[int, str] = field(default_factory=dict)  # id → code
     level1: dict[str, str] = field(default_factory=dict)  # level-1 name → code
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code → taxonomy keywords
+    children: dict[str, list[str]] = field(default_factory=dict)  # code → child codes
 
     def category_for_label(self, label: str) -> str | None:
         """A classifier label (a level-1 name, or a code) as a category code."""
@@ -108,14 +119,25 @@ def load_snapshot(session: Session) -> Snapshot:
             if row.kind in (UnitKind.city_dept, UnitKind.enterprise):
                 snap.city_units.setdefault(row.unit_type, row.code)
     for c in session.execute(
-        select(Category.id, Category.code, Category.name, Category.level, Category.default_unit_type).where(
-            Category.active.is_(True)
+        select(
+            Category.id,
+            Category.code,
+            Category.name,
+            Category.level,
+            Category.default_unit_type,
+            Category.keywords,
+            Category.parent_id,
         )
+        .where(Category.active.is_(True))
+        .order_by(Category.code)
     ):
         snap.categories[c.code] = (c.name, c.default_unit_type)
         snap.category_codes[c.id] = c.code
+        snap.keywords[c.code] = tuple(k.strip() for k in (c.keywords or "").split(";") if k.strip())
         if c.level == 1:
             snap.level1[c.name] = c.code
+        elif c.parent_id in snap.category_codes:  # ordered by code: a parent comes before its children
+            snap.children.setdefault(snap.category_codes[c.parent_id], []).append(c.code)
     rules = session.scalars(select(RoutingRule).where(RoutingRule.active.is_(True))).all()
     snap.rules = [
         Rule(
@@ -204,21 +226,30 @@ class Route:
     applied: Rule | None = None
 
 
+def candidates(
+    snap: Snapshot, unit_type: str, district: str | None, street: str | None
+) -> list[tuple[str, str]]:
+    """The units a unit type may mean at the case's location, best first, as (unit code, mode)."""
+    found: list[tuple[str, str]] = []
+    if unit_type in STREET_LEVEL_TYPES and street and f"S{street}" in snap.units:
+        found.append((f"S{street}", "street"))
+    if unit_type == "district_government" and district and f"G{district}" in snap.units:
+        found.append((f"G{district}", "fallback"))
+    if district and f"D{district}-{unit_type}" in snap.units:
+        found.append((f"D{district}-{unit_type}", "department"))
+    if unit_type in snap.city_units:
+        found.append((snap.city_units[unit_type], "city"))
+    if district and f"G{district}" in snap.units:
+        found.append((f"G{district}", "fallback"))
+    return found
+
+
 def resolve_type(
     snap: Snapshot, unit_type: str, district: str | None, street: str | None
 ) -> tuple[str | None, str]:
     """A unit type at the case's location → (unit code, dispatch mode)."""
-    if unit_type in STREET_LEVEL_TYPES and street and f"S{street}" in snap.units:
-        return f"S{street}", "street"
-    if unit_type == "district_government" and district and f"G{district}" in snap.units:
-        return f"G{district}", "fallback"
-    if district and f"D{district}-{unit_type}" in snap.units:
-        return f"D{district}-{unit_type}", "department"
-    if unit_type in snap.city_units:
-        return snap.city_units[unit_type], "city"
-    if district and f"G{district}" in snap.units:
-        return f"G{district}", "fallback"
-    return None, "none"
+    found = candidates(snap, unit_type, district, street)
+    return found[0] if found else (None, "none")
 
 
 def route(
@@ -229,7 +260,10 @@ def route(
     district: str | None,
     street: str | None,
     demand_type: str | None,
+    excluded: frozenset[str] = frozenset(),
 ) -> Route:
+    """The lead and co-units of a case. ``excluded`` units (those whose 退单 of this case was approved)
+    are never suggested: a rule that would name one yields to the next, then to the category's default."""
     matched = [r for r in snap.rules if r.matches(category, division, demand_type)]
     lead: str | None
     for rule in matched:  # best first
@@ -239,16 +273,22 @@ def route(
             lead, mode = resolve_type(snap, rule.lead_unit_type, district, street)
         else:
             continue
-        if lead is None:
+        if lead is None or lead in excluded:
             continue
-        co = [c for c in rule.co_unit_codes if c in snap.units and c != lead]
+        co = [c for c in rule.co_unit_codes if c in snap.units and c != lead and c not in excluded]
         return Route(lead, co, mode, matched, f"规则“{rule.name}”（优先级 {rule.priority}）", rule)
     unit_type = snap.default_type(category)
+    fallback = f"G{district}" if district and f"G{district}" in snap.units else None
+    if fallback in excluded:
+        fallback = None
     if unit_type is None:
-        if district and f"G{district}" in snap.units:
-            return Route(f"G{district}", [], "fallback", matched, "分类不明，由区政府兜底")
+        if fallback:
+            return Route(fallback, [], "fallback", matched, "分类不明，由区政府兜底")
         return Route(None, [], "none", matched, "分类与位置均不明，需人工派单")
-    lead, mode = resolve_type(snap, unit_type, district, street)
+    free = [c for c in candidates(snap, unit_type, district, street) if c[0] not in excluded]
+    if not free and excluded:
+        return Route(None, [], "none", matched, "可承办的单位均已退单，需人工派单")
+    lead, mode = free[0] if free else (None, "none")
     reason = {
         "street": f"分类默认由街乡镇办理（{unit_type_label(unit_type)}），直派属地街道",
         "department": f"分类默认承办部门：{unit_type_label(unit_type)}",

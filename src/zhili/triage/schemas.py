@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -159,3 +159,45 @@ class ReplyScoreOut(BaseModel):
     hints: list[str]
     matched_keywords: list[str]
     missing_keywords: list[str]
+
+
+class RateRowOut(BaseModel):
+    code: str | None = Field(description="the suggested category or unit code (none: no suggestion)")
+    name: str = Field(description="its Chinese name")
+    decisions: int = Field(description="suggestions a dispatcher decided on")
+    overrides: int = Field(description="of those, dispatched otherwise (改派)")
+    rate: float = Field(description="overrides / decisions, 0–1")
+
+
+class OverrideReportOut(BaseModel):
+    since: date | None
+    until: date | None
+    decisions: int
+    overrides: int
+    rate: float
+    auto_dispatched: int = Field(description="dispatched automatically in the period (not in the rates)")
+    by_category: list[RateRowOut]
+    by_unit: list[RateRowOut]
+
+
+class PrecisionOut(BaseModel):
+    threshold: float
+    decisions: int = Field(description="decided suggestions at or above the threshold")
+    accepted: int
+    precision: float | None = Field(description="accepted / decisions; none without decisions")
+
+
+class AutoDispatchOut(BaseModel):
+    enabled: bool
+    threshold: float
+    measured: PrecisionOut = Field(description="the measured precision at the threshold")
+    curve: list[PrecisionOut] = Field(description="the same at other thresholds, to choose from")
+    updated_by: str | None
+    updated_at: datetime | None
+
+
+class AutoDispatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool
+    threshold: float = Field(ge=0, le=1, description="置信度阈值，0–1")

@@ -12,14 +12,14 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from zhili.cases.context import CaseContext
-from zhili.cases.models import Case, CaseLink
+from zhili.cases.models import Case, CaseEvent, CaseLink
 from zhili.kernel.clock import utcnow
 from zhili.taxonomy.enums import DemandType
-from zhili.triage import duplicates, model_store, routing
+from zhili.triage import duplicates, leaves, model_store, routing
 from zhili.triage.models import CaseFingerprint, Recommendation
 
 TOP_K = 3
@@ -66,18 +66,37 @@ def _link_repeats(session: Session, case: Case, candidates: list[duplicates.Cand
             )
 
 
-def recommend(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
-    """The column values of the recommendation for a flushed case (not stored; see :func:`on_intake`)."""
+def returned_units(session: Session, case_id: int) -> frozenset[str]:
+    """The units whose 退单 of this case was approved (the ``approve_return`` events name them)."""
+    rows = session.scalars(
+        select(CaseEvent.data).where(CaseEvent.case_id == case_id, CaseEvent.action == "approve_return")
+    )
+    found = set()
+    for data in rows:
+        unit = json.loads(data or "{}").get("returned_by")
+        if unit:
+            found.add(str(unit))
+    return frozenset(found)
+
+
+def suggest_categories(snap: routing.Snapshot, ranked: list[tuple[str, float]], text: str) -> list[list[Any]]:
+    """[[name, code, probability], ...] of the most specific categories, best first."""
+    guesses = leaves.refine(snap, ranked, text, TOP_K)
+    return [[snap.categories[code][0], code, round(p, 4)] for code, p in guesses]
+
+
+def recommend(session: Session, ctx: CaseContext, case: Case, from_text: bool = False) -> dict[str, Any]:
+    """The column values of the recommendation for a flushed case (not stored; see :func:`on_intake`).
+    ``from_text``: as if the operator had not chosen a category (the model decides it)."""
     text = case_text(case)
     snap = routing.snapshot_for(session)
     category_model, type_model = _models(ctx)
     loaded = category_model.current()
     ranked, keywords = loaded.model.top_k_explained(text, TOP_K)
-    codes = [snap.category_for_label(label) for label, _ in ranked]
-    categories = [[label, code, round(p, 4)] for (label, p), code in zip(ranked, codes, strict=True)]
-    given = snap.category_codes.get(case.category_id) if case.category_id else None
-    category = given or codes[0]
-    confidence = 1.0 if given else float(ranked[0][1])
+    categories = suggest_categories(snap, ranked, text)
+    given = snap.category_codes.get(case.category_id) if case.category_id and not from_text else None
+    category = given or (categories[0][1] if categories else None)
+    confidence = 1.0 if given else (float(categories[0][2]) if categories else 0.0)
     chosen = routing.route(
         snap,
         category=category,
@@ -85,6 +104,7 @@ def recommend(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
         district=case.district_code,
         street=case.street_code,
         demand_type=case.demand_type.value,
+        excluded=returned_units(session, case.id) if case.return_count else frozenset(),
     )
     winner = chosen.applied.id if chosen.applied else None
     matched = [{**r.as_dict(), "applied": r.id == winner} for r in chosen.matched]
@@ -146,6 +166,21 @@ def on_intake(session: Session, ctx: CaseContext, case: Case) -> dict[str, Any]:
         _link_repeats(session, case, candidates)
         session.flush()
     return rec
+
+
+def on_returned(session: Session, ctx: CaseContext, case: Case) -> None:
+    """A 退单 approved: suggest again, never the unit that returned it, for a person to decide."""
+    rec = recommend(session, ctx, case)
+    rec["needs_review"] = True
+    kept = ("case_id", "created_at", "duplicates", "knowledge")
+    rec.update(decided_by=None, decided_at=None)
+    changed = session.execute(
+        update(Recommendation)
+        .where(Recommendation.case_id == case.id)
+        .values({k: v for k, v in rec.items() if k not in kept})
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        session.connection().execute(_INSERT_RECOMMENDATION, rec)
 
 
 def on_located(session: Session, ctx: CaseContext, case: Case) -> None:

@@ -1,4 +1,5 @@
-"""Admin pages for the routing rules (分流规则): list, create, edit and delete.
+"""Admin pages for the routing rules (分流规则): list, create, edit and delete; the override report
+(改派率) for dispatchers, analysts and admins; the auto-dispatch setting for admins.
 
 The pages only turn form fields into a ``RuleIn`` and call ``zhili.triage.rules``: the service checks
 every field (units, categories, divisions) and audits every change. A refused form is shown again
@@ -8,20 +9,22 @@ with the Chinese message next to its field, and nothing is written.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from zhili.cases.deps import CaseCtx
 from zhili.deps import DbSession
-from zhili.errors import ZhiliError
+from zhili.errors import ValidationFailed, ZhiliError
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS
-from zhili.triage import rules
+from zhili.triage import autodispatch, report, rules
 from zhili.triage.models import RoutingRule
-from zhili.triage.policy import RulesEditor
-from zhili.triage.schemas import RuleIn
+from zhili.triage.policy import AutoDispatchAdmin, ReportReader, RulesEditor
+from zhili.triage.schemas import AutoDispatchIn, RuleIn
 from zhili.web.templating import render, render_form, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -172,3 +175,68 @@ def edit_rule(
 def delete_rule(request: Request, rule_id: int, session: DbSession, admin: RulesEditor) -> Response:
     rules.delete_rule(session, admin, rule_id)
     return see_other(request, "/admin/routing-rules?deleted=1")
+
+
+def _day(text: str, field: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed("日期格式应为 2025-01-31", field=field) from None
+
+
+@router.get("/triage/overrides", response_class=HTMLResponse)
+def overrides_page(
+    request: Request,
+    session: DbSession,
+    ctx: CaseCtx,
+    actor: ReportReader,
+    since: Annotated[str, Query(max_length=10)] = "",
+    until: Annotated[str, Query(max_length=10)] = "",
+) -> HTMLResponse:
+    """改派率报告: by suggested category and by suggested unit, over a period."""
+    form = {"since": since, "until": until}
+    try:
+        found = report.override_report(session, actor, ctx.tz, _day(since, "since"), _day(until, "until"))
+    except ValidationFailed as exc:
+        return render(request, "triage/overrides.html", {"form": form, "errors": exc.form_errors()}, 422)
+    return render(request, "triage/overrides.html", {"form": form, "errors": {}, "report": found})
+
+
+def _auto_page(
+    request: Request,
+    session: Session,
+    actor: Any,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    context = {"setting": autodispatch.describe(session, actor), "form": form, "errors": errors}
+    context["saved"] = request.query_params.get("saved")
+    return render(request, "triage/auto_dispatch.html", context, status)
+
+
+@router.get("/admin/triage/auto-dispatch", response_class=HTMLResponse)
+def auto_dispatch_page(request: Request, session: DbSession, admin: AutoDispatchAdmin) -> HTMLResponse:
+    setting = autodispatch.describe(session, admin)
+    form = {"enabled": "1" if setting.enabled else "", "threshold": f"{setting.threshold:g}"}
+    return _auto_page(request, session, admin, form, {})
+
+
+@router.post("/admin/triage/auto-dispatch", response_class=HTMLResponse)
+def save_auto_dispatch(
+    request: Request,
+    session: DbSession,
+    admin: AutoDispatchAdmin,
+    enabled: Annotated[str, Form(max_length=8)] = "",
+    threshold: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    form = {"enabled": enabled, "threshold": threshold.strip()}
+    try:
+        body = AutoDispatchIn(enabled=enabled == "1", threshold=threshold.strip() or "x")
+    except ValidationError:
+        errors = {"threshold": "置信度阈值须为 0 到 1 之间的数，如 0.9"}
+        return _auto_page(request, session, admin, form, errors, status=422)
+    autodispatch.update(session, admin, body)
+    return see_other(request, "/admin/triage/auto-dispatch?saved=1")

@@ -176,7 +176,7 @@ def act_on_case(
         "address": address.strip() or None,
     }
     body = parse_model(ActionIn, fields)
-    flows.act(session, ctx, actor, code, action, body)
+    flows.act(session, ctx, actor, code, action, body, source="web")
     target, message = safe_next(next, f"/cases/{code}"), f"{code}：{rule.label}已完成"
     # From a work-list row: that row in place (the list keeps its order); otherwise reload #work.
     in_place = rows.row_after_action(request, session, ctx, actor, code, target, message)

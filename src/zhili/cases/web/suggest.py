@@ -32,9 +32,10 @@ from zhili.knowledge import repository as knowledge_repository
 from zhili.knowledge import search as knowledge_search
 from zhili.knowledge.models import KnowledgeEntry
 from zhili.taxonomy.models import Category
-from zhili.triage import duplicates
+from zhili.triage import duplicates, routing
 from zhili.triage.model_store import ActiveModel, active_model, models_root
 from zhili.triage.models import Recommendation
+from zhili.triage.service import returned_units, suggest_categories
 from zhili.units.models import Unit
 
 MIN_QUERY = 4
@@ -63,21 +64,18 @@ def category_model(request: Request) -> ActiveModel:
 
 
 def guess_categories(session: Session, model: ActiveModel, text: str, k: int = 3) -> list[CategoryGuess]:
-    """The classifier ranks level-1 category names; they are shown with their codes."""
+    """The most specific categories (the classifier's first level, refined by the taxonomy's
+    keywords, as at intake), shown with their codes."""
     if len(text.strip()) < MIN_QUERY:
         return []
     ranked = model.get().top_k(text, k)
-    names = [name for name, _ in ranked]
-    statement = select(Category.name, Category.code).where(Category.level == 1, Category.name.in_(names))
-    codes = {name: code for name, code in session.execute(statement)}
-    return [
-        CategoryGuess(codes[name], name, p) for name, p in ranked if name in codes and p >= MIN_PROBABILITY
-    ]
+    guesses = suggest_categories(routing.snapshot_for(session), ranked, text)
+    return [CategoryGuess(code, name, p) for name, code, p in guesses if p >= MIN_PROBABILITY][:k]
 
 
 def guess_lead_units(session: Session, case: Case) -> list[UnitGuess]:
     """属地 first (the street office where the case lies), then the district department that the
-    case's category names as its default unit type."""
+    case's category names as its default unit type; never a unit whose 退单 of the case was approved."""
     wanted: list[tuple[str, str]] = []
     if case.street_code:
         wanted.append((f"S{case.street_code}", "属地：诉求所在街道/乡镇"))
@@ -86,6 +84,8 @@ def guess_lead_units(session: Session, case: Case) -> list[UnitGuess]:
         unit_type = category.default_unit_type if category else None
         if unit_type:
             wanted.append((f"D{case.district_code}-{unit_type}", "分类：该类诉求的区级主管部门"))
+    returned = returned_units(session, case.id) if case.return_count else frozenset()
+    wanted = [(code, rule) for code, rule in wanted if code not in returned]
     if not wanted:
         return []
     statement = select(Unit.code, Unit.name).where(
@@ -118,6 +118,7 @@ class Suggestion:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     needs_review: bool = False
     confidence: float | None = None
+    mode: str | None = None  # how the unit was chosen (直派街乡 …), in words
 
 
 def _unit_names(session: Session, codes: set[str]) -> dict[str, str]:
@@ -145,6 +146,7 @@ def _from_stored(rec: Recommendation, names: dict[str, str]) -> Suggestion:
         duplicates=json.loads(rec.duplicates or "[]"),
         needs_review=rec.needs_review,
         confidence=rec.confidence,
+        mode=routing.MODE_LABELS.get(rec.dispatch_mode),
     )
 
 
