@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.audit import service as audit
-from zhili.auth.scope import Actor, readable
+from zhili.auth.scope import Actor
 from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
 from zhili.divisions.models import Division
@@ -22,7 +22,7 @@ from zhili.suggestions.privacy import seal
 from zhili.suggestions.schemas import CampaignIn, SuggestionIn
 from zhili.suggestions.service import record_step
 from zhili.suggestions.states import SuggestionSource, SuggestionState
-from zhili.units.models import Unit
+from zhili.units.models import Unit, UnitJurisdiction
 
 SUGGESTION_PREFIX = "JY"  # 建议
 CAMPAIGN_PREFIX = "ZJ"  # 征集
@@ -96,6 +96,14 @@ def create(
     return suggestion
 
 
+def _unit_covers(session: Session, unit_id: int, division_code: str) -> bool:
+    """A department answers for its jurisdiction's divisions (a district's department, the district)."""
+    codes = session.execute(
+        select(UnitJurisdiction.division_code).where(UnitJurisdiction.unit_id == unit_id)
+    ).scalars()
+    return any(division_code.startswith(code) for code in codes)
+
+
 def submit(session: Session, ctx: CaseContext, portal: Actor, body: SuggestionIn) -> Submitted:
     """A suggestion from the portal; naming a campaign requires it to be open today."""
     _division(session, body.division_code)
@@ -128,7 +136,7 @@ def open_campaign(session: Session, ctx: CaseContext, actor: Actor, body: Campai
     if actor.unit_id is None:
         raise Forbidden("您的账号不属于任何部门")
     _division(session, body.division_code)
-    if not readable(actor).covers(body.division_code):
+    if not _unit_covers(session, actor.unit_id, body.division_code):
         raise ValidationFailed("征集涉及的区划不在本单位辖区内", field="division_code")
     today = ctx.now().astimezone(ctx.tz).date()
     opens = body.opens_on or today

@@ -68,6 +68,11 @@ def reads_by_jurisdiction(actor: Actor) -> bool:
     return actor.role in REVIEWER_ROLES or actor.role == Role.admin
 
 
+def figures_by_jurisdiction(actor: Actor) -> bool:
+    """Reviewers, supervisors and admins count the suggestions of their scope; a department its own."""
+    return actor.role in REVIEWER_ROLES | {Role.supervisor, Role.admin}
+
+
 def sees_full_suggester(actor: Actor) -> bool:
     """Only the reviewers see the suggester's name and phone in full."""
     return actor.role in REVIEWER_ROLES

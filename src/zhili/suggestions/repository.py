@@ -14,7 +14,12 @@ from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case
 from zhili.errors import NotFound
 from zhili.suggestions.models import Suggestion, SuggestionCampaign, SuggestionStep
-from zhili.suggestions.policy import can_read_suggestions, reads_by_jurisdiction
+from zhili.suggestions.policy import (
+    can_read_suggestion_figures,
+    can_read_suggestions,
+    figures_by_jurisdiction,
+    reads_by_jurisdiction,
+)
 from zhili.suggestions.states import SuggestionSource, SuggestionState
 from zhili.units.models import Unit
 
@@ -30,6 +35,15 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
         ways.append(Suggestion.department_unit_id == actor.unit_id)
         ways.append(exists().where(own.id == Suggestion.campaign_id, own.unit_id == actor.unit_id))
     return or_(*ways) if ways else false()
+
+
+def _counted(actor: Actor) -> ColumnElement[bool]:
+    """What the figures count: the reader's scope (a department: what it may read)."""
+    if not can_read_suggestion_figures(actor):
+        return false()
+    if figures_by_jurisdiction(actor):
+        return readable(actor).clause(Suggestion.division_code)
+    return _visible(actor)
 
 
 def readable_suggestions(actor: Actor) -> Select[Suggestion]:
@@ -169,7 +183,7 @@ def figures(session: Session, actor: Actor) -> list[dict[str, object]]:
         .outerjoin(SuggestionCampaign, SuggestionCampaign.id == Suggestion.campaign_id)
         .outerjoin(campaign_unit, campaign_unit.id == SuggestionCampaign.unit_id)
         .outerjoin(forwarded_unit, forwarded_unit.id == Suggestion.department_unit_id)
-        .where(and_(_visible(actor), Suggestion.decided_month.is_not(None)))
+        .where(and_(_counted(actor), Suggestion.decided_month.is_not(None)))
         .group_by(Suggestion.decided_month, department, SuggestionCampaign.title)
         .order_by(Suggestion.decided_month, department, SuggestionCampaign.title)
     ).all()
