@@ -17,8 +17,10 @@ def _stripped(value: object) -> object:
 
 
 def _checked(value: object) -> object:
-    """A form's checkbox sends "on" (or nothing); JSON sends a boolean."""
-    return value.strip().lower() in ("on", "true", "1", "yes") if isinstance(value, str) else value
+    """A form's checkbox sends "on" (or nothing); JSON sends a boolean. Anything else is refused."""
+    if isinstance(value, str) and value.strip().lower() == "on":
+        return True
+    return value
 
 
 Text = Annotated[fields.CleanText, BeforeValidator(_stripped)]

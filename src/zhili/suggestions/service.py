@@ -131,13 +131,13 @@ def act(
     can_handle_suggestion.require(actor)
     rule = RULES.get(action)
     if rule is None:
-        raise NotFound(f"未知的操作：{action}")
+        raise NotFound(f"未知的审阅环节：{action}")
     s = suggestions.get_readable(session, actor, code, for_update=True)
+    if s.state not in rule.sources:
+        raise Conflict(f"建议当前为“{STATE_LABELS[s.state]}”，不能{rule.label}")
     if not may_act(actor, rule.by_department):
         raise Forbidden(f"您无权{rule.label}")
     _check_party(actor, s, rule.by_department)
-    if s.state not in rule.sources:
-        raise Conflict(f"建议当前为「{STATE_LABELS[s.state]}」，不能{rule.label}")
     if action == "record_result" and s.result:
         raise Conflict("成果转化已登记")
     at = ctx.now()
