@@ -36,8 +36,8 @@ from zhili.cases.models import Attachment, Case
 from zhili.community.halls.models import Decision, FollowUp
 from zhili.mediation.states import RULES as MEDIATION_RULES
 from zhili.petitions.states import RULES as PETITION_RULES
-from zhili.suggestions.states import RULES as SUGGESTION_RULES
 from zhili.suggestions.models import Suggestion
+from zhili.suggestions.states import RULES as SUGGESTION_RULES
 from zhili.units.models import Unit
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -148,7 +148,9 @@ def _bodies(owned: Owned) -> dict[str, Any]:
 def _body_for(bodies: dict[str, Any], path: str) -> Any:
     action = path.rsplit("/", 1)[-1]
     if path.startswith(("/api/suggestions/items/", "/suggestions/items/")):  # its own step shape
-        return {"text": "越权审阅", "unit": "D110105-environment"} | ({"action": "adopt"} if action == "act" else {})
+        return {"text": "越权审阅", "unit": "D110105-environment"} | (
+            {"action": "adopt"} if action == "act" else {}
+        )
     if action in bodies:
         return bodies[action]
     return next((body for key, body in bodies.items() if key.startswith("/") and key in path + "/"), {})

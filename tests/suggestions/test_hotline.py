@@ -49,9 +49,7 @@ def test_a_suggestion_demand_becomes_a_suggestion_and_the_case_closes(app: Any, 
     assert detail["case_code"] == case_code and detail["source_label"] == "12345建议转入"
     step(reviewer, suggestion.code, "review")
     step(reviewer, suggestion.code, "keep", text="暂不具备条件，留存参考")
-    track = reviewer.get(
-        "/api/suggestions/track", params={"code": suggestion.code, "phone_tail": PHONE[-4:]}
-    )
+    track = reviewer.get("/api/suggestions/track", params={"code": suggestion.code, "phone_tail": PHONE[-4:]})
     assert track.status_code == 200 and track.json()["state_label"] == "留存参考"
 
 

@@ -10,7 +10,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from suggestions.accounts import DEPARTMENT, REVIEWER, SUGGESTION, citizen, client, open_campaign, step, submit
+from suggestions.accounts import (
+    DEPARTMENT,
+    REVIEWER,
+    SUGGESTION,
+    citizen,
+    client,
+    open_campaign,
+    step,
+    submit,
+)
 from zhili.suggestions.models import Suggestion, SuggestionCampaign, SuggestionStep
 from zhili.suggestions.states import RULES
 
@@ -55,7 +64,11 @@ def test_illegal_transitions_are_refused_and_write_nothing(app: Any, session: Se
 def test_a_result_is_recorded_once_and_a_suggestion_is_excellent_once(app: Any, session: Session) -> None:
     reviewer = client(app, REVIEWER)
     code = submit(citizen(app))["code"]
-    for action, body in (("review", {}), ("adopt", {"text": "可行"}), ("record_result", {"text": "纳入方案"})):
+    for action, body in (
+        ("review", {}),
+        ("adopt", {"text": "可行"}),
+        ("record_result", {"text": "纳入方案"}),
+    ):
         step(reviewer, code, action, **body)
     step(reviewer, code, "mark_excellent")
     before = _counts(session)

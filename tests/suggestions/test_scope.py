@@ -47,7 +47,12 @@ def test_each_reader_sees_only_their_own(app: Any, session: Session) -> None:
     step(reviewer, forwarded, "forward", unit="D110105-environment", text="请研提意见")
     assert codes(other) == {forwarded}
     assert other.get(f"/api/suggestions/items/{forwarded}").json()["suggester"]["shown"] == "masked"
-    for who, code in ((other, to_campaign), (other, unrelated), (department, forwarded), (haidian, unrelated)):
+    for who, code in (
+        (other, to_campaign),
+        (other, unrelated),
+        (department, forwarded),
+        (haidian, unrelated),
+    ):
         assert who.get(f"/api/suggestions/items/{code}").status_code == 404
         assert who.get(f"/suggestions/items/{code}").status_code == 404
 
