@@ -41,7 +41,7 @@ from zhili.suggestions.states import (
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
-STEP_FIELDS = ("action", "text", "unit", "year")
+STEP_FIELDS = ("action", "text", "unit", "year", "back")
 CAMPAIGN_FIELDS = ("title", "topic", "division_code", "opens_on", "closes_on")
 
 
@@ -124,6 +124,7 @@ async def act(
     form = await typed(request, STEP_FIELDS)
     try:
         action = form.pop("action", "")
+        back = form.pop("back", "")
         body = parse(SuggestionStepIn, form)
         try:
             with session.begin_nested():
@@ -133,7 +134,8 @@ async def act(
     except FormRefused as exc:
         session.refresh(s)
         return _item_page(request, session, actor, ctx, s, {**form, "action": action}, exc.errors, exc.status)
-    return see_other(request, f"/suggestions/items/{s.code}")
+    # The queue's one-click forms return to the queue; the suggestion's own forms to the suggestion.
+    return see_other(request, "/suggestions" if back == "queue" else f"/suggestions/items/{s.code}")
 
 
 def _campaign_page(
