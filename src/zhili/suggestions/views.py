@@ -26,6 +26,8 @@ from zhili.suggestions.schemas import (
 from zhili.suggestions.states import RULES, SOURCE_LABELS, STATE_LABELS
 
 EXCERPT = 80
+# Who took a step, when it was not a staff account: the citizen on the portal, or the demo data.
+ACTOR_LABELS = {"suggestion-portal": "建议人", "demo": "演示数据"}
 # What the suggester's tracking page says of each step (staff notes are never shown).
 PUBLIC_STEPS = {
     "submit": "建议已收到",
@@ -78,7 +80,7 @@ def detail(session: Session, actor: Actor, s: Suggestion, cipher: PersonalDataCi
             action=step.action,
             label=RULES[step.action].label if step.action in RULES else "收到建议",
             to_state=step.to_state,
-            actor=step.actor,
+            actor=ACTOR_LABELS.get(step.actor, step.actor),
             at=as_aware(step.at),
             note=step.note,
         )

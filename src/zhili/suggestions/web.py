@@ -46,10 +46,13 @@ CAMPAIGN_FIELDS = ("title", "topic", "division_code", "opens_on", "closes_on")
 
 
 def _actions(actor: Actor, s: Suggestion) -> list[tuple[str, str]]:
+    """The steps this actor may take now (a 成果转化 or 优秀建议 already recorded is not offered)."""
+    done = {"record_result": bool(s.result), "mark_excellent": s.excellent_year is not None}
     return [
         (name, rule.label)
         for name, rule in RULES.items()
         if s.state in rule.sources
+        and not done.get(name)
         and may_act(actor, rule.by_department)
         and (not rule.by_department or s.department_unit_id == actor.unit_id)
     ]
