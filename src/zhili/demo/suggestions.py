@@ -10,12 +10,14 @@ Volumes and shares are assumptions, chosen to be plausible, not measured:
   (``HOTLINE_SHARE``), and as many again arrive directly on the portal: about 1.4% of the demand
   volume in all, at least ``MIN_SUGGESTIONS`` so a small quick start still fills every page.
 - Campaigns. Two per quarter (``CAMPAIGNS``), each 30–60 days, opened by a district department on a
-  topic of its own; while one is open, a third of portal suggestions in its district answer it.
+  topic of its own; while one is open, half of the portal suggestions answer one (``ANSWER_SHARE``),
+  so about a third of the direct suggestions come through campaigns.
 - Review. By the year's end 85% are decided (the rest are still under review). Of the decided:
   采纳 12%, 部分采纳 18%, 留存参考 45%, 不予采纳 25% (``OUTCOMES``) — an assumed adoption rate of 30%,
   with most suggestions kept for reference, as an office that reads everything but can act on few
   would report. 成果转化 is recorded for 70% of adopted ones; about one adopted in twenty is an
-  优秀建议, and 60% of suggesters consent to publication.
+  优秀建议 (at least one a year, so the demo's public list is never empty), and 60% of suggesters
+  consent to publication.
 
 Names and phones are synthetic and sealed with the instance's data key, as real ones would be.
 """
@@ -32,6 +34,7 @@ from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
 from zhili.cases.models import Case
 from zhili.divisions import repository as divisions
+from zhili.kernel.clock import as_aware
 from zhili.suggestions.intake import CAMPAIGN_PREFIX, SUGGESTION_PREFIX, office_for
 from zhili.suggestions.models import Suggestion, SuggestionCampaign, SuggestionStep
 from zhili.suggestions.privacy import seal
@@ -42,6 +45,7 @@ from zhili.units.models import Unit
 HOTLINE_SHARE = 0.1
 MIN_SUGGESTIONS = 120
 CAMPAIGNS = 8
+ANSWER_SHARE = 0.5
 DECIDED_SHARE = 0.85
 EXCELLENT_AMONG_RESULTS = 1 / 14  # with 成果转化 on 70% of adopted: one adopted in twenty
 OUTCOMES = (
@@ -227,11 +231,10 @@ def generate_suggestions(session: Session, ctx: CaseContext, year: int, seed: in
         made += 1
     for _ in range(direct):
         at = _moment(rng, start, 364)
-        district = str(rng.choice(districts))
-        open_here = [
-            c for c in campaigns if c.division_code == district and c.opens_on <= at.date() <= c.closes_on
-        ]
-        campaign = open_here[0] if open_here and rng.random() < 1 / 3 else None
+        open_now = [c for c in campaigns if c.opens_on <= at.date() <= c.closes_on]
+        answering = open_now and rng.random() < ANSWER_SHARE
+        campaign = open_now[int(rng.integers(0, len(open_now)))] if answering else None
+        district = campaign.division_code if campaign else str(rng.choice(districts))
         title, content = IDEAS[int(rng.integers(0, len(IDEAS)))]
         source = SuggestionSource.campaign if campaign else SuggestionSource.portal
         s = _suggestion(session, ctx, source, title, content, district, at, campaign, rng)
@@ -239,7 +242,36 @@ def generate_suggestions(session: Session, ctx: CaseContext, year: int, seed: in
         _review(session, ctx, rng, s, year_end)
         made += 1
     session.flush()
+    _at_least_one_excellent(session, ctx)
     return made
+
+
+def _at_least_one_excellent(session: Session, ctx: CaseContext) -> None:
+    if session.execute(select(Suggestion.id).where(Suggestion.excellent_year.is_not(None))).first():
+        return
+    first = (
+        session.execute(
+            select(Suggestion)
+            .where(Suggestion.result.is_not(None), Suggestion.consent_publish.is_(True))
+            .order_by(Suggestion.decided_at)
+        )
+        .scalars()
+        .first()
+    )
+    if first is None or first.result_at is None:
+        return
+    first.excellent_year = as_aware(first.result_at).astimezone(ctx.tz).year
+    session.add(
+        SuggestionStep(
+            suggestion_id=first.id,
+            action="mark_excellent",
+            from_state=first.state.value,
+            to_state=first.state.value,
+            actor="demo",
+            at=first.result_at,
+            note=f"评为 {first.excellent_year} 年度优秀建议",
+        )
+    )
 
 
 def _suggestion(
