@@ -26,7 +26,7 @@ from mediation.accounts import registry as mediation_registry
 from petitions.accounts import client as petition_client
 from petitions.accounts import register as register_petition
 from support.accounts import login, make_user
-from support.cases import WANGJING, act, intake, staff
+from support.cases import CASE_BODY, WANGJING, act, intake, staff
 from zhili.analytics.models import ProactiveTask, Topic
 from zhili.auth import service as accounts
 from zhili.auth.models import Role
@@ -36,6 +36,8 @@ from zhili.cases.models import Attachment, Case
 from zhili.community.halls.models import Decision, FollowUp
 from zhili.mediation.states import RULES as MEDIATION_RULES
 from zhili.petitions.states import RULES as PETITION_RULES
+from zhili.suggestions.models import Suggestion
+from zhili.suggestions.states import RULES as SUGGESTION_RULES
 from zhili.units.models import Unit
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -67,6 +69,9 @@ API_CLIENT_ALLOWED = {
     "/api/divisions/resolve",
     "/api/cases/actions",
     "/api/petitions/track",  # public: a petitioner's tracking by code + phone tail
+    "/api/suggestions/track",  # public: a suggester's tracking by code + phone tail
+    "/api/suggestions/calls",  # public: the open 征集 campaigns
+    "/api/suggestions/excellent",  # public: the 优秀建议 list (consented, no personal data)
 }
 
 
@@ -143,6 +148,10 @@ def _bodies(owned: Owned) -> dict[str, Any]:
 
 def _body_for(bodies: dict[str, Any], path: str) -> Any:
     action = path.rsplit("/", 1)[-1]
+    if path.startswith(("/api/suggestions/items/", "/suggestions/items/")):  # its own step shape
+        return {"text": "越权审阅", "unit": "D110105-environment"} | (
+            {"action": "adopt"} if action == "act" else {}
+        )
     if action in bodies:
         return bodies[action]
     return next((body for key, body in bodies.items() if key.startswith("/") and key in path + "/"), {})
@@ -284,12 +293,17 @@ def _setup(app: Any, session: Session) -> Owned:
         },
     )
     assert check_round.status_code == 201, check_round.text
+    suggestion = desk.operator.post(  # a 12345 建议 demand in 望京 flows to 朝阳's 人民建议征集
+        "/api/cases", json={**CASE_BODY, "demand_type": "建议", "title": "建议增设停车位"}
+    )
+    assert suggestion.status_code == 201, suggestion.text
     session.flush()
     owned.ids.update(
         dispute_code=dispute["code"],
         committee_id=str(committees["people"]["id"]),
         round_id=str(check_round.json()["id"]),
         position="1",
+        suggestion_code=_suggestion_of(session, suggestion.json()["code"]),
         matter_code=petition["matter_code"],
         petition_code=petition["code"],
         reception_id=str(reception.json()["id"]),
@@ -302,6 +316,11 @@ def _setup(app: Any, session: Session) -> Owned:
         facility_id=str(facility.json()["id"]),
     )
     return owned
+
+
+def _suggestion_of(session: Session, case_code: str) -> str:
+    case_id = session.execute(select(Case.id).where(Case.code == case_code)).scalar_one()
+    return session.execute(select(Suggestion.code).where(Suggestion.case_id == case_id)).scalar_one()
 
 
 def _foreign(app: Any, session: Session) -> dict[str, TestClient]:
@@ -356,6 +375,7 @@ def test_no_cross_jurisdiction_success(app: Any, session: Session) -> None:
     routes += [("POST", f"/petitions/matters/{{matter_code}}/act/{a}") for a in PETITION_RULES]
     routes += [("POST", f"/api/mediation/disputes/{{dispute_code}}/{a}") for a in MEDIATION_RULES]
     routes += [("POST", f"/mediation/disputes/{{dispute_code}}/act/{a}") for a in MEDIATION_RULES]
+    routes += [("POST", f"/api/suggestions/items/{{suggestion_code}}/{a}") for a in SUGGESTION_RULES]
     successes = []
     for method, template in routes:
         path = owned.path(template)

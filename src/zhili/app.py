@@ -107,6 +107,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import web as auth_web
     from zhili.cases import api as cases_api
     from zhili.cases import picker as cases_picker
+    from zhili.cases.flows import add_intake_hook
     from zhili.cases.tracking import api as track_api
     from zhili.cases.web import routes as cases_web
     from zhili.community.routes import router as community_router
@@ -130,6 +131,8 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.open311 import api as open311_api
     from zhili.petitions.routes import router as petitions_router
     from zhili.plan.routes import router as plan_router
+    from zhili.suggestions.hotline import on_intake as suggestion_intake
+    from zhili.suggestions.routes import router as suggestions_router
     from zhili.taxonomy import picker as taxonomy_picker
     from zhili.taxonomy import web as taxonomy_web
     from zhili.triage import api as triage_api
@@ -147,6 +150,7 @@ def _mount_routes(app: FastAPI) -> None:
     templates.env.globals["unit_type_choices"] = list(UNIT_TYPE_LABELS.items())
     templates.env.filters["readable_detail"] = readable_detail
     templates.env.filters["target_name"] = target_name
+    add_intake_hook(suggestion_intake)  # 12345 建议 demands flow to 人民建议征集
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
@@ -185,6 +189,7 @@ def _mount_routes(app: FastAPI) -> None:
         grid_router,
         petitions_router,
         mediation_router,
+        suggestions_router,
         plan_router,
         home_router,
         apidocs.router_for(app.state.settings),

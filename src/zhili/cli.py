@@ -24,6 +24,7 @@ from zhili.ops import cli as ops_cli
 from zhili.petitions.cli import app as petitions_app
 from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
+from zhili.suggestions.cli import app as suggestions_app
 from zhili.triage.cli import app as triage_app
 from zhili.units.cli import app as units_app
 
@@ -65,6 +66,7 @@ app.add_typer(jobs_app, name="jobs")
 app.command("worker")(worker_command)
 app.add_typer(mediation_app, name="mediation")
 app.add_typer(petitions_app, name="petitions")
+app.add_typer(suggestions_app, name="suggestions")
 
 
 @app.command()

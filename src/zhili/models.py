@@ -20,6 +20,7 @@ from zhili.notifications import models as notification_models
 from zhili.open311 import models as open311_models
 from zhili.petitions import models as petition_models
 from zhili.plan import models as plan_models
+from zhili.suggestions import models as suggestion_models
 from zhili.taxonomy import models as taxonomy_models
 from zhili.triage import models as triage_models
 from zhili.units import models as unit_models
@@ -46,6 +47,7 @@ __all__ = [
     "petition_models",
     "plan_models",
     "profile_models",
+    "suggestion_models",
     "taxonomy_models",
     "triage_models",
     "unit_models",

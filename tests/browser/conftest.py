@@ -44,7 +44,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PHONE = 360
 DESKTOP = 1920
 # role name → (username, role, unit code); the staff of tests/support/cases.py plus an admin.
-ACCOUNTS: dict[str, tuple[str, Role, str | None]] = {**STAFF, "admin": ("admin_b", Role.admin, None)}
+ACCOUNTS: dict[str, tuple[str, Role, str | None]] = {
+    **STAFF,
+    "admin": ("admin_b", Role.admin, None),
+    # 人民建议征集's reviewer: an officer of 朝阳区信访办公室, where the office sits.
+    "suggestion_reviewer": ("jy_reviewer_b", Role.petition_officer, "D110105-petitions"),
+}
 
 
 @pytest.fixture(scope="session")

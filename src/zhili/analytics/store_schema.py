@@ -68,7 +68,30 @@ EVENT_SCHEMA = pa.schema(
     ]
 )
 
-SCHEMAS = {CASES: CASE_SCHEMA, EVENTS: EVENT_SCHEMA}
+# 人民建议征集's suggestions, written whole by ``zhili suggestions store`` (suggestions/store.py): no
+# code, no name, no phone; the text scrubbed as the cases' is. Partitioned by the local received month.
+SUGGESTIONS = "suggestions"
+SUGGESTION_SCHEMA = pa.schema(
+    [
+        ("suggestion_id", pa.int64()),
+        ("received_at", _TS),
+        ("source", _DICT),
+        ("state", _DICT),
+        ("district", pa.string()),
+        ("division_code", pa.string()),
+        ("campaign", pa.string()),
+        ("department", pa.string()),
+        ("decided_month", pa.string()),
+        ("adopted", pa.bool_()),
+        ("has_result", pa.bool_()),
+        ("excellent_year", pa.int32()),
+        ("from_hotline", pa.bool_()),
+        ("title", pa.string()),
+        ("content", pa.string()),
+    ]
+)
+
+SCHEMAS = {CASES: CASE_SCHEMA, EVENTS: EVENT_SCHEMA, SUGGESTIONS: SUGGESTION_SCHEMA}
 
 
 def month_of(local_date_value: object) -> str:

@@ -10,6 +10,7 @@ so concurrent intakes queue behind it only for the append itself.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import nullcontext
 
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +30,16 @@ from zhili.triage import autodispatch, decisions
 from zhili.triage import service as triage
 
 log = logging.getLogger("zhili.cases")
+
+# What other domains do with a demand just taken in, registered by ``zhili.app`` (人民建议征集 takes
+# the 建议 demands): each runs in the intake's transaction, after triage and the audit record.
+IntakeHook = Callable[[Session, CaseContext, Actor, Case, CaseIn], None]
+INTAKE_HOOKS: list[IntakeHook] = []
+
+
+def add_intake_hook(hook: IntakeHook) -> None:
+    if hook not in INTAKE_HOOKS:
+        INTAKE_HOOKS.append(hook)
 
 
 def take_demand(
@@ -64,6 +75,8 @@ def take_demand(
     log.info("受理诉求 %s（渠道 %s，%s）", result.case.code, body.channel.value, actor.username)
     autodispatch.maybe_dispatch(session, ctx, result.case, recommendation)
     after_commit(session, metrics.INTAKES.labels(channel=body.channel.value).inc)
+    for hook in INTAKE_HOOKS:
+        hook(session, ctx, actor, result.case, body)
     return result
 
 

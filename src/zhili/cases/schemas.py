@@ -86,6 +86,9 @@ class CaseIn(BaseModel):
         default=False,
         description="坐席确认受理本市以外的诉求（如本市居民在外地反映）：不定位，进入待定位队列",
     )
+    handle_as_case: bool = Field(
+        default=False, description="建议类诉求默认转人民建议征集；坐席或派单员选择按诉求办理时为真"
+    )
 
 
 class LocationOut(BaseModel):

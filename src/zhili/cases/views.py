@@ -33,6 +33,7 @@ EVENT_LABELS = {name: rule.label for name, rule in RULES.items()} | {
     "deliberation_decision": "议事厅决议",
     "verification_requested": "派发网格核查",
     "verification_result": "网格核查结果",
+    "transfer_suggestion": "转人民建议征集",
 }
 
 

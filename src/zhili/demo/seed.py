@@ -28,6 +28,7 @@ def seed_demo_cases(count: int) -> None:
     from zhili.analytics.cli import sync_command
     from zhili.assessment.cli import run as assess_run
     from zhili.demo.cli import generate
+    from zhili.demo.suggestions import seed_suggestions
     from zhili.triage.cli import backfill_command
 
     generate(cases=count, year=DEMO_YEAR, seed=1, out=None, into_db=True, store=False, bursts=None)
@@ -35,3 +36,4 @@ def seed_demo_cases(count: int) -> None:
     sync_command(settle=0)
     for month in ASSESSED_MONTHS:
         assess_run(month=month, start=None, end=None, note="演示数据", top=0)
+    seed_suggestions(DEMO_YEAR)

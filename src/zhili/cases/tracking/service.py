@@ -62,6 +62,7 @@ PUBLIC_LABELS = {
     "reopen": "重新办理",
     "approve_extension": "办理延期",
     "merge": "已合并",
+    "transfer_suggestion": "已转人民建议征集",
 }
 PUBLIC_NOTES = {
     "intake": "您的诉求已受理",
@@ -73,6 +74,7 @@ PUBLIC_NOTES = {
     "reopen": "根据回访情况，诉求已重新交办",
     "approve_extension": "经审核，办理期限已依规延长",
     "merge": "已与反映同一问题的诉求合并办理",
+    "transfer_suggestion": "您的建议已转人民建议征集办公室审阅",
 }
 
 
