@@ -216,3 +216,25 @@ def figures(session: Session, actor: Actor, now: datetime, backlog_days: int) ->
         {"division_code": d, "category": c, **{k: int(v) for k, v in zip(keys, values, strict=True)}}
         for d, c, *values in rows
     ]
+
+
+def open_by_deadline(session: Session, actor: Actor, limit: int = 200) -> Sequence[PetitionMatter]:
+    """Open matters in reach, the nearest deadline first (the inbox of the office and of the bodies)."""
+    return session.scalars(
+        readable_matters(actor)
+        .where(PetitionMatter.state.in_(OPEN_STATES))
+        .order_by(PetitionMatter.due_at.is_(None), PetitionMatter.due_at, PetitionMatter.id)
+        .limit(limit)
+    ).all()
+
+
+def led_by(session: Session, actor: Actor) -> Sequence[PetitionMatter]:
+    """The matters assigned to ``actor`` as 包案 leader (open first, then the oldest)."""
+    if actor.user_id is None:
+        return []
+    return session.scalars(
+        readable_matters(actor)
+        .where(PetitionMatter.leader_user_id == actor.user_id)
+        .order_by(PetitionMatter.state.in_(OPEN_STATES).desc(), PetitionMatter.received_at)
+        .limit(200)
+    ).all()
