@@ -26,9 +26,11 @@ def seed_demo_cases(count: int) -> None:
     publish the last months' assessment, through the same commands an operator would run."""
     from zhili.analytics.cli import sync_command
     from zhili.assessment.cli import run as assess_run
+    from zhili.demo.channels import seed_demo_channels
     from zhili.demo.cli import generate
 
     generate(cases=count, year=DEMO_YEAR, seed=1, out=None, into_db=True, store=False, bursts=None)
+    seed_demo_channels(DEMO_YEAR)
     sync_command(settle=0)
     for month in ASSESSED_MONTHS:
         assess_run(month=month, start=None, end=None, note="演示数据", top=0)
