@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from zhili.analytics.channel_schema import CHANNEL_SCHEMAS
+
 CASES = "cases"
 EVENTS = "events"
 PARTITION = "month"  # hive partition key: month=YYYY-MM of the local received day
@@ -68,7 +70,7 @@ EVENT_SCHEMA = pa.schema(
     ]
 )
 
-SCHEMAS = {CASES: CASE_SCHEMA, EVENTS: EVENT_SCHEMA}
+SCHEMAS = {CASES: CASE_SCHEMA, EVENTS: EVENT_SCHEMA, **CHANNEL_SCHEMAS}  # 信访 and disputes: channel_schema
 
 
 def month_of(local_date_value: object) -> str:

@@ -31,6 +31,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.analytics import rollups, text
+from zhili.analytics.channel_sync import sync_channels
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
 from zhili.auth.service import system_actor
@@ -59,6 +60,7 @@ class SyncReport:
     files_rewritten: int = 0
     high_water: tuple[str, int] | None = None
     months: set[str] = field(default_factory=set)
+    channels: dict[str, int] = field(default_factory=dict)  # 信访 matters and disputes rewritten
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class SyncReport:
             "batches": self.batches,
             "files_rewritten": self.files_rewritten,
             "months": sorted(self.months),
+            "channels": self.channels,
         }
 
 
@@ -312,6 +315,7 @@ def sync(
             session.expunge_all()
         if report.months:
             rollups.rebuild(store, report.months)
+        report.channels = sync_channels(session, store, cipher, look.tz)
         if mark is not None:
             report.high_water = (mark[0].isoformat(), mark[1])
     return report

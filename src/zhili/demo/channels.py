@@ -242,7 +242,8 @@ def _petition(
     name = ctx.cipher.decrypt(row.citizen_name_enc) if channel == "hotline" else None
     phone = ctx.cipher.decrypt(row.citizen_phone_enc) if channel == "hotline" else None
     invented_name, invented_phone = _person(rng)
-    title = f"反映{(row.title or '').strip()[:40]}问题长期未解决"
+    subject = (row.title or "").strip()[:40].removesuffix("问题")
+    title = f"反映{subject}问题长期未解决"
     content = (
         f"{(row.description or row.title or '').strip()[:400]}"
         "。此前多次反映，问题仍未解决，请求有关部门依法处理并书面答复。"
