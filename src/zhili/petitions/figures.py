@@ -7,8 +7,10 @@ Each figure is counted in the month its event happened (in the city's time zone)
 - 按期办结率: matters answered (答复意见书) in the month, and of those answered within the limit,
   an extension included (``replied_on_time``).
 - 重复信访率 (by matter): matters registered in the month, and of those with two petitions or more.
-- 积案化解数: matters concluded (终结) in the month that were already 积案 at the month's start,
-  i.e. registered at least ``backlog_days`` before it.
+- 积案化解数: matters answered (答复意见书, i.e. 办结) in the month that were already 积案 at the
+  month's start: registered at least ``backlog_days`` before it and still unanswered. A matter in
+  the petitioner's window for 复查/复核 is not backlog (``states.BACKLOG_STATES``), so a matter
+  that ends by the window passing is not counted as a 积案 resolved.
 - 群众满意率: satisfaction recorded in the month, and of those 满意 or 基本满意.
 
 The statement is a UNION ALL of these events over ``repository.readable_matters(actor)`` (the one
@@ -53,7 +55,7 @@ class Period:
         return cls([f"{d:%Y-%m}" for d in days[:12]], bounds)
 
 
-def _month_of(column: ColumnElement[Any], period: Period) -> ColumnElement[str | None]:
+def _month_of(column: Any, period: Period) -> ColumnElement[str | None]:
     whens = [
         (and_(column >= start, column < end), literal(label))
         for label, start, end in zip(period.labels, period.bounds, period.bounds[1:], strict=False)
@@ -61,7 +63,7 @@ def _month_of(column: ColumnElement[Any], period: Period) -> ColumnElement[str |
     return case(*whens, else_=null())
 
 
-def _backlog_line(column: ColumnElement[Any], period: Period, days: int) -> ColumnElement[Any]:
+def _backlog_line(column: Any, period: Period, days: int) -> ColumnElement[Any]:
     """For a time in month m: the moment before which a matter was already 积案 at m's start."""
     whens = [
         (and_(column >= start, column < end), literal(start - timedelta(days=days), UTCDateTime()))
@@ -89,12 +91,15 @@ def _events(actor: Actor, period: Period, backlog_days: int) -> list[Select[Any]
             .where(at >= period.bounds[0], at < period.bounds[-1])
         )
 
-    concluded: Any = m.concluded_at
     return [
         part("registered", m.received_at, m.petitions > 1),
         part("decided", m.decided_at, m.decided_on_time.is_(True)),
         part("replied", m.replied_at, m.replied_on_time.is_(True)),
-        part("backlog_resolved", concluded, m.received_at <= _backlog_line(concluded, period, backlog_days)),
+        part(
+            "backlog_resolved",
+            m.replied_at,
+            m.received_at <= _backlog_line(m.replied_at, period, backlog_days),
+        ),
         part("rated", m.satisfaction_at, m.satisfaction.in_(GOOD_SATISFACTION)),
     ]
 

@@ -24,7 +24,7 @@ from zhili.petitions.models import (
     ReceptionSlot,
 )
 from zhili.petitions.policy import can_read_petitions, reads_by_jurisdiction
-from zhili.petitions.states import OPEN_STATES
+from zhili.petitions.states import BACKLOG_STATES, OPEN_STATES
 from zhili.units.models import Unit
 
 
@@ -68,11 +68,12 @@ def list_matters(
 
 
 def backlog(session: Session, actor: Actor, now: datetime, min_age_days: int) -> Sequence[PetitionMatter]:
-    """积案: matters still open ``min_age_days`` after they were registered, oldest first."""
+    """积案: matters still waiting on an office or a body ``min_age_days`` after they were registered
+    (not those answered and in the petitioner's window for 复查/复核), oldest first."""
     since = now - timedelta(days=min_age_days)
     return session.scalars(
         readable_matters(actor)
-        .where(PetitionMatter.state.in_(OPEN_STATES), PetitionMatter.received_at <= since)
+        .where(PetitionMatter.state.in_(BACKLOG_STATES), PetitionMatter.received_at <= since)
         .order_by(PetitionMatter.received_at)
         .limit(500)
     ).all()
@@ -205,7 +206,7 @@ def figures(session: Session, actor: Actor, now: datetime, backlog_days: int) ->
             counted(PetitionMatter.replied_at.is_not(None)),
             counted(PetitionMatter.replied_on_time.is_(True)),
             counted(PetitionMatter.petitions > 1),
-            counted(and_(PetitionMatter.state.in_(OPEN_STATES), PetitionMatter.received_at <= since)),
+            counted(and_(PetitionMatter.state.in_(BACKLOG_STATES), PetitionMatter.received_at <= since)),
         )
         .where(_visible(actor))
         .group_by(district, PetitionMatter.category)

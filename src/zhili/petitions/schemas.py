@@ -206,7 +206,7 @@ class PetitionFigureOut(BaseModel):
     replied: int = Field(description="已出具答复意见书的事项数")
     replied_on_time: int = Field(description="其中按期答复的")
     repeated: int = Field(description="有重复信访的事项数")
-    open_backlog: int = Field(description="积案：超过积案年限仍未终结的事项数")
+    open_backlog: int = Field(description="积案：超过积案年限仍待办理（未答复）的事项数")
 
 
 class PetitionTrackStepOut(BaseModel):
