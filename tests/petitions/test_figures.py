@@ -79,6 +79,7 @@ def test_the_five_figures_count_matters_in_the_month_each_event_happened(app: An
     assert (feb["replied"], feb["replied_on_time"], feb["rated"], feb["satisfied"]) == (1, 1, 1, 1)
     june = _month(report, "06")
     assert (june["replied"], june["replied_on_time"], june["on_time_completion_rate"]) == (1, 0, 0.0)
+    assert june["backlog_resolved"] == 1 and feb["backlog_resolved"] == 0  # B was 积案 on 1 June, A was not
     may = _month(report, "05")
     assert may["backlog_resolved"] == 1 and (may["replied"], may["replied_on_time"]) == (1, 0)
     total = report["total"]

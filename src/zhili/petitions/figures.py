@@ -150,7 +150,7 @@ def _out(month: str, division: str, office: str, counts: dict[str, int]) -> Peti
         replied=counts["replied"],
         replied_on_time=counts["replied_good"],
         on_time_completion_rate=_rate(counts["replied_good"], counts["replied"]),
-        backlog_resolved=counts["backlog_resolved"],
+        backlog_resolved=counts["backlog_resolved_good"],
         rated=counts["rated"],
         satisfied=counts["rated_good"],
         satisfaction_rate=_rate(counts["rated_good"], counts["rated"]),
