@@ -173,7 +173,7 @@ def test_the_reply_and_refusal_notices_are_pdfs_for_the_office_only(app: Any) ->
     assert client(app, "body").get(f"/api/petitions/matters/{code}/notices/reply.pdf").status_code == 403
     assert client(app, "leader").get(f"/api/petitions/matters/{code}/notices/reply.pdf").status_code == 403
     assert office.get(f"/api/petitions/matters/{code}/notices/refusal.pdf").status_code == 409
-    assert office.get(f"/api/petitions/matters/{code}/notices/other.pdf").status_code == 422
+    assert office.get(f"/api/petitions/matters/{code}/notices/other.pdf").status_code == 404
 
     refused = register(
         office, petitioner={"name": "孙八", "phone": "13300004444"}, content="要求撤销已生效的法院判决。"

@@ -3,7 +3,7 @@ the 接访 calendar, figures by matter / place / category, and the petitioner's 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
@@ -204,17 +204,22 @@ PDF_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.get("/matters/{matter_code}/notices/{kind}.pdf", response_class=Response, responses=PDF_RESPONSES)
-def notice(
-    matter_code: str,
-    kind: Literal["reply", "refusal"],
-    actor: NoticeDownloader,
-    session: DbSession,
-    ctx: PetitionCtx,
-) -> Response:
-    """答复意见书（reply）或不予受理告知书（refusal），PDF，由事项内容生成；仅信访办可下载，记入审计。"""
-    name, body = notices.notice_pdf(session, ctx, actor, matter_code, kind)
+def _pdf(name: str, body: bytes) -> Response:
     return Response(body, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/matters/{matter_code}/notices/reply.pdf", response_class=Response, responses=PDF_RESPONSES)
+def reply_notice(matter_code: str, actor: NoticeDownloader, session: DbSession, ctx: PetitionCtx) -> Response:
+    """答复意见书（PDF），由事项内容生成；载有信访人姓名，仅信访办可下载，记入审计。"""
+    return _pdf(*notices.notice_pdf(session, ctx, actor, matter_code, "reply"))
+
+
+@router.get("/matters/{matter_code}/notices/refusal.pdf", response_class=Response, responses=PDF_RESPONSES)
+def refusal_notice(
+    matter_code: str, actor: NoticeDownloader, session: DbSession, ctx: PetitionCtx
+) -> Response:
+    """不予受理告知书（PDF），载明不予受理的理由；仅信访办可下载，记入审计。"""
+    return _pdf(*notices.notice_pdf(session, ctx, actor, matter_code, "refusal"))
 
 
 @router.get("/matters/{matter_code}", response_model=PetitionMatterOut)
