@@ -97,6 +97,8 @@ def test_the_five_figures_count_matters_in_the_month_each_event_happened(app: An
     assert "66.7%" in page.text
     assert _figures(client(app, "office_haidian"))["total"]["registered"] == 0
     assert client(app, "body").get("/api/petitions/figures/monthly").status_code == 403
+    bad_year = client(app, "office").get("/api/petitions/figures/monthly", params={"year": 1900})
+    assert bad_year.status_code == 422 and bad_year.json()["error"]["field"] == "year"
 
 
 def test_satisfaction_is_recorded_once_after_the_answer_and_refusals_write_nothing(
