@@ -8,20 +8,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
 
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
-from zhili.petitions import figures, satisfaction, service, views
+from zhili.petitions import figures, intake, satisfaction, service, views
 from zhili.petitions import repository as petitions
 from zhili.petitions.deps import PetitionCtx
 from zhili.petitions.policy import (
     FigureReader,
     LeaderRecorder,
     PetitionReader,
+    PetitionRegistrar,
     SatisfactionRecorder,
 )
 from zhili.petitions.schemas import SatisfactionIn
 from zhili.petitions.states import LEADER_ACTION_LABELS
+from zhili.storage.images import check_photos
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -82,3 +85,15 @@ async def rate(
     body = parse(SatisfactionIn, await form_data(request))
     satisfaction.record(session, ctx, actor, matter_code, body)
     return see_other(request, f"/petitions/matters/{matter_code}")
+
+
+@router.post("/petitions/items/{petition_code}/scans")
+async def add_scans(
+    request: Request, petition_code: str, session: DbSession, actor: PetitionRegistrar, ctx: PetitionCtx
+) -> Response:
+    """Scans of a letter from the matter page (images), as ``POST /api/petitions/items/{code}/scans``."""
+    form = await request.form()
+    uploads = [f for f in form.getlist("scans") if isinstance(f, UploadFile)]
+    checked = check_photos(uploads, ctx.settings.max_upload_mb, field="scans")
+    _petition, matter = intake.add_scans(session, ctx, actor, petition_code, checked)
+    return see_other(request, f"/petitions/matters/{matter.code}")

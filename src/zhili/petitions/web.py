@@ -87,6 +87,7 @@ def matter_page(
         and matter.replied_at is not None
         and matter.satisfaction is None,
         "may_download": office and can_download_notices(actor),
+        "may_register": office and can_register_petition(actor),
         "ratings": [(s.value, label) for s, label in SATISFACTION_LABELS.items()],
         "may_organise": can_organise_leaders(actor),
         "leader_kinds": [(k.value, label) for k, label in LEADER_ACTION_LABELS.items()],
