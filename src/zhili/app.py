@@ -107,7 +107,6 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.auth import web as auth_web
     from zhili.cases import api as cases_api
     from zhili.cases import picker as cases_picker
-    from zhili.cases.flows import add_intake_hook
     from zhili.cases.tracking import api as track_api
     from zhili.cases.web import routes as cases_web
     from zhili.community.routes import router as community_router
@@ -131,7 +130,6 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.open311 import api as open311_api
     from zhili.petitions.routes import router as petitions_router
     from zhili.plan.routes import router as plan_router
-    from zhili.suggestions.hotline import on_intake as suggestion_intake
     from zhili.suggestions.routes import router as suggestions_router
     from zhili.taxonomy import picker as taxonomy_picker
     from zhili.taxonomy import web as taxonomy_web
@@ -143,6 +141,7 @@ def _mount_routes(app: FastAPI) -> None:
     from zhili.units.directory import UNIT_TYPE_LABELS, unit_type_label
     from zhili.web.templating import configure as configure_templates
     from zhili.web.templating import render_error, templates
+    from zhili.wiring import wire
 
     app.state.render_error = render_error
     configure_templates(app.state.settings)
@@ -150,7 +149,7 @@ def _mount_routes(app: FastAPI) -> None:
     templates.env.globals["unit_type_choices"] = list(UNIT_TYPE_LABELS.items())
     templates.env.filters["readable_detail"] = readable_detail
     templates.env.filters["target_name"] = target_name
-    add_intake_hook(suggestion_intake)  # 12345 建议 demands flow to 人民建议征集
+    wire()  # 12345 建议 demands flow to 人民建议征集; the store keeps the suggestions
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,

@@ -27,6 +27,7 @@ from zhili.settings import get_settings
 from zhili.suggestions.cli import app as suggestions_app
 from zhili.triage.cli import app as triage_app
 from zhili.units.cli import app as units_app
+from zhili.wiring import wire
 
 app = typer.Typer(
     help="治理 zhili：城市社会治理平台命令行。先运行 `zhili init`，再运行 `zhili serve`。",
@@ -37,7 +38,9 @@ app = typer.Typer(
 
 @app.callback()
 def _logging() -> None:
-    """Every command logs through zhili's configuration (text or JSON, personal data masked)."""
+    """Every command logs through zhili's configuration (text or JSON, personal data masked), with the
+    domains wired to each other as in the server (``zhili.wiring``)."""
+    wire()
     try:
         settings = get_settings()
     except Exception:  # unsafe or invalid settings: the command itself says what is wrong

@@ -11,11 +11,14 @@ import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from suggestions.accounts import REVIEWER, citizen, client, step, submit
+from zhili.analytics.service import store_for
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import SUGGESTIONS
+from zhili.analytics.sync import sync
 from zhili.cases.context import CaseContext
 from zhili.settings import Settings
 from zhili.suggestions.store import write_store
+from zhili.wiring import wire
 
 NAME = "郑十一"
 PHONE = "13511112468"
@@ -44,6 +47,21 @@ def test_the_store_gets_suggestions_without_personal_data(
     rows = {r["state"]: r for r in table.to_pylist()}
     assert rows["adopted"]["adopted"] is True and rows["adopted"]["district"] == "110105"
     assert "快递柜" in rows["adopted"]["content"]
+
+
+def test_each_analytics_sync_rewrites_the_suggestions(app: Any, db: Any, settings: Settings) -> None:
+    """Wired as in every process: the sync the worker runs keeps the suggestions table current."""
+    wire()
+    browser = citizen(app)
+    submit(browser, name=NAME, phone=PHONE)
+    database = db
+    store = store_for(settings)
+    report = sync(database, settings, store, settle_seconds=0)
+    assert report.channels[SUGGESTIONS] == 1
+    submit(browser)
+    assert sync(database, settings, store, settle_seconds=0).channels[SUGGESTIONS] == 2
+    table = pq.ParquetDataset([str(f) for f in store.files(SUGGESTIONS)]).read()
+    assert table.num_rows == 2 and NAME not in str(table.to_pylist())
 
 
 def test_every_column_is_documented_in_order() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from zhili.analytics.channel_schema import CHANNEL_SCHEMAS
+
 CASES = "cases"
 EVENTS = "events"
 PARTITION = "month"  # hive partition key: month=YYYY-MM of the local received day
@@ -68,8 +70,9 @@ EVENT_SCHEMA = pa.schema(
     ]
 )
 
-# 人民建议征集's suggestions, written whole by ``zhili suggestions store`` (suggestions/store.py): no
-# code, no name, no phone; the text scrubbed as the cases' is. Partitioned by the local received month.
+# 人民建议征集's suggestions, written whole by each sync (suggestions/store.py, registered in
+# zhili.wiring): no code, no name, no phone; the text scrubbed as the cases' is. Partitioned by the
+# local received month.
 SUGGESTIONS = "suggestions"
 SUGGESTION_SCHEMA = pa.schema(
     [
@@ -91,7 +94,8 @@ SUGGESTION_SCHEMA = pa.schema(
     ]
 )
 
-SCHEMAS = {CASES: CASE_SCHEMA, EVENTS: EVENT_SCHEMA, SUGGESTIONS: SUGGESTION_SCHEMA}
+# 信访 and disputes: channel_schema (rewritten by each sync, channel_sync).
+SCHEMAS = {CASES: CASE_SCHEMA, EVENTS: EVENT_SCHEMA, SUGGESTIONS: SUGGESTION_SCHEMA, **CHANNEL_SCHEMAS}
 
 
 def month_of(local_date_value: object) -> str:

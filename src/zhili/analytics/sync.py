@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from zhili.analytics import rollups, text
+from zhili.analytics.channel_sync import sync_channels
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
 from zhili.auth.service import system_actor
@@ -51,6 +53,16 @@ OVERDUE_ACTIONS = frozenset({"sweep_overdue"})
 _KEY_BITS = 62
 
 
+# A whole table that a domain above analytics keeps in the store (人民建议征集's suggestions): how to
+# rewrite it from the database, under the sync's lock. ``zhili.wiring`` registers them.
+TableWriter = Callable[[Session, Store, PersonalDataCipher, Any], int]
+TABLE_WRITERS: dict[str, TableWriter] = {}
+
+
+def add_table_writer(table: str, writer: TableWriter) -> None:
+    TABLE_WRITERS[table] = writer
+
+
 @dataclass
 class SyncReport:
     cases: int = 0
@@ -59,6 +71,7 @@ class SyncReport:
     files_rewritten: int = 0
     high_water: tuple[str, int] | None = None
     months: set[str] = field(default_factory=set)
+    channels: dict[str, int] = field(default_factory=dict)  # 信访 matters and disputes rewritten
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -67,6 +80,7 @@ class SyncReport:
             "batches": self.batches,
             "files_rewritten": self.files_rewritten,
             "months": sorted(self.months),
+            "channels": self.channels,
         }
 
 
@@ -312,9 +326,12 @@ def sync(
             session.expunge_all()
         if report.months:
             rollups.rebuild(store, report.months)
+        report.channels = sync_channels(session, store, cipher, look.tz)
+        for table, writer in TABLE_WRITERS.items():
+            report.channels[table] = writer(session, store, cipher, look.tz)
         if mark is not None:
             report.high_water = (mark[0].isoformat(), mark[1])
     return report
 
 
-__all__ = ["SyncReport", "digest_key", "sync"]
+__all__ = ["SyncReport", "add_table_writer", "digest_key", "sync"]

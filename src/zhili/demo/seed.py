@@ -27,12 +27,14 @@ def seed_demo_cases(count: int) -> None:
     publish the last months' assessment, through the same commands an operator would run."""
     from zhili.analytics.cli import sync_command
     from zhili.assessment.cli import run as assess_run
+    from zhili.demo.channels import seed_demo_channels
     from zhili.demo.cli import generate
     from zhili.demo.suggestions import seed_suggestions
     from zhili.triage.cli import backfill_command
 
     generate(cases=count, year=DEMO_YEAR, seed=1, out=None, into_db=True, store=False, bursts=None)
     backfill_command(limit=None)
+    seed_demo_channels(DEMO_YEAR)
     sync_command(settle=0)
     for month in ASSESSED_MONTHS:
         assess_run(month=month, start=None, end=None, note="演示数据", top=0)

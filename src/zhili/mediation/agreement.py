@@ -1,20 +1,15 @@
-"""The 人民调解协议书 as a PDF, generated from the agreement's fields (ReportLab, set in the Chinese
-font ``plan.report`` finds on the machine). Parties appear as the reader may see them: in full for
+"""The 人民调解协议书 as a PDF, generated from the agreement's fields (set by ``kernel.documents``
+in the Chinese font it finds on the machine). Parties appear as the reader may see them: in full for
 the mediating staff (the copy the parties sign), masked for everyone else."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from zhili.mediation.models import Dispute
 from zhili.mediation.schemas import DisputePartyOut
 from zhili.mediation.states import KIND_LABELS, TRACK_LABELS
-from zhili.plan.report import register_font
-
-PAGE_MARGIN = 56
-LINE = 20
 
 
 def agreement_lines(
@@ -51,42 +46,3 @@ def agreement_lines(
         f"日期：{agreed.date().isoformat() if agreed else ''}",
     ]
     return lines
-
-
-def _wrapped(text: str, width: float, font: str, size: int) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    out, current = [], ""
-    for char in text:
-        if stringWidth(current + char, font, size) > width:
-            out.append(current)
-            current = ""
-        current += char
-    out.append(current)
-    return out
-
-
-def render(title: str, lines: list[str]) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
-    font = register_font()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=0)
-    canvas.setTitle(title)
-    width, height = A4
-    canvas.setFont(font, 18)
-    canvas.drawCentredString(width / 2, height - PAGE_MARGIN, title)
-    y = height - PAGE_MARGIN - 2 * LINE
-    canvas.setFont(font, 11)
-    for line in lines:
-        for piece in _wrapped(line, width - 2 * PAGE_MARGIN, font, 11):
-            if y < PAGE_MARGIN:
-                canvas.showPage()
-                canvas.setFont(font, 11)
-                y = height - PAGE_MARGIN
-            canvas.drawString(PAGE_MARGIN, y, piece)
-            y -= LINE
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from zhili.deps import DbSession
 from zhili.errors import Conflict
-from zhili.kernel import fields
+from zhili.kernel import documents, fields
 from zhili.mediation import agreement, intake, registry, service, views
 from zhili.mediation import repository as disputes
 from zhili.mediation.deps import MediationCtx
@@ -166,7 +166,7 @@ def agreement_pdf(dispute_code: str, actor: DisputeReader, session: DbSession, c
         disputes.mediator_name(session, d.mediator_id),
         ctx.tz,
     )
-    body = agreement.render("人民调解协议书", lines)
+    body = documents.render("人民调解协议书", lines)
     return Response(body, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{d.code}.pdf"'})
 
 

@@ -5,24 +5,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from zhili.auth.policy import anyone
 from zhili.auth.scope import citizen
+from zhili.cases.states import SATISFACTION_LABELS, Satisfaction
 from zhili.deps import DbSession
 from zhili.kernel import fields
 from zhili.kernel.ratelimit import limits_for, rate_limit
-from zhili.petitions import intake, leaders, service, tracking, views
+from zhili.petitions import figures as monthly_figures
+from zhili.petitions import intake, leaders, notices, satisfaction, service, tracking, views
 from zhili.petitions import repository as petitions
 from zhili.petitions.deps import PetitionCtx
-from zhili.petitions.models import ReceptionSlot
+from zhili.petitions.models import PetitionMatter, ReceptionSlot
 from zhili.petitions.policy import (
     FigureReader,
     LeaderOrganiser,
     LeaderRecorder,
+    NoticeDownloader,
     PetitionHandler,
     PetitionReader,
     PetitionRegistrar,
+    SatisfactionRecorder,
 )
 from zhili.petitions.schemas import (
     LeaderActionIn,
@@ -30,16 +34,20 @@ from zhili.petitions.schemas import (
     OnlinePetitionIn,
     PetitionBacklogOut,
     PetitionFigureOut,
+    PetitionFiguresOut,
     PetitionIn,
     PetitionLeaderActionOut,
     PetitionMatterOut,
     PetitionMatterSummaryOut,
+    PetitionRatedOut,
     PetitionReceptionOut,
     PetitionRegisteredOut,
     PetitionStepIn,
     PetitionTrackOut,
+    PortalSatisfactionIn,
     ReceptionIn,
     ReceptionRecordIn,
+    SatisfactionIn,
 )
 from zhili.petitions.states import LEADER_ACTION_LABELS, RECEPTION_LABELS, STATE_LABELS, MatterState
 from zhili.settings import Settings
@@ -148,6 +156,70 @@ def figures(
     """按区、类别统计（按事项计）：按期受理、按期答复、重复信访事项、积案。"""
     rows = petitions.figures(session, actor, ctx.now(), settings_of(request).petition_backlog_days)
     return [PetitionFigureOut.model_validate(row) for row in rows]
+
+
+def rated_out(code: str, matter: PetitionMatter) -> PetitionRatedOut:
+    value = Satisfaction(matter.satisfaction or Satisfaction.satisfied)  # set by the service
+    return PetitionRatedOut(code=code, satisfaction=value, satisfaction_label=SATISFACTION_LABELS[value])
+
+
+@router.post("/track/satisfaction", response_model=PetitionRatedOut, dependencies=[TRACK_LIMIT])
+def rate_online(
+    request: Request,
+    body: PortalSatisfactionIn,
+    session: DbSession,
+    ctx: PetitionCtx,
+    _: Annotated[object, anyone.depends],
+) -> PetitionRatedOut:
+    """信访人对答复意见的满意度评价（凭信访件编号和电话后四位，每个事项一次）。"""
+    matter = satisfaction.record_by_petitioner(session, ctx, body, limits_for(request.app))
+    return rated_out(body.code, matter)
+
+
+@router.get("/figures/monthly", response_model=PetitionFiguresOut)
+def figures_monthly(
+    request: Request,
+    actor: FigureReader,
+    session: DbSession,
+    ctx: PetitionCtx,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="年份；默认今年")] = None,
+) -> PetitionFiguresOut:
+    """按月、区、信访办公室（按事项计）：按期受理率、按期办结率、重复信访率、积案化解数、群众满意率。"""
+    chosen = year or ctx.now().astimezone(ctx.tz).year
+    days = settings_of(request).petition_backlog_days
+    return monthly_figures.report(session, actor, chosen, ctx.tz, days)
+
+
+@router.post("/matters/{matter_code}/satisfaction", response_model=PetitionRatedOut, status_code=201)
+def rate(
+    matter_code: str, body: SatisfactionIn, actor: SatisfactionRecorder, session: DbSession, ctx: PetitionCtx
+) -> PetitionRatedOut:
+    """回访后登记信访人对答复意见的满意度（信访办，每个事项一次）。"""
+    return rated_out(matter_code, satisfaction.record(session, ctx, actor, matter_code, body))
+
+
+PDF = "application/pdf"
+PDF_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "PDF", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+def _pdf(name: str, body: bytes) -> Response:
+    return Response(body, media_type=PDF, headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/matters/{matter_code}/notices/reply.pdf", response_class=Response, responses=PDF_RESPONSES)
+def reply_notice(matter_code: str, actor: NoticeDownloader, session: DbSession, ctx: PetitionCtx) -> Response:
+    """答复意见书（PDF），由事项内容生成；载有信访人姓名，仅信访办可下载，记入审计。"""
+    return _pdf(*notices.notice_pdf(session, ctx, actor, matter_code, "reply"))
+
+
+@router.get("/matters/{matter_code}/notices/refusal.pdf", response_class=Response, responses=PDF_RESPONSES)
+def refusal_notice(
+    matter_code: str, actor: NoticeDownloader, session: DbSession, ctx: PetitionCtx
+) -> Response:
+    """不予受理告知书（PDF），载明不予受理的理由；仅信访办可下载，记入审计。"""
+    return _pdf(*notices.notice_pdf(session, ctx, actor, matter_code, "refusal"))
 
 
 @router.get("/matters/{matter_code}", response_model=PetitionMatterOut)

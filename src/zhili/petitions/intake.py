@@ -102,8 +102,16 @@ def register(session: Session, ctx: CaseContext, actor: Actor, body: PetitionIn)
     return _register(session, ctx, actor, office, registration, check_case_phone=False)
 
 
-def register_online(session: Session, ctx: CaseContext, portal: Actor, body: OnlinePetitionIn) -> Registered:
-    """网上信访 from the portal: sent to the 信访 office of the matter's district."""
+def register_online(
+    session: Session,
+    ctx: CaseContext,
+    portal: Actor,
+    body: OnlinePetitionIn,
+    *,
+    received_at: datetime | None = None,
+) -> Registered:
+    """网上信访 from the portal: sent to the 信访 office of the matter's district. ``received_at`` is
+    for online petitions received earlier (the demo year); the portal never passes it."""
     office = office_for(session, body.division_code)
     petitioner = PetitionerIn(name=body.name, phone=body.phone, id_number=body.id_number)
     registration = Registration(
@@ -114,6 +122,7 @@ def register_online(session: Session, ctx: CaseContext, portal: Actor, body: Onl
         division_code=body.division_code,
         petitioner=petitioner,
         case_code=body.case_code,
+        received_at=received_at,
     )
     return _register(session, ctx, portal, office, registration, check_case_phone=True)
 

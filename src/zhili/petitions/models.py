@@ -52,6 +52,10 @@ class PetitionMatter(IdMixin, Base):
     review_opinion: Mapped[str | None] = mapped_column(Text)  # 复查意见
     recheck_opinion: Mapped[str | None] = mapped_column(Text)  # 复核意见
     concluded_at: Mapped[datetime | None]
+    # 群众满意度 on the 答复, recorded once: by staff after a 回访, or by the petitioner on the portal.
+    satisfaction: Mapped[str | None] = mapped_column(String(24), index=True)
+    satisfaction_at: Mapped[datetime | None]
+    satisfaction_via: Mapped[str | None] = mapped_column(String(8))  # staff | portal
     leader_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

@@ -67,6 +67,18 @@ def can_read_petition_figures(actor: Actor) -> bool:
     return actor.role in FIGURE_READERS
 
 
+@permission("登记信访人满意度（回访）")
+def can_record_satisfaction(actor: Actor) -> bool:
+    """The office records the petitioner's satisfaction with the 答复 after a 回访."""
+    return actor.role in OFFICE_ROLES
+
+
+@permission("下载答复意见书、不予受理告知书")
+def can_download_notices(actor: Actor) -> bool:
+    """The written notices carry the petitioner's full name: the office only (checked against the matter)."""
+    return actor.role in OFFICE_ROLES
+
+
 def reads_by_jurisdiction(actor: Actor) -> bool:
     """The office (and admins) read every matter located in their scope."""
     return actor.role in OFFICE_ROLES or actor.role == Role.admin
@@ -92,4 +104,6 @@ PetitionDecider = Annotated[Actor, can_decide_petition.depends]
 PetitionHandler = Annotated[Actor, can_handle_petition.depends]
 LeaderOrganiser = Annotated[Actor, can_organise_leaders.depends]
 LeaderRecorder = Annotated[Actor, can_record_leader_action.depends]
+SatisfactionRecorder = Annotated[Actor, can_record_satisfaction.depends]
+NoticeDownloader = Annotated[Actor, can_download_notices.depends]
 FigureReader = Annotated[Actor, can_read_petition_figures.depends]

@@ -11,16 +11,16 @@ from pydantic import ValidationError
 
 from zhili.auth.policy import anyone
 from zhili.deps import DbSession
-from zhili.errors import ZhiliError
+from zhili.errors import ValidationFailed, ZhiliError
 from zhili.kernel.ratelimit import limits_for
-from zhili.petitions import intake, tracking, views
+from zhili.petitions import intake, satisfaction, tracking, views
 from zhili.petitions.api import (
     PORTAL,
     SUBMIT_LIMIT,
     TRACK_LIMIT,
 )
 from zhili.petitions.deps import PetitionCtx
-from zhili.petitions.schemas import OnlinePetitionIn
+from zhili.petitions.schemas import OnlinePetitionIn, PortalSatisfactionIn
 from zhili.taxonomy import repository as taxonomy
 from zhili.web.lookup_page import lookup_page
 from zhili.web.templating import render
@@ -90,3 +90,22 @@ def track_petition(
         return views.tracked(session, petition, matter, ctx.settings.timezone)
 
     return lookup_page(request, "petitions/portal_track.html", code, phone_tail, look_up)
+
+
+@router.post("/portal/petition/track/satisfaction", response_class=HTMLResponse, dependencies=[TRACK_LIMIT])
+async def rate_petition(request: Request, session: DbSession, ctx: PetitionCtx) -> HTMLResponse:
+    """The petitioner's rating of the 答复, from the tracking page; the page shows the result either way."""
+    data = await request.form()
+    form = {k: str(data.get(k) or "").strip()[:40] for k in ("code", "phone_tail", "satisfaction")}
+
+    def look_up() -> object:
+        try:
+            body = PortalSatisfactionIn.model_validate({k: v for k, v in form.items() if v})
+        except ValidationError:
+            raise ValidationFailed("请选择满意、基本满意或不满意", field="satisfaction") from None
+        with session.begin_nested():
+            satisfaction.record_by_petitioner(session, ctx, body, limits_for(request.app))
+        petition, matter = tracking.track(session, ctx, body.code, body.phone_tail, limits_for(request.app))
+        return views.tracked(session, petition, matter, ctx.settings.timezone)
+
+    return lookup_page(request, "petitions/portal_track.html", form["code"], form["phone_tail"], look_up)

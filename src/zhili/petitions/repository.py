@@ -24,7 +24,7 @@ from zhili.petitions.models import (
     ReceptionSlot,
 )
 from zhili.petitions.policy import can_read_petitions, reads_by_jurisdiction
-from zhili.petitions.states import OPEN_STATES
+from zhili.petitions.states import BACKLOG_STATES, OPEN_STATES
 from zhili.units.models import Unit
 
 
@@ -68,11 +68,12 @@ def list_matters(
 
 
 def backlog(session: Session, actor: Actor, now: datetime, min_age_days: int) -> Sequence[PetitionMatter]:
-    """积案: matters still open ``min_age_days`` after they were registered, oldest first."""
+    """积案: matters still waiting on an office or a body ``min_age_days`` after they were registered
+    (not those answered and in the petitioner's window for 复查/复核), oldest first."""
     since = now - timedelta(days=min_age_days)
     return session.scalars(
         readable_matters(actor)
-        .where(PetitionMatter.state.in_(OPEN_STATES), PetitionMatter.received_at <= since)
+        .where(PetitionMatter.state.in_(BACKLOG_STATES), PetitionMatter.received_at <= since)
         .order_by(PetitionMatter.received_at)
         .limit(500)
     ).all()
@@ -205,7 +206,7 @@ def figures(session: Session, actor: Actor, now: datetime, backlog_days: int) ->
             counted(PetitionMatter.replied_at.is_not(None)),
             counted(PetitionMatter.replied_on_time.is_(True)),
             counted(PetitionMatter.petitions > 1),
-            counted(and_(PetitionMatter.state.in_(OPEN_STATES), PetitionMatter.received_at <= since)),
+            counted(and_(PetitionMatter.state.in_(BACKLOG_STATES), PetitionMatter.received_at <= since)),
         )
         .where(_visible(actor))
         .group_by(district, PetitionMatter.category)
@@ -216,3 +217,25 @@ def figures(session: Session, actor: Actor, now: datetime, backlog_days: int) ->
         {"division_code": d, "category": c, **{k: int(v) for k, v in zip(keys, values, strict=True)}}
         for d, c, *values in rows
     ]
+
+
+def open_by_deadline(session: Session, actor: Actor, limit: int = 200) -> Sequence[PetitionMatter]:
+    """Open matters in reach, the nearest deadline first (the inbox of the office and of the bodies)."""
+    return session.scalars(
+        readable_matters(actor)
+        .where(PetitionMatter.state.in_(OPEN_STATES))
+        .order_by(PetitionMatter.due_at.is_(None), PetitionMatter.due_at, PetitionMatter.id)
+        .limit(limit)
+    ).all()
+
+
+def led_by(session: Session, actor: Actor) -> Sequence[PetitionMatter]:
+    """The matters assigned to ``actor`` as 包案 leader (open first, then the oldest)."""
+    if actor.user_id is None:
+        return []
+    return session.scalars(
+        readable_matters(actor)
+        .where(PetitionMatter.leader_user_id == actor.user_id)
+        .order_by(PetitionMatter.state.in_(OPEN_STATES).desc(), PetitionMatter.received_at)
+        .limit(200)
+    ).all()

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from zhili.petitions import api, portal, web
+from zhili.petitions import api, desks, portal, web
 
 router = APIRouter()
-for part in (api.router, web.router, portal.router):
+for part in (api.router, web.router, desks.router, portal.router):
     router.include_router(part)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from zhili.cases.states import Satisfaction
 from zhili.kernel import fields
 from zhili.petitions.states import LeaderActionKind, MatterState, PetitionChannel, ReceptionKind
 
@@ -168,6 +169,7 @@ class PetitionMatterOut(PetitionMatterSummaryOut):
     reply: str | None = Field(description="答复意见书")
     review_opinion: str | None
     recheck_opinion: str | None
+    satisfaction_label: str | None = Field(description="群众满意度（满意/基本满意/不满意），未评价为空")
     leader: str | None = Field(description="包案领导")
     linked_cases: list[str]
     steps: list[PetitionStepOut]
@@ -204,7 +206,7 @@ class PetitionFigureOut(BaseModel):
     replied: int = Field(description="已出具答复意见书的事项数")
     replied_on_time: int = Field(description="其中按期答复的")
     repeated: int = Field(description="有重复信访的事项数")
-    open_backlog: int = Field(description="积案：超过积案年限仍未终结的事项数")
+    open_backlog: int = Field(description="积案：超过积案年限仍待办理（未答复）的事项数")
 
 
 class PetitionTrackStepOut(BaseModel):
@@ -223,3 +225,58 @@ class PetitionTrackOut(BaseModel):
     reply: str | None
     review_opinion: str | None
     recheck_opinion: str | None
+    satisfaction_label: str | None = Field(description="已作出的满意度评价")
+    may_rate: bool = Field(description="可以对答复意见作出满意度评价")
+
+
+class SatisfactionIn(Strict):
+    """群众满意度 on the 答复, recorded by the office after a 回访 (once)."""
+
+    satisfaction: Satisfaction = Field(
+        description="satisfied 满意 / basically_satisfied 基本满意 / unsatisfied 不满意"
+    )
+    at: fields.Moment | None = Field(default=None, description="回访时间（补录）；默认现在")
+
+
+class PortalSatisfactionIn(Strict):
+    """The petitioner's own rating from the tracking page: the code and phone tail, as for tracking."""
+
+    code: Text = Field(min_length=1, max_length=40)
+    phone_tail: Text = Field(min_length=1, max_length=16, description="登记电话号码的后四位")
+    satisfaction: Satisfaction
+
+
+class PetitionRatedOut(BaseModel):
+    code: str = Field(description="信访事项编号或信访件编号")
+    satisfaction: Satisfaction
+    satisfaction_label: str
+
+
+class PetitionMonthlyFigureOut(BaseModel):
+    """One month × district × 信访 office (or a total), counted by matter."""
+
+    month: str = Field(description="月份 YYYY-MM；全年合计为年份")
+    division_code: str = Field(description="区（6 位）；合计行为空")
+    office: str = Field(description="信访办公室；合计行为“合计”")
+    registered: int = Field(description="本月登记的事项数")
+    repeated: int = Field(description="其中有重复信访（信访件 ≥ 2）的事项数")
+    repeat_rate: float | None = Field(description="重复信访率（按事项）")
+    decided: int = Field(description="本月作出受理/转送/交办/不予受理决定的事项数")
+    decided_on_time: int = Field(description="其中按期（15 个工作日内）决定的")
+    on_time_acceptance_rate: float | None = Field(description="按期受理率")
+    replied: int = Field(description="本月出具答复意见书的事项数")
+    replied_on_time: int = Field(description="其中按期（含延期）答复的")
+    on_time_completion_rate: float | None = Field(description="按期办结率")
+    backlog_resolved: int = Field(description="积案化解数：月初已成积案、本月终结的事项数")
+    rated: int = Field(description="本月记录满意度的事项数")
+    satisfied: int = Field(description="其中满意或基本满意的")
+    satisfaction_rate: float | None = Field(description="群众满意率")
+
+
+class PetitionFiguresOut(BaseModel):
+    year: int
+    backlog_days: int = Field(description="积案年限（自然日）")
+    plan_note: str = Field(description="与“十四五”规划指标的关系")
+    rows: list[PetitionMonthlyFigureOut] = Field(description="按月、区、信访办公室")
+    months: list[PetitionMonthlyFigureOut] = Field(description="各月合计")
+    total: PetitionMonthlyFigureOut = Field(description="全年合计")

@@ -69,7 +69,7 @@ def record_step(
     return step
 
 
-def _is_office_of(actor: Actor, matter: PetitionMatter) -> bool:
+def is_office_of(actor: Actor, matter: PetitionMatter) -> bool:
     return acts_as_office(actor) and readable(actor).covers(matter.division_code)
 
 
@@ -261,7 +261,7 @@ def act(
     by_body = rule.by_body and body_role is not None and _is_body(session, actor, matter, body_role)
     if action == "refuse" and matter.state == MatterState.registered:
         by_body = False  # refusing at registration is the office's decision
-    if not _is_office_of(actor, matter) and not by_body:
+    if not is_office_of(actor, matter) and not by_body:
         raise Forbidden(f"只有信访办公室或承办该环节的机关可以{rule.label}")
     if matter.state not in rule.sources:
         raise Conflict(f"事项当前为“{STATE_LABELS[matter.state]}”，不能{rule.label}")
@@ -283,3 +283,23 @@ def act(
         detail={"from": before.value, "to": matter.state.value},
     )
     return matter
+
+
+def applicable_actions(session: Session, actor: Actor, matter: PetitionMatter) -> list[tuple[str, str]]:
+    """The steps ``actor`` may take on ``matter`` now, as (action, label): what the pages offer."""
+    if not can_handle_petition(actor):
+        return []
+    office = is_office_of(actor, matter)
+    found: list[tuple[str, str]] = []
+    for name, rule in RULES.items():
+        if matter.state not in rule.sources:
+            continue
+        body_role = BODY_FOR_ACTION.get(name)
+        by_body = rule.by_body and body_role is not None and _is_body(session, actor, matter, body_role)
+        if name == "refuse" and matter.state == MatterState.registered:
+            by_body = False
+        if name == "extend" and matter.extended:
+            continue
+        if office or by_body:
+            found.append((name, rule.label))
+    return found

@@ -107,6 +107,8 @@ STATE_LIMIT: dict[MatterState, str | None] = {
 }
 # In these states the deadline is the petitioner's window, not an office's duty: no 预警/超期 flags.
 PETITIONER_WINDOWS = frozenset({MatterState.replied, MatterState.reviewed})
+# A 积案 waits on an office or a body: a matter in the petitioner's window is answered, not backlog.
+BACKLOG_STATES = OPEN_STATES - PETITIONER_WINDOWS
 
 
 @dataclass(frozen=True)

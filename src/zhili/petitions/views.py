@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
+from zhili.cases.states import SATISFACTION_LABELS, Satisfaction
 from zhili.kernel.clock import as_aware
 from zhili.kernel.crypto import PersonalDataCipher
 from zhili.petitions import repository as petitions
@@ -29,6 +30,7 @@ STEP_LABELS = {name: rule.label for name, rule in RULES.items()} | {
     "register": "登记",
     "repeat": "重复信访并入",
     "leader": "指定包案领导",
+    "rate": "记录群众满意度",
 }
 
 
@@ -120,6 +122,7 @@ def detail(
         reply=matter.reply,
         review_opinion=matter.review_opinion,
         recheck_opinion=matter.recheck_opinion,
+        satisfaction_label=satisfaction_label(matter),
         leader=petitions.user_name(session, matter.leader_user_id),
         linked_cases=petitions.linked_case_codes(session, matter.id),
         steps=steps,
@@ -148,4 +151,10 @@ def tracked(session: Session, petition: Petition, matter: PetitionMatter, tz_nam
         reply=matter.reply if matter.state != MatterState.refused else matter.refusal_reason,
         review_opinion=matter.review_opinion,
         recheck_opinion=matter.recheck_opinion,
+        satisfaction_label=satisfaction_label(matter),
+        may_rate=matter.replied_at is not None and matter.satisfaction is None,
     )
+
+
+def satisfaction_label(matter: PetitionMatter) -> str | None:
+    return SATISFACTION_LABELS[Satisfaction(matter.satisfaction)] if matter.satisfaction else None

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from zhili.cases.states import SATISFACTION_LABELS
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
 from zhili.petitions import intake, leaders, service, views
@@ -20,8 +21,9 @@ from zhili.petitions.policy import (
     PetitionHandler,
     PetitionReader,
     PetitionRegistrar,
-    can_handle_petition,
+    can_download_notices,
     can_organise_leaders,
+    can_record_satisfaction,
     can_register_petition,
 )
 from zhili.petitions.schemas import (
@@ -36,7 +38,6 @@ from zhili.petitions.states import (
     CHANNEL_LABELS,
     LEADER_ACTION_LABELS,
     RECEPTION_LABELS,
-    RULES,
     STATE_LABELS,
     MatterState,
     PetitionChannel,
@@ -77,11 +78,17 @@ def matter_page(
 ) -> HTMLResponse:
     matter = petitions.get_readable(session, actor, matter_code)
     detail = views.detail(session, actor, matter, ctx.cipher)
-    may_act = can_handle_petition(actor)
-    actions = [(name, rule.label) for name, rule in RULES.items() if may_act and matter.state in rule.sources]
+    office = service.is_office_of(actor, matter)
     context = {
         "matter": detail,
-        "actions": actions,
+        "actions": service.applicable_actions(session, actor, matter),
+        "may_rate": office
+        and can_record_satisfaction(actor)
+        and matter.replied_at is not None
+        and matter.satisfaction is None,
+        "may_download": office and can_download_notices(actor),
+        "may_register": office and can_register_petition(actor),
+        "ratings": [(s.value, label) for s, label in SATISFACTION_LABELS.items()],
         "may_organise": can_organise_leaders(actor),
         "leader_kinds": [(k.value, label) for k, label in LEADER_ACTION_LABELS.items()],
     }

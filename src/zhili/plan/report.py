@@ -7,8 +7,6 @@ whose glyphs are not embedded: PDF readers then supply their own Chinese font, o
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,50 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhili.kernel.documents import CID_FONT as CID_FONT
+from zhili.kernel.documents import EMBEDDED_FONT as EMBEDDED_FONT
+from zhili.kernel.documents import chinese_font_file as chinese_font_file
+from zhili.kernel.documents import register_font
 from zhili.plan import service
 from zhili.plan.catalogue import DEADLINE, PLAN
 from zhili.plan.views import progress_view
-
-CID_FONT = "STSong-Light"
-EMBEDDED_FONT = "ZhiliCJK"
-KNOWN_FONTS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-
-
-def chinese_font_file() -> Path | None:
-    """A TrueType (.ttf/.ttc) font with Chinese glyphs on this machine, if any."""
-    candidates = [Path(p) for p in KNOWN_FONTS]
-    if shutil.which("fc-list"):
-        listed = subprocess.run(
-            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-        candidates += [Path(line.split(":")[0].strip()) for line in listed.splitlines() if line.strip()]
-    return next((p for p in candidates if p.suffix.lower() in (".ttf", ".ttc") and p.is_file()), None)
-
-
-def register_font() -> str:
-    """The name of the font the PDF is set in: an embedded TrueType font, or the CID fallback."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = pdfmetrics.getRegisteredFontNames()
-    if EMBEDDED_FONT in registered:
-        return EMBEDDED_FONT
-    path = chinese_font_file()
-    if path is not None:
-        try:
-            pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, str(path), subfontIndex=0))
-            return EMBEDDED_FONT
-        except Exception:  # an unreadable font file: fall back rather than fail the report
-            pass
-    if CID_FONT not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    return CID_FONT
 
 
 @dataclass(frozen=True)

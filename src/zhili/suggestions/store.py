@@ -57,12 +57,18 @@ def _rows(session: Session, cipher: PersonalDataCipher, tz: Any) -> dict[str, li
     return by_month
 
 
-def write_store(session: Session, store: Store, cipher: PersonalDataCipher, tz: Any) -> int:
-    """Replace the store's suggestions table with the database's; returns the rows written."""
+def rewrite(session: Session, store: Store, cipher: PersonalDataCipher, tz: Any) -> int:
+    """Replace the store's suggestions table with the database's, the store's lock already held (each
+    ``zhili analytics sync`` calls this); returns the rows written."""
     by_month = _rows(session, cipher, tz)
-    with store.writing():
-        for old in store.files(SUGGESTIONS):
-            old.unlink()
-        for month, rows in sorted(by_month.items()):
-            store.write(SUGGESTIONS, month, pa.Table.from_pylist(rows, schema=SUGGESTION_SCHEMA))
+    for old in store.files(SUGGESTIONS):
+        old.unlink()
+    for month, rows in sorted(by_month.items()):
+        store.write(SUGGESTIONS, month, pa.Table.from_pylist(rows, schema=SUGGESTION_SCHEMA))
     return sum(len(rows) for rows in by_month.values())
+
+
+def write_store(session: Session, store: Store, cipher: PersonalDataCipher, tz: Any) -> int:
+    """``zhili suggestions store``: the same rewrite on its own, taking the store's lock."""
+    with store.writing():
+        return rewrite(session, store, cipher, tz)
