@@ -271,3 +271,32 @@ def test_who_may_not_keep_the_registry_reads_it_without_edit_links_and_gets_403(
     assert f'href="/mediation/registry/committees/{committee}"' in admin
     assert f'href="/mediation/registry/mediators/{mediator}"' in admin
     assert 'data-testid="add-rule"' in admin
+
+
+def test_the_api_edits_and_deactivates_committees_and_mediators(app: Any, session: Session) -> None:
+    reg = registry(app)
+    admin, worker = client(app, "admin"), client(app, "worker")
+    people, first = reg["people"]["id"], reg["first"]["id"]
+    body = {"name": "望京街道调委会", "track": "people", "division_code": WANGJING, "active": False}
+    assert worker.put(f"/api/mediation/committees/{people}", json=body).status_code == 403
+    assert admin.put("/api/mediation/committees/999999", json=body).status_code == 404
+    taken = admin.put(f"/api/mediation/committees/{people}", json={**body, "name": "朝阳区劳动争议调解中心"})
+    assert taken.status_code == 409 and taken.json()["error"]["field"] == "name"
+    done = admin.put(f"/api/mediation/committees/{people}", json=body)
+    assert (
+        done.status_code == 200 and done.json()["active"] is False and done.json()["name"] == "望京街道调委会"
+    )
+    mediator = {"committee_id": people, "name": "赵调解", "specialties": ["neighbour"], "area": WANGJING}
+    for change, field in (
+        ({"specialties": ["flying"]}, "specialties.0"),
+        ({"area": JIUXIANQIAO}, "area"),
+        ({"committee_id": 999999}, "committee_id"),
+        ({"username": "nobody_here"}, "username"),
+    ):
+        bad = admin.put(f"/api/mediation/mediators/{first}", json={**mediator, **change})
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == field, (change, bad.text)
+    off = admin.put(f"/api/mediation/mediators/{first}", json={**mediator, "active": False})
+    assert off.status_code == 200 and off.json()["active"] is False and off.json()["load"] == 0
+    assert worker.put(f"/api/mediation/mediators/{first}", json=mediator).status_code == 403
+    assert _audited(session, "mediation.committee.update") == 1
+    assert _audited(session, "mediation.mediator.update") == 1
