@@ -301,6 +301,7 @@ def _setup(app: Any, session: Session) -> Owned:
     owned.ids.update(
         dispute_code=dispute["code"],
         committee_id=str(committees["people"]["id"]),
+        mediator_id=str(committees["first"]["id"]),
         round_id=str(check_round.json()["id"]),
         position="1",
         suggestion_code=_suggestion_of(session, suggestion.json()["code"]),

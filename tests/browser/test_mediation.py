@@ -157,3 +157,31 @@ def test_mediation_pages(page_as: Any, live_server: LiveServer) -> None:
     assert "郑小燕" not in citizen.content() and "13600007788" not in citizen.content()
     assert fits(citizen)
     shot(citizen, "mediation-portal-track-390")
+
+
+def test_mediation_registry(page_as: Any, live_server: LiveServer) -> None:
+    """An admin adds a mediator through the form, the area picked by name; the registry lists it."""
+    admin = page_as("admin")
+    admin.goto("/mediation")
+    committee = _registry(admin)
+    admin.get_by_test_id("registry-link").click()
+    admin.get_by_test_id("add-mediator").click()
+    admin.select_option("#f-committee_id", str(committee["id"]))
+    admin.fill("#f-name", "孙调解")
+    admin.check("input[name=specialties][value=neighbour]")
+    admin.check("input[name=specialties][value=property_service]")
+    area = admin.locator("#f-area")
+    area.click()
+    area.type("望京街道")
+    option = admin.locator(f"#mediator-form .picker-list li[data-code='{WANGJING}']")
+    option.wait_for()
+    option.click()
+    assert area.input_value() == WANGJING
+    assert "望京街道" in admin.locator("#mediator-form .picker-name").first.inner_text()
+    shot(admin, "mediation-registry-mediator")
+    admin.get_by_test_id("save-mediator").click()
+    admin.wait_for_url("**/mediation/registry*")
+    row = admin.locator("#mediator-list tr", has_text="孙调解")
+    assert "邻里纠纷、物业纠纷" in row.inner_text() and "望京街道" in row.inner_text()
+    assert "<code>1101" not in admin.content()
+    shot(admin, "mediation-registry")

@@ -24,6 +24,7 @@ from zhili.mediation.privacy import parties_for
 from zhili.mediation.schemas import (
     CommitteeIn,
     CommitteeOut,
+    CommitteeUpdateIn,
     DisputeIn,
     DisputeOut,
     DisputeRegisteredOut,
@@ -32,6 +33,7 @@ from zhili.mediation.schemas import (
     MediationFigureOut,
     MediatorIn,
     MediatorOut,
+    MediatorUpdateIn,
     RoutingRuleIn,
     RoutingRuleOut,
 )
@@ -80,7 +82,12 @@ def _committee_out(c: object) -> CommitteeOut:
 
     assert isinstance(c, MediationCommittee)
     return CommitteeOut(
-        id=c.id, name=c.name, track=c.track, track_label=TRACK_LABELS[c.track], division_code=c.division_code
+        id=c.id,
+        name=c.name,
+        track=c.track,
+        track_label=TRACK_LABELS[c.track],
+        division_code=c.division_code,
+        active=c.active,
     )
 
 
@@ -88,6 +95,14 @@ def _committee_out(c: object) -> CommitteeOut:
 def add_committee(body: CommitteeIn, actor: RegistryKeeper, session: DbSession) -> CommitteeOut:
     """登记调解组织（人民调解委员会、行政调解组织、诉调对接中心）。"""
     return _committee_out(registry.add_committee(session, actor, body))
+
+
+@router.put("/committees/{committee_id}", response_model=CommitteeOut)
+def update_committee(
+    committee_id: fields.Id, body: CommitteeUpdateIn, actor: RegistryKeeper, session: DbSession
+) -> CommitteeOut:
+    """修改或停用调解组织。"""
+    return _committee_out(registry.update_committee(session, actor, committee_id, body))
 
 
 @router.get("/mediators", response_model=list[MediatorOut])
@@ -104,6 +119,16 @@ def add_mediator(body: MediatorIn, actor: RegistryKeeper, session: DbSession) ->
     """登记调解员（擅长的纠纷类型、负责地区）。"""
     m = registry.add_mediator(session, actor, body)
     return views.mediator_out(m, disputes.committee_name(session, m.committee_id) or "", 0)
+
+
+@router.put("/mediators/{mediator_id}", response_model=MediatorOut)
+def update_mediator(
+    mediator_id: fields.Id, body: MediatorUpdateIn, actor: RegistryKeeper, session: DbSession
+) -> MediatorOut:
+    """修改或停用调解员。"""
+    m = registry.update_mediator(session, actor, mediator_id, body)
+    name = disputes.committee_name(session, m.committee_id) or ""
+    return views.mediator_out(m, name, disputes.mediator_load(session, m.id))
 
 
 @router.get("/routing-rules", response_model=list[RoutingRuleOut])

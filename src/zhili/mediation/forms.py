@@ -62,13 +62,15 @@ def form_field(loc: tuple[Any, ...]) -> str:
     return parts[0] if parts else "form"
 
 
-def parse(model: type[M], data: Mapping[str, Any]) -> M:
+def parse(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> M:
+    """``labels`` names a form's own fields where they differ from ``LABELS`` (a committee's 名称)."""
     try:
         return model.model_validate({k: v for k, v in data.items() if v not in (None, "", [])})
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first.get("loc", ()))
-        label = LABELS.get(str(loc[-1]) if loc else "", "此项")
+        key = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
+        label = {**LABELS, **(labels or {})}.get(key, "此项")
         raise ValidationFailed(chinese_message(first, label), field=form_field(loc)) from None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Select, case, false, func, select
 from sqlalchemy.orm import Session
 
+from zhili.auth.models import User
 from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case
 from zhili.errors import NotFound
@@ -23,8 +24,9 @@ from zhili.mediation.models import (
     Mediator,
     RoutingRule,
 )
-from zhili.mediation.policy import can_read_disputes
+from zhili.mediation.policy import STAFF_ROLES, can_read_disputes
 from zhili.mediation.states import OPEN_STATES, Confirmation, DisputeKind, DisputeState
+from zhili.units.models import Unit
 
 
 def _visible(actor: Actor) -> ColumnElement[bool]:
@@ -130,19 +132,26 @@ def _loads() -> Select[int | None, int]:
 
 
 def mediators_with_load(
-    session: Session, *, committee_id: int | None = None
+    session: Session, *, committee_id: int | None = None, active_only: bool = True
 ) -> Sequence[tuple[Mediator, str, int]]:
     loads = _loads().subquery()
     statement = (
         select(Mediator, MediationCommittee.name, func.coalesce(loads.c.load, 0))
         .join(MediationCommittee, MediationCommittee.id == Mediator.committee_id)
         .outerjoin(loads, loads.c.mediator_id == Mediator.id)
-        .where(Mediator.active.is_(True))
         .order_by(Mediator.committee_id, Mediator.id)
     )
+    if active_only:
+        statement = statement.where(Mediator.active.is_(True))
     if committee_id is not None:
         statement = statement.where(Mediator.committee_id == committee_id)
     return [(m, name, int(load)) for m, name, load in session.execute(statement).all()]
+
+
+def mediator_load(session: Session, mediator_id: int) -> int:
+    """Open disputes assigned to one mediator."""
+    statement = select(func.count()).where(Dispute.mediator_id == mediator_id, Dispute.state.in_(OPEN_STATES))
+    return int(session.scalar(statement) or 0)
 
 
 def suggested_mediators(session: Session, dispute: Dispute) -> list[tuple[Mediator, str, int]]:
@@ -233,17 +242,66 @@ def dispute_code_of(session: Session, dispute_id: int | None) -> str | None:
     return dispute.code if dispute else None
 
 
+def _meets(actor: Actor, area: str) -> bool:
+    """The reader's reach meets a committee's area, either way round (a street's staff see the
+    district's committees, a district's the committees of its streets)."""
+    scope = readable(actor)
+    return can_read_disputes(actor) and (
+        scope.covers(area) or any(code.startswith(area) for code in scope.division_codes)
+    )
+
+
 def get_committee(session: Session, actor: Actor, committee_id: int) -> MediationCommittee:
     """A committee page is for those whose reach meets the area it serves (either way round)."""
     committee = session.get(MediationCommittee, committee_id)
-    scope = readable(actor)
-    meets = committee is not None and (
-        scope.covers(committee.division_code)
-        or any(code.startswith(committee.division_code) for code in scope.division_codes)
-    )
-    if committee is None or not can_read_disputes(actor) or not meets:
+    if committee is None or not _meets(actor, committee.division_code):
         raise NotFound(f"调解组织 {committee_id} 不存在或不在您的查看范围内")
     return committee
+
+
+def registry_committees(session: Session, actor: Actor) -> list[MediationCommittee]:
+    """The registry as the reader sees it: the committees, active or not, whose area meets his reach."""
+    return [c for c in committees(session) if _meets(actor, c.division_code)]
+
+
+def registry_mediators(session: Session, actor: Actor) -> list[tuple[Mediator, str, int]]:
+    """The mediators (active or not) of the committees in ``registry_committees``, with their loads."""
+    seen = {c.id for c in registry_committees(session, actor)}
+    return [row for row in mediators_with_load(session, active_only=False) if row[0].committee_id in seen]
+
+
+def get_mediator(session: Session, actor: Actor, mediator_id: int) -> Mediator:
+    mediator = session.get(Mediator, mediator_id)
+    committee = session.get(MediationCommittee, mediator.committee_id) if mediator else None
+    if mediator is None or committee is None or not _meets(actor, committee.division_code):
+        raise NotFound(f"调解员 {mediator_id} 不存在或不在您的查看范围内")
+    return mediator
+
+
+def get_rule(session: Session, rule_id: int) -> RoutingRule:
+    """分流 rules are city-wide data, not bound to a place."""
+    rule = session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(f"分流规则 {rule_id} 不存在")
+    return rule
+
+
+def linkable_accounts(session: Session) -> list[tuple[str, str]]:
+    """The active accounts a mediator may be linked to (the staff who mediate), as (username,
+    "姓名（单位）"), by unit and name."""
+    rows = session.execute(
+        select(User.username, User.display_name, Unit.name)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(User.role.in_(sorted(STAFF_ROLES)), User.is_active.is_(True))
+        .order_by(Unit.name, User.display_name, User.username)
+        .limit(2000)
+    ).all()
+    return [(u, f"{d or u}（{unit}）" if unit else (d or u)) for u, d, unit in rows]
+
+
+def account_username(session: Session, user_id: int | None) -> str | None:
+    user = session.get(User, user_id) if user_id else None
+    return user.username if user else None
 
 
 def committee_disputes(

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from zhili.mediation import api, portal, rounds_api, rounds_web, web
+from zhili.mediation import api, portal, registry_web, rounds_api, rounds_web, web
 
 router = APIRouter()
-for part in (rounds_api.router, api.router, rounds_web.router, web.router, portal.router):
+parts = (rounds_api.router, api.router, rounds_web.router, registry_web.router, web.router, portal.router)
+for part in parts:
     router.include_router(part)

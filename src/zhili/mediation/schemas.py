@@ -74,12 +74,24 @@ class CommitteeIn(Strict):
     division_code: DivisionCode
 
 
+class CommitteeUpdateIn(CommitteeIn):
+    """A committee as edited: the same fields, and whether it still takes disputes."""
+
+    active: bool = True
+
+
 class MediatorIn(Strict):
     committee_id: fields.Id
     name: Text = Field(min_length=1, max_length=64)
     specialties: list[DisputeKind] = Field(min_length=1, max_length=7)
     area: DivisionCode
     username: OptText = Field(default=None, max_length=64)
+
+
+class MediatorUpdateIn(MediatorIn):
+    """A mediator as edited: the same fields (no ``username`` unlinks the account), and active."""
+
+    active: bool = True
 
 
 class RoutingRuleIn(Strict):
@@ -171,6 +183,7 @@ class CommitteeOut(BaseModel):
     track: Track
     track_label: str
     division_code: str
+    active: bool = True
 
 
 class MediatorOut(BaseModel):
@@ -181,6 +194,7 @@ class MediatorOut(BaseModel):
     specialties: list[DisputeKind]
     area: str
     load: int = Field(description="在办纠纷数")
+    active: bool = True
 
 
 class RoutingRuleOut(BaseModel):

@@ -109,6 +109,7 @@ def mediator_out(m: Mediator, committee: str, load: int) -> MediatorOut:
         specialties=disputes.specialties(m),
         area=m.area,
         load=load,
+        active=m.active,
     )
 
 

@@ -242,15 +242,16 @@ def committee_page(
 ) -> HTMLResponse:
     committee = disputes.get_committee(session, actor, committee_id)
     today = ctx.now().astimezone(ctx.tz).date()
+    mediators = disputes.mediators_with_load(session, committee_id=committee.id)
     context = {
         "c": committee,
-        "names": divisions.names_of(session, {committee.division_code} if committee.division_code else set()),
+        "names": divisions.names_of(session, {committee.division_code} | {m.area for m, _n, _l in mediators}),
         "track_label": TRACK_LABELS[committee.track],
         "rows": [
             caseload.row(session, d, ctx.tz, today)
             for d in disputes.committee_disputes(session, actor, committee.id)
         ],
-        "mediators": disputes.mediators_with_load(session, committee_id=committee.id),
+        "mediators": mediators,
         "kind_labels": {k.value: label for k, label in KIND_LABELS.items()},
         "warnings": _warnings(session, actor, ctx, committee.division_code),
         "may_register": can_register_dispute(actor),
