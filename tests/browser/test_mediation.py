@@ -31,6 +31,11 @@ def _communities(live_server: LiveServer) -> list[str]:
 
 
 def _registry(page: Any) -> dict[str, Any]:
+    """望京's committee and mediator, registered once for the session's server (both tests use them)."""
+    listed = api(page, "GET", "/api/mediation/committees")
+    found = [c for c in listed if c["name"] == "望京街道人民调解委员会"]
+    if found:
+        return dict(found[0])
     committee = api(page, "POST", "/api/mediation/committees", {
         "name": "望京街道人民调解委员会", "track": "people", "division_code": WANGJING,
     })  # fmt: skip

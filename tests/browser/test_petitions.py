@@ -115,7 +115,7 @@ def test_portal_petition_tracking_and_rating_at_phone_width(page_as: Any) -> Non
     citizen.fill("#f-title", "小区供暖温度长期不达标")
     citizen.fill("#f-content", "望京某小区今年供暖以来室温不足十六度，多次反映无果，请求督促供热单位整改。")
     citizen.locator("#f-category").select_option(index=1)
-    citizen.fill("#f-division_code", "110105026")
+    citizen.fill("#f-address", "朝阳区望京街道望京西园三区")
     citizen.fill("#f-name", "王芳")
     citizen.fill("#f-phone", "13766667777")
     citizen.get_by_test_id("petition-submit").click()

@@ -31,12 +31,20 @@ def test_the_portal_form_submits_and_tracks(app: Any, session: Session) -> None:
     browser = citizen(app)
     form = browser.get("/portal/petition")
     assert form.status_code == 200 and "网上信访" in form.text and "15 个工作日" in form.text
-    fields = {**{k: v for k, v in ONLINE.items()}, "csrf_token": _token(form.text)}
+    fields = {k: v for k, v in ONLINE.items() if k != "division_code"}
+    fields |= {
+        "address": "朝阳区望京街道望京西园三区",
+        "csrf_token": _token(form.text),
+    }  # an address, never a code
     before = session.scalar(select(func.count()).select_from(PetitionMatter))
     bad = browser.post("/portal/petition", data={**fields, "phone": ""})
     assert bad.status_code == 422 and "此项必填" in bad.text
-    unknown_place = browser.post("/portal/petition", data={**fields, "division_code": "110199999"})
-    assert unknown_place.status_code == 422 and "区划编码 110199999 不存在" in unknown_place.text
+    vague = browser.post("/portal/petition", data={**fields, "address": "我家楼下"})
+    assert vague.status_code == 422 and "未能识别地址所在的街道" in vague.text and "王五" in vague.text
+    elsewhere = browser.post("/portal/petition", data={**fields, "address": "上海市黄浦区南京东路1号"})
+    assert elsewhere.status_code == 422 and "地址不在本市范围内" in elsewhere.text
+    missing = browser.post("/portal/petition", data={**fields, "address": ""})
+    assert missing.status_code == 422 and "请填写事项所在地址" in missing.text
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(PetitionMatter)) == before
     done = browser.post("/portal/petition", data=fields)
@@ -110,6 +118,11 @@ def test_the_workbench_registers_and_acts_through_forms(app: Any) -> None:
         and "受理（本机关办理）" in matter_page.text
         and "李四" in matter_page.text
     )
+    # Places read by name (the code only as a tooltip) and are picked by name in the registrar's form.
+    assert f'title="{VISIT["division_code"]}">' in matter_page.text
+    assert f"<code>{VISIT['division_code']}</code>" not in matter_page.text
+    workbench = office.get("/petitions").text
+    assert 'data-picker="/api/divisions/pick"' in workbench and "<code>1101" not in workbench
     code = location.rsplit("/", 1)[-1]
     referred = office.post(
         f"/petitions/matters/{code}/act/refer",

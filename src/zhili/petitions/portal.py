@@ -11,6 +11,8 @@ from pydantic import ValidationError
 
 from zhili.auth.policy import anyone
 from zhili.deps import DbSession
+from zhili.divisions.deps import DivisionResolver
+from zhili.divisions.places import place_of_address
 from zhili.errors import ValidationFailed, ZhiliError
 from zhili.kernel.ratelimit import limits_for
 from zhili.petitions import intake, satisfaction, tracking, views
@@ -27,7 +29,7 @@ from zhili.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
 
-FIELDS = ("title", "content", "category", "division_code", "name", "phone", "id_number", "case_code")
+FIELDS = ("title", "content", "category", "address", "name", "phone", "id_number", "case_code")
 MESSAGES = {
     "missing": "此项必填",
     "string_too_short": "此项必填",
@@ -61,13 +63,29 @@ def petition_form(request: Request, session: DbSession) -> HTMLResponse:
 
 
 @router.post("/portal/petition", response_class=HTMLResponse, dependencies=[SUBMIT_LIMIT])
-async def submit_petition(request: Request, session: DbSession, ctx: PetitionCtx) -> HTMLResponse:
+async def submit_petition(
+    request: Request, session: DbSession, ctx: PetitionCtx, resolver: DivisionResolver
+) -> HTMLResponse:
+    """The citizen writes where the matter is; its community or street decides the 信访 office (the
+    JSON API, for systems, still takes a division code)."""
     data = await request.form()
     form = {k: str(data.get(k) or "").strip()[:6000] for k in FIELDS}
+    values: dict[str, str] = {k: v for k, v in form.items() if v and k != "address"}
+    errors: dict[str, str] = {}
+    if not form["address"]:
+        errors["address"] = "请填写事项所在地址"
+    else:
+        try:
+            values["division_code"] = place_of_address(resolver, form["address"])
+        except ZhiliError as exc:
+            errors.update(exc.form_errors())
     try:
-        body = OnlinePetitionIn.model_validate({k: v for k, v in form.items() if v})
+        body = OnlinePetitionIn.model_validate(values)
     except ValidationError as exc:
-        return _form(request, session, form, _errors(exc), status=422)
+        refused = {k: v for k, v in _errors(exc).items() if k != "division_code"}  # from the address
+        return _form(request, session, form, {**refused, **errors}, status=422)
+    if errors:
+        return _form(request, session, form, errors, status=422)
     try:
         with session.begin_nested():
             result = intake.register_online(session, ctx, PORTAL, body)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from zhili.cases.states import SATISFACTION_LABELS
 from zhili.community.forms import form_data, parse
 from zhili.deps import DbSession
+from zhili.divisions import repository as divisions
 from zhili.petitions import intake, leaders, service, views
 from zhili.petitions import repository as petitions
 from zhili.petitions.deps import PetitionCtx
@@ -51,8 +52,10 @@ PETITIONER_FIELDS = ("name", "phone", "id_number", "address")
 @router.get("/petitions", response_class=HTMLResponse)
 def workbench(request: Request, session: DbSession, actor: PetitionReader, state: str = "") -> HTMLResponse:
     chosen = state if state in {s.value for s in MatterState} else None
+    matters = [views.summary(m) for m in petitions.list_matters(session, actor, state=chosen)]
     context = {
-        "matters": [views.summary(m) for m in petitions.list_matters(session, actor, state=chosen)],
+        "matters": matters,
+        "names": divisions.names_of(session, {m.division_code for m in matters}),
         "state": chosen or "",
         "states": [(s.value, label) for s, label in STATE_LABELS.items()],
         "channels": [(c.value, label) for c, label in CHANNEL_LABELS.items() if c != PetitionChannel.online],
@@ -81,6 +84,7 @@ def matter_page(
     office = service.is_office_of(actor, matter)
     context = {
         "matter": detail,
+        "names": divisions.names_of(session, {matter.division_code}),
         "actions": service.applicable_actions(session, actor, matter),
         "may_rate": office
         and can_record_satisfaction(actor)
@@ -139,8 +143,10 @@ def backlog_page(
 
 @router.get("/petitions/receptions", response_class=HTMLResponse)
 def receptions_page(request: Request, session: DbSession, actor: PetitionReader) -> HTMLResponse:
+    slots = petitions.receptions(session, actor, None, None)
     context = {
-        "slots": petitions.receptions(session, actor, None, None),
+        "slots": slots,
+        "names": divisions.names_of(session, {slot.division_code for slot, _leader in slots}),
         "labels": {k.value: label for k, label in RECEPTION_LABELS.items()},
         "kinds": [(k.value, label) for k, label in RECEPTION_LABELS.items()],
         "may_organise": can_organise_leaders(actor),
