@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts import AGREEMENT, SESSION, client, register, registry, step
+from support.pdf_text import pdf_lines
 from zhili.audit.models import AuditEntry
 from zhili.mediation.models import DisputeParty
 
@@ -87,42 +88,8 @@ def test_parties_are_sealed_masked_audited_and_named_in_the_pdf(app: Any, sessio
 
 
 def _text(pdf: bytes) -> set[str]:
-    """The words drawn in the (uncompressed) PDF: each string shown, decoded through the ToUnicode
-    map of the font subset it is set in."""
-    objects = {int(n): body for n, body in re.findall(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S)}
-    maps: dict[bytes, dict[int, str]] = {}
-    for body in objects.values():
-        font = re.search(rb"/Name /(\S+) .*?/ToUnicode (\d+) 0 R", body, re.S)
-        if font:
-            cmap = objects[int(font.group(2))]
-            maps[font.group(1)] = {
-                int(src, 16): chr(int(dst, 16))
-                for src, dst in re.findall(rb"<([0-9a-fA-F]+)> <([0-9a-fA-F]+)>", cmap)
-            }
-    words: set[str] = set()
-    current: dict[int, str] = {}
-    for font, shown in re.findall(rb"/(\S+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", pdf):
-        if font:
-            current = maps.get(font, {})
-            continue
-        line = "".join(current.get(code, chr(code)) for code in _codes(shown))
-        words.update(w for w in re.split(r"[：:（）()\s　]+", line) if w)
-    return words
-
-
-def _codes(raw: bytes) -> list[int]:
-    out, i = [], 0
-    while i < len(raw):
-        if raw[i : i + 1] == b"\\" and raw[i + 1 : i + 4].isdigit():
-            out.append(int(raw[i + 1 : i + 4], 8))
-            i += 4
-        elif raw[i : i + 1] == b"\\":
-            out.append(raw[i + 1])
-            i += 2
-        else:
-            out.append(raw[i])
-            i += 1
-    return out
+    """The words drawn in the PDF (each line split at punctuation and spaces)."""
+    return {w for line in pdf_lines(pdf) for w in re.split(r"[：:（）()\s　]+", line) if w}
 
 
 def test_another_streets_demands_are_unknown_to_a_registrar(app: Any) -> None:

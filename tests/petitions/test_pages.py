@@ -38,7 +38,7 @@ def test_the_portal_form_submits_and_tracks(app: Any, session: Session) -> None:
     }  # an address, never a code
     before = session.scalar(select(func.count()).select_from(PetitionMatter))
     bad = browser.post("/portal/petition", data={**fields, "phone": ""})
-    assert bad.status_code == 422 and "此项必填" in bad.text
+    assert bad.status_code == 422 and "请填写手机号码" in bad.text
     vague = browser.post("/portal/petition", data={**fields, "address": "我家楼下"})
     assert vague.status_code == 422 and "未能识别地址所在的街道" in vague.text and "王五" in vague.text
     elsewhere = browser.post("/portal/petition", data={**fields, "address": "上海市黄浦区南京东路1号"})

@@ -15,6 +15,7 @@ from zhili.knowledge import repository, service
 from zhili.knowledge.policy import KnowledgeEditor
 from zhili.knowledge.schemas import KnowledgeIn, split_keywords
 from zhili.web.templating import render, render_form, see_other
+from zhili.web.validation import field_errors
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,19 +43,13 @@ def knowledge_page(
     return render(request, "admin/knowledge.html", context)
 
 
-def _errors(exc: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        field = str(error.get("loc", ("form",))[-1])
-        kind = error.get("type", "")
-        if kind in ("missing", "string_too_short"):
-            message = "此项必填"
-        elif kind == "string_too_long":
-            message = f"最多 {(error.get('ctx') or {}).get('max_length')} 个字"
-        else:
-            message = str(error.get("msg", "格式不正确"))
-        errors.setdefault(field, message)
-    return errors
+LABELS = {
+    "question": "问题",
+    "answer": "标准答复",
+    "category": "诉求分类",
+    "source": "政策依据或答复单位",
+    "keywords": "关键词",
+}
 
 
 def _form_page(
@@ -100,7 +95,7 @@ def create_entry(
         with session.begin_nested():
             entry = service.create_entry(session, user.username, _body(form))
     except ValidationError as exc:
-        return _form_page(request, {**form, "active": True}, _errors(exc), None, status=422)
+        return _form_page(request, {**form, "active": True}, field_errors(exc, LABELS), None, status=422)
     except ZhiliError as exc:
         return _form_page(request, {**form, "active": True}, exc.form_errors(), None, exc.status)
     return see_other(request, f"/admin/knowledge/{entry.id}?saved=1")
@@ -144,7 +139,9 @@ def edit_entry(
         with session.begin_nested():
             service.update_entry(session, user.username, entry_id, changes)
     except ValidationError as exc:
-        return _form_page(request, {**form, "active": active == "1"}, _errors(exc), entry_id, status=422)
+        return _form_page(
+            request, {**form, "active": active == "1"}, field_errors(exc, LABELS), entry_id, status=422
+        )
     except ZhiliError as exc:
         return _form_page(request, {**form, "active": active == "1"}, exc.form_errors(), entry_id, exc.status)
     return see_other(request, f"/admin/knowledge/{entry_id}?saved=1")

@@ -20,7 +20,7 @@ from zhili.mediation.schemas import ApplicationIn
 from zhili.mediation.states import KIND_LABELS
 from zhili.web.lookup_page import lookup_page
 from zhili.web.templating import render
-from zhili.web.validation import chinese_message
+from zhili.web.validation import field_errors
 
 router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
 
@@ -48,15 +48,6 @@ LABELS = {
 }
 
 
-def _errors(exc: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        loc = [str(p) for p in error.get("loc", ())]
-        field = loc[-1] if loc else "form"
-        errors.setdefault(field, chinese_message(error, LABELS.get(field, "此项")))
-    return errors
-
-
 def _form(request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200) -> HTMLResponse:
     kinds = [(k.value, label) for k, label in KIND_LABELS.items()]
     context = {"form": form, "errors": errors, "kinds": kinds}
@@ -77,7 +68,7 @@ async def apply(
     try:
         body = ApplicationIn.model_validate({k: v for k, v in form.items() if v})
     except ValidationError as exc:
-        return _form(request, form, _errors(exc), status=422)
+        return _form(request, form, field_errors(exc, LABELS), status=422)
     try:
         with session.begin_nested():
             dispute = applications.apply(session, ctx, resolver, body)

@@ -26,27 +26,21 @@ from zhili.petitions.schemas import OnlinePetitionIn, PortalSatisfactionIn
 from zhili.taxonomy import repository as taxonomy
 from zhili.web.lookup_page import lookup_page
 from zhili.web.templating import render
+from zhili.web.validation import field_errors
 
 router = APIRouter(include_in_schema=False, dependencies=[anyone.depends])
 
 FIELDS = ("title", "content", "category", "address", "name", "phone", "id_number", "case_code")
-MESSAGES = {
-    "missing": "此项必填",
-    "string_too_short": "此项必填",
-    "string_pattern_mismatch": "格式不正确",
-    "string_too_long": "内容过长",
+LABELS = {
+    "title": "事项标题",
+    "content": "事实、理由和请求",
+    "category": "事项类别",
+    "address": "事项所在地址",
+    "name": "姓名",
+    "phone": "手机号码",
+    "id_number": "身份证号",
+    "case_code": "12345 诉求编号",
 }
-
-
-def _errors(exc: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        loc = [str(p) for p in error.get("loc", ())]
-        message = MESSAGES.get(
-            str(error.get("type")), str(error.get("msg", "格式不正确")).removeprefix("Value error, ")
-        )
-        errors.setdefault(loc[-1] if loc else "form", message)
-    return errors
 
 
 def _form(
@@ -82,7 +76,9 @@ async def submit_petition(
     try:
         body = OnlinePetitionIn.model_validate(values)
     except ValidationError as exc:
-        refused = {k: v for k, v in _errors(exc).items() if k != "division_code"}  # from the address
+        refused = {
+            k: v for k, v in field_errors(exc, LABELS).items() if k != "division_code"
+        }  # from the address
         return _form(request, session, form, {**refused, **errors}, status=422)
     if errors:
         return _form(request, session, form, errors, status=422)

@@ -9,7 +9,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from zhili.errors import ZhiliError
-from zhili.web.validation import chinese_message
+from zhili.web.validation import field_errors
 
 M = TypeVar("M", bound=BaseModel)
 LABELS = {
@@ -48,12 +48,7 @@ def parse(model: type[M], form: dict[str, str]) -> M:
     try:
         return model.model_validate({k: v for k, v in form.items() if v})
     except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            loc = [str(p) for p in error.get("loc", ())]
-            name = loc[-1] if loc else "form"
-            errors.setdefault(name, chinese_message(error, LABELS.get(name, "此项")))
-        raise FormRefused(errors) from None
+        raise FormRefused(field_errors(exc, LABELS)) from None
 
 
 def refused(exc: ZhiliError) -> FormRefused:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from pydantic import ValidationError
 
 
 def chinese_message(error: Any, label: str) -> str:
@@ -34,3 +37,14 @@ def chinese_message(error: Any, label: str) -> str:
     if message.isascii():  # pydantic's English text never reaches a user
         message = "格式不正确"
     return f"{label}：{message}" if label else message
+
+
+def field_errors(exc: ValidationError, labels: Mapping[str, str]) -> dict[str, str]:
+    """A refused form's errors, field → Chinese sentence naming it (``labels``: field → its name on the
+    form); the first error of each field, and ``form`` for an error of the whole body."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        field = loc[-1] if loc else "form"
+        errors.setdefault(field, chinese_message(error, labels.get(field, "此项")))
+    return errors
