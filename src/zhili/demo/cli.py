@@ -21,7 +21,11 @@ def generate(
     year: int = typer.Option(2025, "--year", min=2000, max=2100, help="年份。"),
     seed: int = typer.Option(1, "--seed", help="随机种子（相同种子生成相同数据）。"),
     out: Path | None = typer.Option(None, "--out", help="写入一个导入格式的 Parquet 文件（不含个人信息）。"),
-    into_db: bool = typer.Option(False, "--into-db", help="经 `zhili cases import` 导入业务数据库。"),
+    into_db: bool = typer.Option(
+        False,
+        "--into-db",
+        help="经 `zhili cases import` 导入业务数据库，并生成同年的信访、矛盾纠纷和人民建议。",
+    ),
     store: bool = typer.Option(False, "--store", help="直接写入分析库的 Parquet 布局（基准测试用）。"),
     bursts: int | None = typer.Option(None, "--bursts", min=0, help="植入的突发事件数（默认按规模）。"),
 ) -> None:
@@ -67,6 +71,12 @@ def generate(
                 except typer.Exit as exc:
                     if exc.exit_code not in (0, None):
                         raise
+            # Beside the demands, the year's 信访, 矛盾纠纷 and 人民建议 (volumes in their modules).
+            from zhili.demo.channels import seed_demo_channels
+            from zhili.demo.suggestions import seed_suggestions
+
+            seed_demo_channels(year)
+            console.print(f"演示人民建议 {seed_suggestions(year, seed):,} 件。")
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             sidecar = settings.data_dir / f"demo-{year}.bursts.json"
     write_bursts(gen, sidecar)

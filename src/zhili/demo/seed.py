@@ -22,20 +22,17 @@ def has_cases(database: Database) -> bool:
 
 
 def seed_demo_cases(count: int) -> None:
-    """Generate ``count`` cases of the demo year into the database, compare triage's suggestions with
-    how they were dispatched (so the override report has figures), sync the analytics store and
-    publish the last months' assessment, through the same commands an operator would run."""
+    """Generate ``count`` cases of the demo year into the database (with the year's 信访, disputes and
+    suggestions), compare triage's suggestions with how they were dispatched (so the override report
+    has figures), sync the analytics store and publish the last months' assessment, through the same
+    commands an operator would run."""
     from zhili.analytics.cli import sync_command
     from zhili.assessment.cli import run as assess_run
-    from zhili.demo.channels import seed_demo_channels
     from zhili.demo.cli import generate
-    from zhili.demo.suggestions import seed_suggestions
     from zhili.triage.cli import backfill_command
 
     generate(cases=count, year=DEMO_YEAR, seed=1, out=None, into_db=True, store=False, bursts=None)
     backfill_command(limit=None)
-    seed_demo_channels(DEMO_YEAR)
     sync_command(settle=0)
     for month in ASSESSED_MONTHS:
         assess_run(month=month, start=None, end=None, note="演示数据", top=0)
-    seed_suggestions(DEMO_YEAR)
