@@ -22,15 +22,17 @@ def has_cases(database: Database) -> bool:
 
 
 def seed_demo_cases(count: int) -> None:
-    """Generate ``count`` cases of the demo year into the database (with the year's 信访, disputes and
-    suggestions), compare triage's suggestions with how they were dispatched (so the override report
-    has figures), sync the analytics store and publish the last months' assessment, through the same
-    commands an operator would run."""
+    """Draw the city's grid cells and generate ``count`` cases of the demo year into the database (with
+    the year's 信访, disputes and suggestions), compare triage's suggestions with how they were
+    dispatched (so the override report has figures), sync the analytics store and publish the last
+    months' assessment, through the same commands an operator would run."""
     from zhili.analytics.cli import sync_command
     from zhili.assessment.cli import run as assess_run
     from zhili.demo.cli import generate
+    from zhili.grid.cli import generate_cells
     from zhili.triage.cli import backfill_command
 
+    generate_cells(district=None, resolution=None)  # the grid map has cells to draw (about 6 s)
     generate(cases=count, year=DEMO_YEAR, seed=1, out=None, into_db=True, store=False, bursts=None)
     backfill_command(limit=None)
     sync_command(settle=0)
