@@ -3,15 +3,11 @@ counted against guessing as for 12345 demands and 信访件. The answer holds no
 
 from __future__ import annotations
 
-import hmac
-
 from sqlalchemy.orm import Session
 
 from zhili.cases.context import CaseContext
-from zhili.cases.tracking.service import clean_code, clean_tail
-from zhili.errors import NotFound
-from zhili.kernel.crypto import normalise_phone
-from zhili.kernel.ratelimit import Limit, RateLimited, RateLimits
+from zhili.cases.tracking.guard import guarded_lookup
+from zhili.kernel.ratelimit import Limit, RateLimits
 from zhili.mediation import repository as disputes
 from zhili.mediation.models import Dispute
 from zhili.mediation.schemas import ApplicationTrackOut
@@ -25,20 +21,20 @@ WRONG_TAILS = Limit("dispute:wrong-tail", 10, 3600)
 def track(
     session: Session, ctx: CaseContext, code: str, phone_tail: str | None, limits: RateLimits
 ) -> Dispute:
-    tail = clean_tail(phone_tail)
-    key = clean_code(code)
-    wait = limits.retry_after(WRONG_TAILS, key)
-    if wait is not None:
-        raise RateLimited(wait, "该编号的查询错误次数过多")
-    dispute = disputes.by_code(session, key) if key else None
-    parties = disputes.parties_of(session, dispute.id) if dispute else []
-    phone = ctx.cipher.decrypt(parties[0].phone_enc) if parties else None
-    digits = normalise_phone(phone) if phone else ""
-    expected = digits[-4:] if len(digits) >= 4 else "----"
-    if dispute is None or not hmac.compare_digest(expected.encode(), tail.encode()):
-        limits.add(WRONG_TAILS, key)
-        raise NotFound(NOT_FOUND)
-    return dispute
+    def applicant_phone(dispute: Dispute) -> str | None:
+        parties = disputes.parties_of(session, dispute.id)
+        return ctx.cipher.decrypt(parties[0].phone_enc) if parties else None
+
+    return guarded_lookup(
+        code,
+        phone_tail,
+        limits,
+        WRONG_TAILS,
+        lambda key: disputes.by_code(session, key),
+        applicant_phone,
+        NOT_FOUND,
+        "该编号的查询错误次数过多",
+    )
 
 
 def tracked(session: Session, d: Dispute) -> ApplicationTrackOut:

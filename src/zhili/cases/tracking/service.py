@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
@@ -32,12 +30,12 @@ from zhili.cases.models import Case, CaseEvent
 from zhili.cases.privacy import open_contact
 from zhili.cases.schemas import ActionIn
 from zhili.cases.states import SATISFACTION_LABELS, STATE_LABELS, CaseState, Satisfaction
+from zhili.cases.tracking.guard import MAX_CODE_LENGTH, clean_code, guarded_lookup
 from zhili.cases.tracking.visit_link import visit_token
 from zhili.cases.views import EVENT_LABELS
-from zhili.errors import Conflict, NotFound, ValidationFailed
+from zhili.errors import Conflict, NotFound
 from zhili.kernel.clock import as_aware
-from zhili.kernel.crypto import normalise_phone
-from zhili.kernel.ratelimit import Limit, RateLimited, RateLimits
+from zhili.kernel.ratelimit import Limit, RateLimits
 from zhili.taxonomy.enums import DEMAND_TYPE_LABELS, DemandType
 from zhili.units.models import Unit
 
@@ -47,8 +45,6 @@ LINK_NOT_FOUND = "评价链接无效，请核对短信中的链接"
 OLD_LINK_MESSAGE = (
     "此评价链接格式已停用。请打开短信中的新链接，或在“查询进度”中凭受理编号和登记电话后四位查看办理结果。"
 )
-TAIL_MESSAGE = "请填写登记电话号码的后四位数字"
-MAX_CODE_LENGTH = 24
 REPLIED_STATES = frozenset({CaseState.reported, CaseState.visited, CaseState.closed})
 
 # Public events are described in fixed words: staff notes may name people and are never shown.
@@ -141,37 +137,10 @@ class VisitOut(BaseModel):
 # -- lookups -----------------------------------------------------------------------------------------
 
 
-def clean_code(code: str) -> str:
-    return code.strip().upper()[: MAX_CODE_LENGTH + 1]
-
-
-def clean_tail(phone_tail: str | None) -> str:
-    """Four ASCII digits (full-width digits are accepted), or 422 naming ``phone_tail``."""
-    tail = unicodedata.normalize("NFKC", phone_tail or "").strip()
-    if not re.fullmatch(r"[0-9]{4}", tail):
-        raise ValidationFailed(TAIL_MESSAGE, field="phone_tail")
-    return tail
-
-
 def _by_code(session: Session, code: str) -> Case | None:
     if not code or len(code) > MAX_CODE_LENGTH:
         return None
     return session.execute(select(Case).where(Case.code == code)).scalar_one_or_none()
-
-
-def tail_matches(case: Case, tail: str, ctx: CaseContext) -> bool:
-    phone = open_contact(case, ctx.cipher).phone
-    digits = normalise_phone(phone) if phone else ""
-    # Compared in constant time; a case without a phone compares against a value no tail equals.
-    expected = digits[-4:] if len(digits) >= 4 else "----"
-    return hmac.compare_digest(expected.encode(), tail.encode())
-
-
-def find_for_citizen(session: Session, ctx: CaseContext, code: str, phone_tail: str) -> Case:
-    case = _by_code(session, clean_code(code))
-    if case is None or not tail_matches(case, phone_tail, ctx):
-        raise NotFound(TRACK_NOT_FOUND)
-    return case
 
 
 def track(
@@ -182,19 +151,17 @@ def track(
     limits: RateLimits,
     wrong_tails: Limit,
 ) -> Case:
-    """A citizen's lookup by code and phone tail (API and portal alike). Wrong tails are counted per
-    code, and a code with too many is locked for a while, whatever the tail (otherwise a 429 versus a
-    200 would reveal the answer), so four digits cannot be guessed even from many addresses."""
-    tail = clean_tail(phone_tail)
-    key = clean_code(code)
-    wait = limits.retry_after(wrong_tails, key)
-    if wait is not None:
-        raise RateLimited(wait, "该受理编号的查询错误次数过多")
-    try:
-        return find_for_citizen(session, ctx, key, tail)
-    except NotFound:
-        limits.add(wrong_tails, key)
-        raise
+    """A citizen's lookup by code and phone tail (API and portal alike), guarded against guessing."""
+    return guarded_lookup(
+        code,
+        phone_tail,
+        limits,
+        wrong_tails,
+        lambda key: _by_code(session, key),
+        lambda case: open_contact(case, ctx.cipher).phone,
+        TRACK_NOT_FOUND,
+        "该受理编号的查询错误次数过多",
+    )
 
 
 def find_for_visit_link(session: Session, ctx: CaseContext, code: str, token: str) -> Case:
