@@ -5,6 +5,7 @@ typed and the reason next to its field, inside a savepoint so nothing is written
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -88,6 +89,24 @@ def _refused(refused: ZhiliError) -> None:
         raise refused
 
 
+def _save(
+    request: Request,
+    session: Session,
+    write: Callable[[], object],
+    refused_page: Callable[[dict[str, str], int], Response],
+    done: str,
+) -> Response:
+    """One registry write from a form: in a savepoint; refused, the form again with the reasons (a 403
+    or 404 goes to the error page); saved, back to the registry's ``done`` section."""
+    try:
+        with session.begin_nested():
+            write()
+    except ZhiliError as refused:
+        _refused(refused)
+        return refused_page(refused.form_errors(), refused.status)
+    return see_other(request, f"{HOME}#{done}")
+
+
 def _active(form: dict[str, str]) -> bool:
     return form.get("active") == "1"
 
@@ -126,13 +145,13 @@ def new_committee(request: Request, session: DbSession, actor: RegistryKeeper) -
 @router.post(f"{HOME}/committees/new")
 async def add_committee(request: Request, session: DbSession, actor: RegistryKeeper) -> Response:
     form, _ = await read(request)
-    try:
-        with session.begin_nested():
-            registry.add_committee(session, actor, parse(CommitteeIn, _committee_data(form), LABELS))
-    except ZhiliError as refused:
-        _refused(refused)
-        return _committee_page(request, session, form, refused.form_errors(), status=refused.status)
-    return see_other(request, f"{HOME}#committees")
+    return _save(
+        request,
+        session,
+        lambda: registry.add_committee(session, actor, parse(CommitteeIn, _committee_data(form), LABELS)),
+        lambda errors, status: _committee_page(request, session, form, errors, status=status),
+        "committees",
+    )
 
 
 @router.get(f"{HOME}/committees/{{committee_id}}", response_class=HTMLResponse)
@@ -153,16 +172,17 @@ async def update_committee(
     disputes.get_committee(session, actor, committee_id)
     form, _ = await read(request)
     data = {**_committee_data(form), "active": _active(form)}
-    try:
-        with session.begin_nested():
-            body = parse(CommitteeUpdateIn, data, LABELS)
-            registry.update_committee(session, actor, committee_id, body)
-    except ZhiliError as refused:
-        _refused(refused)
-        return _committee_page(
-            request, session, form, refused.form_errors(), editing=committee_id, status=refused.status
-        )
-    return see_other(request, f"{HOME}#committees")
+    return _save(
+        request,
+        session,
+        lambda: registry.update_committee(
+            session, actor, committee_id, parse(CommitteeUpdateIn, data, LABELS)
+        ),
+        lambda errors, status: _committee_page(
+            request, session, form, errors, editing=committee_id, status=status
+        ),
+        "committees",
+    )
 
 
 # Mediators -----------------------------------------------------------------------------------
@@ -213,17 +233,16 @@ def new_mediator(
 @router.post(f"{HOME}/mediators/new")
 async def add_mediator(request: Request, session: DbSession, actor: RegistryKeeper) -> Response:
     form, multi = await read(request)
-    try:
-        with session.begin_nested():
-            body = parse(MediatorIn, _mediator_data(form, multi), MEDIATOR_LABELS)
-            registry.add_mediator(session, actor, body)
-    except ZhiliError as refused:
-        _refused(refused)
-        chosen = multi.get("specialties", [])
-        return _mediator_page(
-            request, session, actor, form, chosen, refused.form_errors(), status=refused.status
-        )
-    return see_other(request, f"{HOME}#mediators")
+    chosen = multi.get("specialties", [])
+    return _save(
+        request,
+        session,
+        lambda: registry.add_mediator(
+            session, actor, parse(MediatorIn, _mediator_data(form, multi), MEDIATOR_LABELS)
+        ),
+        lambda errors, status: _mediator_page(request, session, actor, form, chosen, errors, status=status),
+        "mediators",
+    )
 
 
 @router.get(f"{HOME}/mediators/{{mediator_id}}", response_class=HTMLResponse)
@@ -250,24 +269,18 @@ async def update_mediator(
     disputes.get_mediator(session, actor, mediator_id)
     form, multi = await read(request)
     data = {**_mediator_data(form, multi), "active": _active(form)}
-    try:
-        with session.begin_nested():
-            body = parse(MediatorUpdateIn, data, MEDIATOR_LABELS)
-            registry.update_mediator(session, actor, mediator_id, body)
-    except ZhiliError as refused:
-        _refused(refused)
-        chosen = multi.get("specialties", [])
-        return _mediator_page(
-            request,
-            session,
-            actor,
-            form,
-            chosen,
-            refused.form_errors(),
-            editing=mediator_id,
-            status=refused.status,
-        )
-    return see_other(request, f"{HOME}#mediators")
+    chosen = multi.get("specialties", [])
+    return _save(
+        request,
+        session,
+        lambda: registry.update_mediator(
+            session, actor, mediator_id, parse(MediatorUpdateIn, data, MEDIATOR_LABELS)
+        ),
+        lambda errors, status: _mediator_page(
+            request, session, actor, form, chosen, errors, editing=mediator_id, status=status
+        ),
+        "mediators",
+    )
 
 
 # 分流 rules -----------------------------------------------------------------------------------
@@ -305,13 +318,13 @@ def new_rule(request: Request, actor: RegistryKeeper) -> HTMLResponse:
 @router.post(f"{HOME}/rules/new")
 async def add_rule(request: Request, session: DbSession, actor: RegistryKeeper) -> Response:
     form, _ = await read(request)
-    try:
-        with session.begin_nested():
-            registry.add_rule(session, actor, parse(RoutingRuleIn, _rule_data(form), RULE_LABELS))
-    except ZhiliError as refused:
-        _refused(refused)
-        return _rule_page(request, form, refused.form_errors(), status=refused.status)
-    return see_other(request, f"{HOME}#routing-rules")
+    return _save(
+        request,
+        session,
+        lambda: registry.add_rule(session, actor, parse(RoutingRuleIn, _rule_data(form), RULE_LABELS)),
+        lambda errors, status: _rule_page(request, form, errors, status=status),
+        "routing-rules",
+    )
 
 
 @router.get(f"{HOME}/rules/{{rule_id}}", response_class=HTMLResponse)
@@ -336,11 +349,12 @@ async def update_rule(
     request: Request, rule_id: fields.Id, session: DbSession, actor: RegistryKeeper
 ) -> Response:
     form, _ = await read(request)
-    try:
-        with session.begin_nested():
-            body = parse(RoutingRuleIn, _rule_data(form), RULE_LABELS)
-            registry.update_rule(session, actor, rule_id, body)
-    except ZhiliError as refused:
-        _refused(refused)
-        return _rule_page(request, form, refused.form_errors(), editing=rule_id, status=refused.status)
-    return see_other(request, f"{HOME}#routing-rules")
+    return _save(
+        request,
+        session,
+        lambda: registry.update_rule(
+            session, actor, rule_id, parse(RoutingRuleIn, _rule_data(form), RULE_LABELS)
+        ),
+        lambda errors, status: _rule_page(request, form, errors, editing=rule_id, status=status),
+        "routing-rules",
+    )
