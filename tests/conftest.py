@@ -128,7 +128,11 @@ def session(db: Database) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(environment="test", data_dir=tmp_path, secret_key="test-secret-" + "x" * 32)
+    # Lists count exactly: a loaded CI machine must not turn a small fixture's count into an estimate
+    # (the budget itself is tested in tests/cases/listing/test_counting.py).
+    return Settings(
+        environment="test", data_dir=tmp_path, secret_key="test-secret-" + "x" * 32, list_count_budget_ms=0
+    )
 
 
 @pytest.fixture

@@ -122,6 +122,13 @@ class Settings(BaseSettings):
         le=1,
         description="Text similarity (sketch cosine) from which a caller's new demand is a likely repeat.",
     )
+    list_count_budget_ms: int = Field(
+        default=40,
+        ge=0,
+        le=60_000,
+        description="PostgreSQL: a case list counts its matches for at most this long, then shows the "
+        "planner's estimate (约 N 件); 0 always counts exactly (up to 10,000).",
+    )
     petition_backlog_days: int = Field(
         default=90,
         ge=1,

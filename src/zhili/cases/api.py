@@ -18,7 +18,7 @@ from zhili.cases.listing.pages import COUNT_CAP, list_page
 from zhili.cases.policy import CaseReader, IntakeActor
 from zhili.cases.schemas import ActionIn, ActionRuleOut, CaseCreated, CaseIn, CaseOut, CasePage, LocationOut
 from zhili.cases.states import CaseState
-from zhili.deps import DbSession
+from zhili.deps import DbSession, SettingsDep
 from zhili.errors import ValidationFailed
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
@@ -66,6 +66,7 @@ def create_case(
 def list_cases(
     actor: CaseReader,
     session: DbSession,
+    settings: SettingsDep,
     state: Annotated[list[CaseState] | None, Query()] = None,
     demand_type: DemandType | None = None,
     urgency: Urgency | None = None,
@@ -113,10 +114,21 @@ def list_cases(
         received_from=received_from,
         received_to=received_to,
     )
-    found = list_page(session, actor, filters, sort=sort, limit=page_size, cursor=cursor, offset=offset)
+    budget = settings.list_count_budget_ms
+    found = list_page(
+        session,
+        actor,
+        filters,
+        sort=sort,
+        limit=page_size,
+        cursor=cursor,
+        offset=offset,
+        count_budget_ms=budget,
+    )
     return CasePage(
         total=found.total,
         total_capped=found.capped,
+        total_estimated=found.estimated,
         page=page,
         page_size=page_size,
         next_cursor=found.next_cursor,

@@ -250,6 +250,10 @@ class CasePage(BaseModel):
         "超过时为 10000 且 total_capped 为 true（页面显示“10,000+”）"
     )
     total_capped: bool = Field(default=False, description="true：实际数量超过 total（计数上限），不是精确值")
+    total_estimated: bool = Field(
+        default=False,
+        description="true：计数超过时限，total 为数据库的估计值（页面显示“约 N 件”），不是精确值",
+    )
     page: int
     page_size: int
     next_cursor: str | None = Field(

@@ -42,7 +42,8 @@ def sort_column(sort: str) -> tuple[Any, bool]:
     return SORTS.get(sort.lstrip("-"), Case.received_at), sort.startswith("-")
 
 
-def filtered(statement: Select[Any], f: CaseFilter, dialect: str) -> Select[Any]:
+def filtered(statement: Select[Any], f: CaseFilter, dialect: str, *, text_index: bool = True) -> Select[Any]:
+    """``statement`` narrowed by ``f``; ``text_index=False``: find ``q`` without its index (see search)."""
     if f.state:
         statement = statement.where(Case.state.in_(f.state))
     for column, value in (
@@ -60,7 +61,7 @@ def filtered(statement: Select[Any], f: CaseFilter, dialect: str) -> Select[Any]
     if f.division:
         statement = statement.where(Case.division_code.startswith(f.division, autoescape=True))
     if f.q:
-        statement = statement.where(matches(f.q, dialect))
+        statement = statement.where(matches(f.q, dialect, indexed=text_index))
     if f.received_from:
         statement = statement.where(Case.received_at >= f.received_from)
     if f.received_to:

@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, true, union
+from sqlalchemy import Select, select, text, true, union
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
+from zhili.cases.listing.counting import COUNT_CAP, Count, count
 from zhili.cases.listing.cursor import Cursor, after, decode, encode
 from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
+from zhili.cases.listing.search import use_index
 from zhili.cases.models import Case
 from zhili.cases.repository import Branch, readable_branches
 
-COUNT_CAP = 10_000
+__all__ = ["COUNT_CAP", "Page", "count_capped", "list_page"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Page:
     total: int  # exact when not capped; else COUNT_CAP ("10,000+")
     capped: bool
     next_cursor: str | None
+    estimated: bool = False  # the total is PostgreSQL's estimate ("约 N 件"), see ``counting``
 
 
 def _branches(actor: Actor) -> list[Branch]:
@@ -54,17 +57,21 @@ def custom_plans(session: Session) -> None:
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
-def count_capped(session: Session, actor: Actor, f: CaseFilter) -> tuple[int, bool]:
+def _text_index(session: Session, f: CaseFilter) -> bool:
+    return not f.q or session.get_bind().dialect.name != "postgresql" or use_index(session, f.q)
+
+
+def count_capped(
+    session: Session, actor: Actor, f: CaseFilter, *, text_index: bool = True, budget_ms: int = 0
+) -> Count:
     dialect = session.get_bind().dialect.name
     statements = [
-        filtered(select(Case.id).where(branch.condition), f, dialect).limit(COUNT_CAP + 1)
+        filtered(select(Case.id).where(branch.condition), f, dialect, text_index=text_index).limit(
+            COUNT_CAP + 1
+        )
         for branch in _branches(actor)
     ]
-    merged = _merged(statements)
-    found = session.execute(
-        select(func.count()).select_from(select(merged.c.id).limit(COUNT_CAP + 1).subquery())
-    ).scalar_one()
-    return min(int(found), COUNT_CAP), found > COUNT_CAP
+    return count(session, _merged(statements), budget_ms)
 
 
 def list_page(
@@ -76,18 +83,23 @@ def list_page(
     limit: int = 50,
     cursor: str | None = None,
     offset: int = 0,
+    count_budget_ms: int = 0,
 ) -> Page:
-    """The page after ``cursor`` (or, for old clients, after ``offset`` rows; at most COUNT_CAP)."""
+    """The page after ``cursor`` (or, for old clients, after ``offset`` rows; at most COUNT_CAP).
+    ``count_budget_ms``: how long the count may take on PostgreSQL before it is estimated (0: exact)."""
     dialect = session.get_bind().dialect.name
     custom_plans(session)
     column, descending = sort_column(sort)
     position = decode(cursor, sort) if cursor else None
     by_case = [column.desc() if descending else column.asc(), Case.id.desc()]
     window = offset + limit + 1
+    text_index = _text_index(session, f)
     statements = []
     for n, branch in enumerate(_branches(actor)):
         order = by_case
-        statement = filtered(select(Case.id, column.label("k")).where(branch.condition), f, dialect)
+        statement = filtered(
+            select(Case.id, column.label("k")).where(branch.condition), f, dialect, text_index=text_index
+        )
         if position is not None:
             statement = statement.where(after(column, descending, position, nulls_high=dialect != "sqlite"))
         if not branch.ordered:
@@ -104,10 +116,10 @@ def list_page(
     ).all()
     by_id = {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(ids)))}
     rows = [by_id[i] for i in ids]
-    total, capped = count_capped(session, actor, f)
+    counted = count_capped(session, actor, f, text_index=text_index, budget_ms=count_budget_ms)
     following = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         following = encode(Cursor(sort, getattr(last, column.key), last.id))
-    return Page(rows, total, capped, following)
+    return Page(rows, counted.total, counted.capped, following, counted.estimated)

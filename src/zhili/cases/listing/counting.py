@@ -1,0 +1,65 @@
+"""How many cases a list holds: exact up to a cap, within a time budget, else the planner's estimate.
+
+A list's page costs a few short index ranges however large the table (``pages``); its count must not
+undo that. The count stops at ``COUNT_CAP`` ("10,000+"). On PostgreSQL it also stops after its
+budget (``ZHILI_LIST_COUNT_BUDGET_MS``, 40 ms): some questions (a common word, several filters over
+a district's year) find their matches so thinly spread that counting even 10,000 of them reads
+hundreds of thousands of rows, and that reading grows with the table. Then the list says "约 N 件",
+N being PostgreSQL's estimate for the same question (``estimated``), rather than keep the operator
+waiting. SQLite (a single office's database) always counts exactly, up to the cap.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+COUNT_CAP = 10_000
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when statement_timeout ends a query
+
+
+@dataclass(frozen=True)
+class Count:
+    total: int  # exact when neither capped nor estimated; COUNT_CAP when capped
+    capped: bool  # more than COUNT_CAP ("10,000+")
+    estimated: bool = False  # the planner's estimate ("约 N 件"): counting took longer than the budget
+
+
+def count(session: Session, ids: Any, budget_ms: int = 0) -> Count:
+    """Count the rows of the subquery ``ids`` (its column ``id``; each branch already LIMITed), for at
+    most ``budget_ms`` on PostgreSQL (0: no limit)."""
+    capped = select(func.count()).select_from(select(ids.c.id).limit(COUNT_CAP + 1).subquery())
+    if session.get_bind().dialect.name != "postgresql" or budget_ms <= 0:
+        return _counted(session.execute(capped).scalar_one())
+    budget = session.begin_nested()
+    try:
+        session.execute(text(f"SET LOCAL statement_timeout = {int(budget_ms)}"))
+        found = session.execute(capped).scalar_one()
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        budget.rollback()
+        return _estimate(session, select(ids.c.id))
+    budget.rollback()  # undoes the SET LOCAL; the count only read
+    return _counted(found)
+
+
+def _counted(found: int) -> Count:
+    return Count(min(int(found), COUNT_CAP), found > COUNT_CAP)
+
+
+def _estimate(session: Session, statement: Select[Any]) -> Count:
+    """PostgreSQL's estimate of the rows ``statement`` returns (at least 1: there were too many to count)."""
+    compiled = statement.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
+    rows = plan.scalar_one()
+    document = json.loads(rows) if isinstance(rows, str) else rows
+    estimate = max(1, round(document[0]["Plan"]["Plan Rows"]))
+    return Count(min(estimate, COUNT_CAP), estimate > COUNT_CAP, estimated=True)
