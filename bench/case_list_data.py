@@ -73,8 +73,8 @@ LEFT JOIN bench_depts dp ON dp.district = p.district
 """
 
 ASSIGNMENTS = """
-INSERT INTO case_assignments (id, case_id, unit_id, role, status, assigned_at)
-SELECT row_number() OVER (), id, unit_id, role, status, received_at FROM (
+INSERT INTO case_assignments (id, case_id, unit_id, role, status, assigned_at, case_received_at)
+SELECT row_number() OVER (), id, unit_id, role, status, received_at, received_at FROM (
   SELECT id, lead_unit_id AS unit_id, 'lead' AS role, 'reported' AS status, received_at FROM cases
   WHERE lead_unit_id IS NOT NULL
   UNION ALL

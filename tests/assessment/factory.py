@@ -107,6 +107,7 @@ def call_co(
         if released
         else (AssignmentStatus.reported if checked_in else AssignmentStatus.called),
         assigned_at=case.received_at,
+        case_received_at=case.received_at,
         checkin_due=due,
         checked_in_at=(due + timedelta(minutes=30) if late else due - timedelta(minutes=30))
         if checked_in

@@ -185,6 +185,15 @@ class CaseAssignment(IdMixin, Base):
         Index("ix_case_assignments_status_checkin_due", "status", "checkin_due"),
         # The assessment's co-unit 报到 counts, without touching the cases (covering).
         Index("ix_case_assignments_role_checkin", *CHECKIN_COLUMNS),
+        # A unit's list of the cases it is called into, newest first, one index range (migration 0030).
+        Index(
+            "ix_case_assignments_unit_recent",
+            "unit_id",
+            "case_received_at",
+            "case_id",
+            postgresql_where=text("status <> 'released'"),
+            sqlite_where=text("status <> 'released'"),
+        ),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -192,6 +201,9 @@ class CaseAssignment(IdMixin, Base):
     role: Mapped[AssignmentRole] = mapped_column(_enum(AssignmentRole))
     status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
     assigned_at: Mapped[datetime]
+    # The case's received_at (never changes), kept here so that a unit's assignments read in the
+    # case list's order from one index (``ix_case_assignments_unit_recent``).
+    case_received_at: Mapped[datetime]
     checkin_due: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     reported_at: Mapped[datetime | None]

@@ -52,9 +52,12 @@ def readable_cases(actor: Actor) -> Select[Case]:
 @dataclass(frozen=True)
 class Branch:
     condition: ColumnElement[bool]
-    # False: no index gives this branch's cases in ``received_at`` order (the units called in: a
-    # join through their assignments); a page reads all of the branch and sorts them.
+    # False: no index on ``cases`` gives this branch's cases in the list's order; a page reads all
+    # of the branch and sorts them, unless ``called_unit`` serves it.
     ordered: bool = True
+    # The cases this unit is called into: read through its assignments (``ix_case_assignments_unit_
+    # recent``), in received_at order when the list is in that order.
+    called_unit: int | None = None
 
 
 def readable_branches(actor: Actor) -> list[Branch] | None:
@@ -74,7 +77,7 @@ def readable_branches(actor: Actor) -> list[Branch] | None:
         called = select(CaseAssignment.case_id).where(
             CaseAssignment.unit_id == actor.unit_id, CaseAssignment.status != AssignmentStatus.released
         )
-        branches.append(Branch(Case.id.in_(called), ordered=False))
+        branches.append(Branch(Case.id.in_(called), ordered=False, called_unit=actor.unit_id))
     if actor.unit_id is not None and sees_centre_unlocated(actor):
         branches.append(Branch(and_(Case.division_code.is_(None), Case.receiving_unit_id == actor.unit_id)))
     if sees_own_unlocated(actor):

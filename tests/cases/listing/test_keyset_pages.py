@@ -144,14 +144,23 @@ def demo(session: Session, settings: Settings, tmp_path: Path) -> dict[str, Acto
         update(Case).where(Case.id.in_(ids[1:30:3])).values(division_code=None, created_by="list_grid")
     )
     now = datetime(2025, 6, 1, tzinfo=UTC)
-    for case_id, status in ((ids[40], AssignmentStatus.called), (ids[41], AssignmentStatus.released)):
+    department = unit["D110105-urban_management"]
+    # A called and a released co-unit; and a case the department holds twice (lead and co).
+    for case_id, status, role in (
+        (ids[40], AssignmentStatus.called, AssignmentRole.co),
+        (ids[41], AssignmentStatus.released, AssignmentRole.co),
+        (ids[42], AssignmentStatus.checked_in, AssignmentRole.lead),
+        (ids[42], AssignmentStatus.called, AssignmentRole.co),
+    ):
+        received = session.get_one(Case, case_id).received_at
         session.add(
             CaseAssignment(
                 case_id=case_id,
-                unit_id=unit["D110105-urban_management"],
-                role=AssignmentRole.co,
+                unit_id=department,
+                role=role,
                 status=status,
                 assigned_at=now,
+                case_received_at=received,
             )
         )
     # Ties in the sort keys: the id breaks them, newest first.

@@ -255,7 +255,8 @@ def _latest(values: dict[str, list[Any]], i: int) -> Any:
 def _assignments(values: dict[str, list[Any]], ids: list[int]) -> dict[str, list[Any]]:
     """The lead unit's assignment for cases not yet closed, as dispatch and 签收 would have left it."""
     rows: dict[str, list[Any]] = {
-        k: [] for k in ("case_id", "unit_id", "role", "status", "assigned_at", "checked_in_at")
+        k: []
+        for k in ("case_id", "unit_id", "role", "status", "assigned_at", "case_received_at", "checked_in_at")
     }
     for i, state in enumerate(values["state"]):
         unit = values["lead_unit_id"][i]
@@ -271,5 +272,6 @@ def _assignments(values: dict[str, list[Any]], ids: list[int]) -> dict[str, list
             else AssignmentStatus.checked_in.value
         )
         rows["assigned_at"].append(values["dispatched_at"][i] or values["received_at"][i])
+        rows["case_received_at"].append(values["received_at"][i])
         rows["checked_in_at"].append(signed)
     return rows

@@ -110,7 +110,9 @@ def assign(
         )
     ).scalar_one_or_none()
     if assignment is None:
-        assignment = CaseAssignment(case_id=case.id, unit_id=unit.id, role=role)
+        assignment = CaseAssignment(
+            case_id=case.id, unit_id=unit.id, role=role, case_received_at=case.received_at
+        )
         session.add(assignment)
     assignment.status = AssignmentStatus.called
     assignment.assigned_at = ctx.now()

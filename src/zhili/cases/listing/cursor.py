@@ -79,21 +79,24 @@ def decode(token: str, sort: str) -> Cursor:
     return Cursor(sort, _value(sort.lstrip("-"), value), case_id)
 
 
-def after(column: Any, descending: bool, cursor: Cursor, *, nulls_high: bool) -> ColumnElement[bool]:
-    """Rows that come after the cursor in the order ``column <direction>, id DESC``.
+def after(
+    column: Any, descending: bool, cursor: Cursor, *, nulls_high: bool, id_column: Any = Case.id
+) -> ColumnElement[bool]:
+    """Rows that come after the cursor in the order ``column <direction>, id DESC`` (``id_column``:
+    where the statement reads the case's id, ``cases.id`` unless it reads an assignment's).
 
     ``nulls_high``: the database sorts NULL above every value (PostgreSQL), else below (SQLite); the
     condition follows the database's own order, so a keyset page shows what an OFFSET page showed.
     """
     value, last = cursor.value, cursor.id
     if descending and value is not None and cursor.sort.lstrip("-") not in NULLABLE:
-        return tuple_(column, Case.id) < tuple_(literal(value, column.type), literal(last))  # one range
+        return tuple_(column, id_column) < tuple_(literal(value, column.type), literal(last))  # one range
     nulls_first = descending == nulls_high
     if value is None:
-        among_nulls = and_(column.is_(None), Case.id < last)
+        among_nulls = and_(column.is_(None), id_column < last)
         return or_(among_nulls, column.is_not(None)) if nulls_first else among_nulls
     beyond = column < value if descending else column > value
-    following = or_(beyond, and_(column == value, Case.id < last))
+    following = or_(beyond, and_(column == value, id_column < last))
     if cursor.sort.lstrip("-") in NULLABLE and not nulls_first:
         return or_(following, column.is_(None))
     return following

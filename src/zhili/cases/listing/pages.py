@@ -21,8 +21,9 @@ from zhili.cases.listing.counting import COUNT_CAP, Count, count
 from zhili.cases.listing.cursor import Cursor, after, decode, encode
 from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
 from zhili.cases.listing.search import use_index
-from zhili.cases.models import Case
+from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import Branch, readable_branches
+from zhili.cases.states import AssignmentStatus
 
 __all__ = ["COUNT_CAP", "Page", "count_capped", "list_page"]
 
@@ -61,14 +62,27 @@ def _text_index(session: Session, f: CaseFilter) -> bool:
     return not f.q or session.get_bind().dialect.name != "postgresql" or use_index(session, f.q)
 
 
+def _reading(branch: Branch, *columns: Any) -> Select[Any]:
+    """``select(*columns)`` over the branch's cases: through the unit's assignments when it is the
+    branch of the cases a unit is called into, so that its index, not the unit's history, bounds it."""
+    if branch.called_unit is None:
+        return select(*columns).where(branch.condition)
+    return (
+        select(*columns)
+        .select_from(Case)
+        .join(CaseAssignment, CaseAssignment.case_id == Case.id)
+        .where(
+            CaseAssignment.unit_id == branch.called_unit, CaseAssignment.status != AssignmentStatus.released
+        )
+    )
+
+
 def count_capped(
     session: Session, actor: Actor, f: CaseFilter, *, text_index: bool = True, budget_ms: int = 0
 ) -> Count:
     dialect = session.get_bind().dialect.name
     statements = [
-        filtered(select(Case.id).where(branch.condition), f, dialect, text_index=text_index).limit(
-            COUNT_CAP + 1
-        )
+        filtered(_reading(branch, Case.id), f, dialect, text_index=text_index).limit(COUNT_CAP + 1)
         for branch in _branches(actor)
     ]
     return count(session, _merged(statements), budget_ms)
@@ -91,20 +105,28 @@ def list_page(
     custom_plans(session)
     column, descending = sort_column(sort)
     position = decode(cursor, sort) if cursor else None
-    by_case = [column.desc() if descending else column.asc(), Case.id.desc()]
     window = offset + limit + 1
     text_index = _text_index(session, f)
     statements = []
     for n, branch in enumerate(_branches(actor)):
-        order = by_case
-        statement = filtered(
-            select(Case.id, column.label("k")).where(branch.condition), f, dialect, text_index=text_index
-        )
+        if branch.called_unit is not None and column is Case.received_at:
+            # The assignments' own copy of received_at, in their index's order: one range. DISTINCT:
+            # a unit may hold a case twice (lead and co).
+            key, tie = CaseAssignment.case_received_at, CaseAssignment.case_id
+            reading = _reading(branch, tie.label("id"), key.label("k")).distinct()
+        else:
+            key, tie = column, Case.id
+            reading = _reading(branch, Case.id, key.label("k"))
+        statement = filtered(reading, f, dialect, text_index=text_index)
         if position is not None:
-            statement = statement.where(after(column, descending, position, nulls_high=dialect != "sqlite"))
-        if not branch.ordered:
-            # Read the whole branch (a unit's assignments), then sort: left to itself, the planner
-            # walks the received_at index probing assignments, which costs what the table holds.
+            nulls_high = dialect != "sqlite"
+            statement = statement.where(
+                after(key, descending, position, nulls_high=nulls_high, id_column=tie)
+            )
+        order: list[Any] = [key.desc() if descending else key.asc(), tie.desc()]
+        if not branch.ordered and key is column:
+            # Read the whole branch, then sort: left to itself, the planner walks the index of the
+            # list's order probing assignments, which costs what the table holds.
             whole = statement.cte(f"branch_{n}").prefix_with("MATERIALIZED")
             statement = select(whole.c.id, whole.c.k)
             order = [whole.c.k.desc() if descending else whole.c.k.asc(), whole.c.id.desc()]
