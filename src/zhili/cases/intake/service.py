@@ -39,6 +39,8 @@ class Intake:
     location: Location | None
     # Said to whoever took the demand in: it could not be located, or lies outside the city.
     warning: str | None = None
+    # Triage waits for the commit (``zhili.triage.pending``); the caller drains it after answering.
+    triage_deferred: bool = False
 
 
 def idempotency_digest(actor: Actor, key: str) -> str:
