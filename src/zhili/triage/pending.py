@@ -18,7 +18,7 @@ import logging
 import threading
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from zhili.cases.context import CaseContext
@@ -42,25 +42,36 @@ def enqueue(session: Session, case: Case, at: datetime) -> None:
     session.connection().execute(_INSERT, {"case_id": case.id, "queued_at": at})
 
 
-def _batch(db: Database, settings: Settings, limit: int) -> int:
+_WAITING = select(TriagePending.case_id).order_by(TriagePending.case_id).limit(bindparam("batch"))
+_DONE = select(Recommendation.case_id).where(Recommendation.case_id.in_(bindparam("ids", expanding=True)))
+_CASES = select(Case).where(Case.id.in_(bindparam("ids", expanding=True))).order_by(Case.id)
+_TAKEN = delete(TriagePending).where(TriagePending.case_id.in_(bindparam("ids", expanding=True)))
+
+
+def _batch(db: Database, settings: Settings, limit: int, *, one_by_one: bool = False) -> int:
+    """Triage up to ``limit`` waiting cases in one transaction. ``one_by_one``: each in a savepoint, so
+    that a case whose triage fails is passed over (it shows untriaged) instead of holding up the rest."""
     ctx = CaseContext.for_settings(settings)
     with db.session(write=True) as session:
-        query = select(TriagePending.case_id).order_by(TriagePending.case_id).limit(limit)
+        query = _WAITING
         if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)  # two workers never take the same case
-        ids = list(session.scalars(query))
+            query = query.with_for_update(skip_locked=True)  # two processes never take the same case
+        ids = list(session.scalars(query, {"batch": limit}))
         if not ids:
             return 0
-        done = set(session.scalars(select(Recommendation.case_id).where(Recommendation.case_id.in_(ids))))
-        for case in session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)):
+        done = set(session.scalars(_DONE, {"ids": ids}))
+        for case in session.scalars(_CASES, {"ids": ids}):
             if case.id in done:
+                continue
+            if not one_by_one:
+                triage.on_intake(session, ctx, case)
                 continue
             try:
                 with session.begin_nested():
                     triage.on_intake(session, ctx, case)
-            except Exception as exc:  # one bad case must not hold up the others; it shows untriaged
+            except Exception as exc:
                 log.warning("triage of case %s failed: %s", case.id, type(exc).__name__)
-        session.execute(delete(TriagePending).where(TriagePending.case_id.in_(ids)))
+        session.execute(_TAKEN, {"ids": ids})
     return len(ids)
 
 
@@ -68,7 +79,10 @@ def drain(db: Database, settings: Settings, limit: int = BATCH) -> int:
     """Triage every waiting case, ``limit`` per transaction, oldest first; the number taken."""
     total = 0
     while True:
-        taken = _batch(db, settings, limit)
+        try:
+            taken = _batch(db, settings, limit)
+        except Exception:  # rolled back; again, case by case
+            taken = _batch(db, settings, limit, one_by_one=True)
         total += taken
         if taken < limit:
             return total

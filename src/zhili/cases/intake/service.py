@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from zhili.auth.scope import Actor
 from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
-from zhili.cases.events import append_event
+from zhili.cases.events import insert_first_event
 from zhili.cases.models import Case
 from zhili.cases.policy import can_take_outside_city
 from zhili.cases.privacy import Contact, seal
@@ -133,16 +133,14 @@ def create_case(
     seal(case, Contact(body.citizen.name, body.citizen.phone, body.citizen.id_number), ctx.cipher)
     session.add(case)
     session.flush()
-    append_event(
+    insert_first_event(
         session,
         case,
         action="intake",
         actor=actor,
         at=now,
-        from_state=None,
         public=True,
         note="诉求已受理",
         data={"channel": body.channel.value},
-        first=True,
     )
     return Intake(case, True, location, warning)
