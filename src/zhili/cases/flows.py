@@ -69,6 +69,7 @@ def take_demand(
         earlier = find_retry(session, actor, idempotency_key, body)
         if earlier is not None:
             return Intake(earlier, False, None)
+    auto = autodispatch.enabled(session)  # read before create_case takes the day's counter lock
     try:
         with session.begin_nested() if idempotency_key else nullcontext():
             result = create_case(session, ctx, actor, body, idempotency_key)
@@ -78,7 +79,6 @@ def take_demand(
             raise
         return Intake(winner, False, None)
     case = result.case
-    auto = autodispatch.enabled(session)
     recommendation = None
     if defer_triage and not auto:
         pending.enqueue(session, case, ctx.now())

@@ -100,9 +100,7 @@ def create_case(
     if received_at > now + FUTURE_TOLERANCE:
         raise ValidationFailed("受理时间不能晚于当前时间", field="received_at")
     location, warning = resolve_location(ctx, actor, body)
-    code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
     case = Case(
-        code=code,
         demand_type=body.demand_type,
         urgency=body.urgency,
         category_id=category.id if category else None,
@@ -131,6 +129,9 @@ def create_case(
         case.h3_cell = location.cell
         case.location_confidence = location.confidence
     seal(case, Contact(body.citizen.name, body.citizen.phone, body.citizen.id_number), ctx.cipher)
+    # The day's counter row stays locked until commit: bumped last, so that concurrent intakes wait
+    # for each other only over the inserts, the audit append and the commit.
+    case.code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
     session.add(case)
     session.flush()
     insert_first_event(
