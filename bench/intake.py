@@ -27,7 +27,6 @@ the absolute numbers are low; the ratio is what the target is about.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
@@ -40,11 +39,11 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
+from load_python import Result, run_python, tagged
 from zhili.auth import service as auth_service
 from zhili.auth.models import Role
 from zhili.cases.models import Case
@@ -122,33 +121,6 @@ request = function()
   return wrk.format("POST", "%s", headers, body)
 end
 """
-
-
-@dataclass
-class Result:
-    name: str
-    requests: int
-    errors: int
-    seconds: float
-    p50_ms: float | None = None
-    p99_ms: float | None = None
-    server_cpu: float = 0.0  # CPU seconds the server processes used during the run
-
-    @property
-    def cpu_ms(self) -> float:
-        return 1000 * self.server_cpu / self.requests if self.requests else 0.0
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def line(self) -> str:
-        latency = ""
-        if self.p50_ms is not None:
-            latency = f"  p50 {self.p50_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms"
-        counts = f"({self.requests:,} requests, {self.errors} errors)"
-        cpu = f"  server CPU {self.cpu_ms:.2f} ms/req"
-        return f"{self.name:>16}: {self.rps:9,.0f} req/s  {counts}{latency}{cpu}"
 
 
 # -- CPU accounting: robust when other work shares the machine ---------------------------------------
@@ -283,92 +255,12 @@ def run_wrk(url: str, args: argparse.Namespace, name: str, script: Path | None =
     return Result(name, requests, errors, seconds, latencies.get("50"), latencies.get("99"))
 
 
-def tagged(body: dict[str, object]) -> str:
-    """The body as JSON with ``__TAG__`` after the title, replaced per request by a unique tag."""
-    return json.dumps({**body, "title": f"{body['title']} __TAG__"}, ensure_ascii=False)
-
-
 def wrk_script(folder: Path, key: str, bodies: list[dict[str, object]], path: str, idempotency: bool) -> Path:
     literals = ", ".join("[==[" + tagged(body) + "]==]" for body in bodies)
     extra = 'headers["Idempotency-Key"] = "bench-" .. tag' if idempotency else ""
     script = folder / f"post{path.replace('/', '_')}.lua"
     script.write_text(LUA % (literals, key, extra, path), encoding="utf-8")
     return script
-
-
-# -- Python fallback: asyncio over raw keep-alive sockets ----------------------------------------------
-
-
-async def _connection(
-    host: str, port: int, make_request: object, stop: float, latencies: list[float], errors: list[int]
-) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
-    n = 0
-    try:
-        while time.perf_counter() < stop:
-            n += 1
-            payload = make_request(n)  # type: ignore[operator]
-            started = time.perf_counter()
-            writer.write(payload)
-            status_line = await reader.readline()
-            length = 0
-            while True:
-                header = await reader.readline()
-                if header in (b"\r\n", b""):
-                    break
-                if header.lower().startswith(b"content-length:"):
-                    length = int(header.split(b":", 1)[1])
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            if not status_line.startswith((b"HTTP/1.1 2", b"HTTP/1.0 2")):
-                errors.append(1)
-    finally:
-        writer.close()
-
-
-def run_python(
-    base: str,
-    args: argparse.Namespace,
-    name: str,
-    key: str | None,
-    bodies: list[dict[str, object]] | None = None,
-    path: str = "/api/cases",
-) -> Result:
-    host, port = base.removeprefix("http://").split(":")
-    identity = [0]
-    templates = [tagged(body) for body in bodies or []]
-
-    def make_post(n: int) -> bytes:
-        identity[0] += 1
-        body = templates[identity[0] % len(templates)].replace("__TAG__", str(identity[0])).encode()
-        extra = f"Idempotency-Key: bench-{identity[0]}\r\n" if args.idempotency else ""
-        head = (
-            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"X-API-Key: {key}\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
-        )
-        return head.encode() + body
-
-    health = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-
-    def make_get(_n: int) -> bytes:
-        return health
-
-    async def main() -> Result:
-        latencies: list[float] = []
-        errors: list[int] = []
-        started = time.perf_counter()
-        stop = started + args.duration
-        maker = make_post if key else make_get
-        await asyncio.gather(
-            *(_connection(host, int(port), maker, stop, latencies, errors) for _ in range(args.connections))
-        )
-        seconds = time.perf_counter() - started
-        latencies.sort()
-        p50 = latencies[len(latencies) // 2] * 1000 if latencies else None
-        p99 = latencies[int(len(latencies) * 0.99)] * 1000 if latencies else None
-        return Result(name, len(latencies), len(errors), seconds, p50, p99)
-
-    return asyncio.run(main())
 
 
 # -- the run -------------------------------------------------------------------------------------------
@@ -431,6 +323,19 @@ def count_cases(url: str) -> int:
         database.dispose()
 
 
+def run_peer(
+    args: argparse.Namespace, tool: str, bodies: list[dict[str, object]], folder: Path
+) -> list[Result]:
+    """django-helpdesk's health check and ticket creation (``bench/intake_peer.py``), or nothing."""
+    if not args.peer:
+        return []
+    if tool != "python":
+        raise SystemExit("--peer drives with the Python load generator: add --tool python")
+    from intake_peer import run_helpdesk
+
+    return list(run_helpdesk(args, bodies, folder, args.database_url))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -449,6 +354,7 @@ def main() -> None:
         action="store_true",
         help="send one demand at one place every time (worst case for the duplicate check)",
     )
+    parser.add_argument("--peer", choices=["helpdesk"], help="also drive django-helpdesk's ticket creation")
     args = parser.parse_args()
     bodies = [BODY] if args.same_place else varied_bodies()
 
@@ -495,6 +401,7 @@ def main() -> None:
                 bare_floor = measured(server, lambda: drive(base, "/bench/floor", "bare POST floor", key))
             finally:
                 stop(server)
+            peers = run_peer(args, tool, bodies, folder)
         finally:
             drop_schema(args)
     backend = "postgresql" if pg else "sqlite"
@@ -503,7 +410,7 @@ def main() -> None:
         f"{args.connections} connections, {args.duration} s per endpoint, {os.cpu_count()} CPUs"
     )
     print(f"{'demands':>16}: {'one place, one text' if args.same_place else 'varied places and texts'}")
-    for result in (health, floor, intake, bare_health, bare_floor):
+    for result in (health, floor, intake, bare_health, bare_floor, *peers):
         print(result.line())
     print(f"{'cases stored':>16}: {created:,} (POSTs answered 2xx: {intake.requests - intake.errors:,})")
     ratio = intake.rps / health.rps if health.rps else 0.0
@@ -519,6 +426,19 @@ def main() -> None:
         print(
             f"{'CPU ratios':>16}: health/intake {health.cpu_ms / intake.cpu_ms:.3f}, "
             f"health/floor {health.cpu_ms / floor.cpu_ms:.3f}  (server CPU per request)"
+        )
+        per_floor, per_bare = intake.cpu_ms / floor.cpu_ms, intake.cpu_ms / bare_floor.cpu_ms
+        print(
+            f"{'intake CPU':>16}: {per_floor:.2f}x zhili's floor, {per_bare:.2f}x bare "
+            "(server CPU per request)"
+        )
+    if peers:
+        ticket = peers[1]
+        faster = intake.rps / ticket.rps if ticket.rps else 0.0
+        lighter = ticket.cpu_ms / intake.cpu_ms if intake.cpu_ms else 0.0
+        print(
+            f"{'intake / peer':>16}: {faster:.2f}x django-helpdesk's tickets/s; "
+            f"its CPU per request {lighter:.2f}x ours"
         )
 
 

@@ -153,17 +153,19 @@ def _mount_routes(app: FastAPI) -> None:
     open311_api.install(app)  # under ZHILI_OPEN311_BASE_PATH, with its own error shape
     for router in (
         health_router,
-        # Type-ahead pickers first: /api/units/pick must not be read as the unit coded "pick".
+        # Routes are matched in order, router by router: intake (POST /api/cases), the busiest write,
+        # comes right after the health check. Type-ahead pickers come before their domain's API:
+        # /api/units/pick must not be read as the unit coded "pick".
+        cases_picker.router,
+        cases_api.router,
         units_picker.router,
         divisions_picker.router,
         taxonomy_picker.router,
         knowledge_picker.router,
-        cases_picker.router,
         metrics_router,
         auth_api.router,
         divisions_api.router,
         units_api.router,
-        cases_api.router,
         knowledge_api.router,
         analytics_api.router,
         assessment_api.router,

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -87,19 +87,26 @@ def record(
     return _append(session.connection(), values)
 
 
+# Built once: a statement with literal values is coerced column by column on every call, and every
+# audited write (intake included) pays for that while it holds the chain's lock.
+_HEAD_FOR_UPDATE = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
+_INSERT_ENTRY = insert(AuditEntry)
+_MOVE_HEAD = (
+    update(AuditHead)
+    .where(AuditHead.id == HEAD_ID)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"), mac=bindparam("new_mac"))
+)
+
+
 def _append(connection: Connection, values: dict[str, Any]) -> Appended:
+    """Lock the head, insert the entry, move the head: three statements, nothing else under the lock."""
     key = chain_key()
-    head = connection.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).one()
+    head = connection.execute(_HEAD_FOR_UPDATE).one()
     row = {**values, "seq": head.seq + 1, "prev_hash": head.hash, "scheme": key.scheme}
     row["hash"] = key.entry_hash(SimpleNamespace(**row))
-    connection.execute(insert(AuditEntry).values(**row))
-    connection.execute(
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(seq=row["seq"], hash=row["hash"], mac=key.head_mac(row["seq"], row["hash"]))
-    )
+    connection.execute(_INSERT_ENTRY, row)
+    mac = key.head_mac(row["seq"], row["hash"])
+    connection.execute(_MOVE_HEAD, {"new_seq": row["seq"], "new_hash": row["hash"], "new_mac": mac})
     return Appended(row["seq"], row["prev_hash"], row["hash"])
 
 

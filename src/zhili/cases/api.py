@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
+from zhili.after_response import after_response
 from zhili.auth.policy import Anyone
 from zhili.cases import flows, repository, views
 from zhili.cases.deps import CaseCtx
@@ -43,13 +44,17 @@ def _location_json(result: Intake) -> LocationOut:
 @router.post("", response_model=CaseCreated, status_code=201)
 def create_case(
     body: CaseIn,
+    request: Request,
     response: Response,
     actor: IntakeActor,
     session: DbSession,
     ctx: CaseCtx,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> CaseCreated:
-    result = flows.take_demand(session, ctx, actor, body, idempotency_key)
+    result = flows.take_demand(session, ctx, actor, body, idempotency_key, defer_triage=True)
+    if result.triage_deferred:  # the 201 waits only for the commit; triage follows it
+        db, settings = request.app.state.db, ctx.settings
+        after_response(request, lambda: flows.triage_deferred(db, settings))
     if not result.created:
         response.status_code = 200
     return CaseCreated(

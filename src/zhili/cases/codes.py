@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,21 +13,21 @@ from zhili.cases.models import TrackingCounter
 SEQUENCE_DIGITS = 6
 
 
+# Built once: every intake bumps the counter.
+_BUMP = (
+    update(TrackingCounter)
+    .where(TrackingCounter.day == bindparam("bump_day"))
+    .values(last=TrackingCounter.last + bindparam("bump_count"))
+    .returning(TrackingCounter.last)
+)
+
+
 def _bump(session: Session, day: str, count: int) -> int | None:
     """Move the day's counter on by ``count`` in one statement (the row stays locked until commit).
 
     A Core statement on the session's connection: SQLAlchemy's ORM DML path costs more than the update.
     """
-    last = (
-        session.connection()
-        .execute(
-            update(TrackingCounter)
-            .where(TrackingCounter.day == day)
-            .values(last=TrackingCounter.last + count)
-            .returning(TrackingCounter.last)
-        )
-        .scalar_one_or_none()
-    )
+    last = session.connection().execute(_BUMP, {"bump_day": day, "bump_count": count}).scalar_one_or_none()
     return None if last is None else int(last)
 
 

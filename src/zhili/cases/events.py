@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
@@ -76,3 +76,37 @@ def append_event(
     session.add(event)
     session.flush()
     return event
+
+
+_INSERT_EVENT = insert(CaseEvent)
+
+
+def insert_first_event(
+    session: Session,
+    case: Case,
+    *,
+    action: str,
+    actor: Actor,
+    at: Any,
+    note: str | None = None,
+    public: bool = False,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """The first event of a case just flushed (受理), as one Core insert: intake pays for no unit of work."""
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "case_id": case.id,
+            "seq": 1,
+            "action": action,
+            "from_state": None,
+            "to_state": case.state.value,
+            "actor": actor.username,
+            "actor_role": actor.role.value,
+            "actor_unit_id": actor.unit_id,
+            "at": at,
+            "note": note,
+            "public": public,
+            "data": json.dumps(dict(data or {}), ensure_ascii=False, sort_keys=True, default=str),
+        },
+    )

@@ -25,8 +25,9 @@ from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.models import Case
 from zhili.cases.schemas import ActionIn, CaseIn
 from zhili.cases.states import CaseState
-from zhili.db import after_commit
-from zhili.triage import autodispatch, decisions
+from zhili.db import Database, after_commit
+from zhili.settings import Settings
+from zhili.triage import autodispatch, decisions, pending
 from zhili.triage import service as triage
 
 log = logging.getLogger("zhili.cases")
@@ -43,9 +44,23 @@ def add_intake_hook(hook: IntakeHook) -> None:
 
 
 def take_demand(
-    session: Session, ctx: CaseContext, actor: Actor, body: CaseIn, idempotency_key: str | None = None
+    session: Session,
+    ctx: CaseContext,
+    actor: Actor,
+    body: CaseIn,
+    idempotency_key: str | None = None,
+    *,
+    defer_triage: bool = False,
 ) -> Intake:
     """受理: store the demand, triage it and audit it; a retry with the same key returns the first case.
+
+    ``defer_triage`` (the JSON API): triage is left to ``zhili.triage.pending`` once this transaction
+    has committed, and the caller drains it after answering (``Intake.triage_deferred``). The case, its
+    受理 event, its audit entry and the waiting mark still commit together before the answer. With
+    auto-dispatch on, triage stays here: it may dispatch the case, which the answer reports.
+
+    The audit chain's row lock is taken last, so concurrent intakes queue behind it only for the
+    append and the commit (and, for a 建议 transferred to 人民建议征集, that transfer's own entries).
 
     Two retries racing with one key: the loser's insert breaks the key's unique index inside its
     savepoint, and it answers with the winner's case instead of an error.
@@ -54,6 +69,7 @@ def take_demand(
         earlier = find_retry(session, actor, idempotency_key, body)
         if earlier is not None:
             return Intake(earlier, False, None)
+    auto = autodispatch.enabled(session)  # read before create_case takes the day's counter lock
     try:
         with session.begin_nested() if idempotency_key else nullcontext():
             result = create_case(session, ctx, actor, body, idempotency_key)
@@ -62,22 +78,34 @@ def take_demand(
         if winner is None:
             raise
         return Intake(winner, False, None)
-    recommendation = triage.on_intake(session, ctx, result.case)
+    case = result.case
+    recommendation = None
+    if defer_triage and not auto:
+        pending.enqueue(session, case, ctx.now())
+        result.triage_deferred = True
+    else:
+        recommendation = triage.on_intake(session, ctx, case)
+    # Codes and enumerations only: never the citizen, the address or the text.
+    log.info("受理诉求 %s（渠道 %s，%s）", case.code, body.channel.value, actor.username)
+    after_commit(session, metrics.INTAKES.labels(channel=body.channel.value).inc)
     audit.record(
         session,
         actor=actor.username,
         action="case.create",
         target_type="case",
-        target_id=result.case.code,
+        target_id=case.code,
         detail={"channel": body.channel.value, "type": body.demand_type.value},
     )
-    # Codes and enumerations only: never the citizen, the address or the text.
-    log.info("受理诉求 %s（渠道 %s，%s）", result.case.code, body.channel.value, actor.username)
-    autodispatch.maybe_dispatch(session, ctx, result.case, recommendation)
-    after_commit(session, metrics.INTAKES.labels(channel=body.channel.value).inc)
+    if recommendation is not None and auto:
+        autodispatch.maybe_dispatch(session, ctx, case, recommendation)
     for hook in INTAKE_HOOKS:
-        hook(session, ctx, actor, result.case, body)
+        hook(session, ctx, actor, case, body)
     return result
+
+
+def triage_deferred(db: Database, settings: Settings) -> None:
+    """After the answer to an intake with ``defer_triage``: triage what waits (``zhili.triage.pending``)."""
+    pending.drain_soon(db, settings)
 
 
 def act(

@@ -18,6 +18,7 @@ from zhili.jobs import probe
 from zhili.notifications import tasks as notification_tasks
 from zhili.petitions import tasks as petition_tasks
 from zhili.settings import Settings
+from zhili.triage import pending as triage_pending
 
 
 def _never(_result: Any) -> bool:
@@ -74,6 +75,13 @@ JOBS: tuple[Job, ...] = (
         run=audit_tasks.anchor_once,
         period_seconds=audit_tasks.anchor_period_seconds,
         summary=audit_tasks.summary,
+    ),
+    Job(
+        name="intake_triage",
+        label="受理后分流（分类、派单建议、重复诉求检查）",
+        run=triage_pending.drain,
+        period_seconds=triage_pending.period_seconds,
+        summary=triage_pending.summary,
     ),
     Job(name="probe", label="任务队列探针", run=probe.probe),
 )

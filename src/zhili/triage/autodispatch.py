@@ -36,6 +36,14 @@ def current(session: Session) -> TriageSetting:
     return row or TriageSetting(auto_dispatch=False, auto_threshold=DEFAULT_THRESHOLD)
 
 
+_ENABLED = select(TriageSetting.auto_dispatch).order_by(TriageSetting.id).limit(1)
+
+
+def enabled(session: Session) -> bool:
+    """Whether auto-dispatch is on: one column, read on every intake."""
+    return bool(session.execute(_ENABLED).scalar())
+
+
 def describe(session: Session, actor: Actor) -> AutoDispatchOut:
     setting = current(session)
     threshold = float(setting.auto_threshold)

@@ -15,6 +15,7 @@ category itself keeps *p*. The best three nodes over all first-level candidates 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from zhili.triage.routing import Snapshot
 from zhili.triage.text import normalise
@@ -22,10 +23,16 @@ from zhili.triage.text import normalise
 Guess = tuple[str, float]  # (category code, probability)
 
 
+@lru_cache(maxsize=8192)
+def _normalised(word: str) -> str:
+    """A taxonomy keyword as it is matched (the same few thousand words, normalised once each)."""
+    return normalise(word)
+
+
 def _weight(snap: Snapshot, code: str, text: str) -> int:
     name = snap.categories[code][0]
     words = {w for w in (*snap.keywords.get(code, ()), name) if w}
-    return sum(len(w) for w in words if normalise(w) in text)
+    return sum(len(w) for w in words if _normalised(w) in text)
 
 
 def _nodes(snap: Snapshot, code: str, text: str, above: int, found: dict[str, int]) -> bool:

@@ -136,3 +136,15 @@ class CaseFingerprint(Base):
 # fingerprints belong to closed cases, and telling them apart should not cost a read of the wide
 # case row. Declared here, beside the fingerprints it serves (migration 0009).
 Index(CASES_LOOKUP_INDEX, Case.id, Case.state, Case.code, Case.citizen_phone_digest)
+
+
+class TriagePending(Base):
+    """A demand acknowledged but not yet triaged (待分流): written in the intake's own transaction, so
+    it is durable with the case, and removed by the transaction that stores the recommendation.
+    ``zhili.triage.pending`` drains it right after the answer, and a periodic job catches anything a
+    process that died left behind."""
+
+    __tablename__ = "triage_pending"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    queued_at: Mapped[datetime]

@@ -19,7 +19,8 @@ from zhili.cases.context import CaseContext
 from zhili.cases.models import Case, CaseEvent, CaseLink
 from zhili.kernel.clock import utcnow
 from zhili.taxonomy.enums import DemandType
-from zhili.triage import duplicates, leaves, model_store, routing
+from zhili.triage import duplicates, model_store, routing
+from zhili.triage.classified import classify
 from zhili.triage.models import CaseFingerprint, Recommendation
 
 TOP_K = 3
@@ -79,21 +80,14 @@ def returned_units(session: Session, case_id: int) -> frozenset[str]:
     return frozenset(found)
 
 
-def suggest_categories(snap: routing.Snapshot, ranked: list[tuple[str, float]], text: str) -> list[list[Any]]:
-    """[[name, code, probability], ...] of the most specific categories, best first."""
-    guesses = leaves.refine(snap, ranked, text, TOP_K)
-    return [[snap.categories[code][0], code, round(p, 4)] for code, p in guesses]
-
-
 def recommend(session: Session, ctx: CaseContext, case: Case, from_text: bool = False) -> dict[str, Any]:
     """The column values of the recommendation for a flushed case (not stored; see :func:`on_intake`).
     ``from_text``: as if the operator had not chosen a category (the model decides it)."""
-    text = case_text(case)
     snap = routing.snapshot_for(session)
     category_model, type_model = _models(ctx)
-    loaded = category_model.current()
-    ranked, keywords = loaded.model.top_k_explained(text, TOP_K)
-    categories = suggest_categories(snap, ranked, text)
+    # The intake page classified this text while the operator typed: reused when nothing changed.
+    classified = classify(snap, category_model, type_model, case_text(case))
+    categories, keywords = classified.categories, classified.keywords
     given = snap.category_codes.get(case.category_id) if case.category_id and not from_text else None
     category = given or (categories[0][1] if categories else None)
     confidence = 1.0 if given else (float(categories[0][2]) if categories else 0.0)
@@ -111,12 +105,10 @@ def recommend(session: Session, ctx: CaseContext, case: Case, from_text: bool = 
     threshold = ctx.settings.triage_confidence_threshold
     return dict(
         case_id=case.id,
-        model_version=loaded.version,
+        model_version=classified.model_version,
         categories=json.dumps(categories, ensure_ascii=False),
         category_code=category,
-        demand_types=json.dumps(
-            [[label, round(p, 4)] for label, p in type_model.get().top_k(text, TOP_K)], ensure_ascii=False
-        ),
+        demand_types=json.dumps(classified.demand_types, ensure_ascii=False),
         confidence=round(confidence, 4),
         lead_unit_code=chosen.lead_unit,
         co_unit_codes=",".join(chosen.co_units),

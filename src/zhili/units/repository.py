@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from zhili.errors import NotFound
@@ -72,6 +72,13 @@ def counts_by_kind(session: Session) -> dict[UnitKind, int]:
     return {UnitKind(kind): int(count) for kind, count in rows}
 
 
+# Built once: every intake asks (statement construction costs more than these small queries).
+_CENTRES = select(Unit.id, Unit.division_code, Unit.parent_id).where(
+    Unit.kind == UnitKind.hotline_centre, Unit.active.is_(True)
+)
+_AREA = select(Unit.division_code).where(Unit.id == bindparam("unit_id"))
+
+
 def receiving_centre(session: Session, unit_id: int | None) -> int | None:
     """The 12345 centre that takes in a demand filed by a member of ``unit_id`` (受理中心).
 
@@ -79,14 +86,10 @@ def receiving_centre(session: Session, unit_id: int | None) -> int | None:
     community worker) for the deepest active centre whose area holds their unit; someone with no
     unit (a citizen on the portal, an import) for the top-level centre.
     """
-    centres = session.execute(
-        select(Unit.id, Unit.division_code, Unit.parent_id).where(
-            Unit.kind == UnitKind.hotline_centre, Unit.active.is_(True)
-        )
-    ).all()
+    centres = session.execute(_CENTRES).all()
     if unit_id is not None and any(centre.id == unit_id for centre in centres):
         return unit_id
-    area = session.execute(select(Unit.division_code).where(Unit.id == unit_id)).scalar() if unit_id else None
+    area = session.execute(_AREA, {"unit_id": unit_id}).scalar() if unit_id else None
     covering = [c for c in centres if area and area.startswith(c.division_code)]
     if covering:
         return max(covering, key=lambda c: (len(c.division_code), -c.id)).id

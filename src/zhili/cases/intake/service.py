@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from zhili.auth.scope import Actor
 from zhili.cases.codes import next_codes
 from zhili.cases.context import CaseContext
-from zhili.cases.events import append_event
+from zhili.cases.events import insert_first_event
 from zhili.cases.models import Case
 from zhili.cases.policy import can_take_outside_city
 from zhili.cases.privacy import Contact, seal
@@ -39,6 +39,8 @@ class Intake:
     location: Location | None
     # Said to whoever took the demand in: it could not be located, or lies outside the city.
     warning: str | None = None
+    # Triage waits for the commit (``zhili.triage.pending``); the caller drains it after answering.
+    triage_deferred: bool = False
 
 
 def idempotency_digest(actor: Actor, key: str) -> str:
@@ -98,9 +100,7 @@ def create_case(
     if received_at > now + FUTURE_TOLERANCE:
         raise ValidationFailed("受理时间不能晚于当前时间", field="received_at")
     location, warning = resolve_location(ctx, actor, body)
-    code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
     case = Case(
-        code=code,
         demand_type=body.demand_type,
         urgency=body.urgency,
         category_id=category.id if category else None,
@@ -129,18 +129,19 @@ def create_case(
         case.h3_cell = location.cell
         case.location_confidence = location.confidence
     seal(case, Contact(body.citizen.name, body.citizen.phone, body.citizen.id_number), ctx.cipher)
+    # The day's counter row stays locked until commit: bumped last, so that concurrent intakes wait
+    # for each other only over the inserts, the audit append and the commit.
+    case.code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
     session.add(case)
     session.flush()
-    append_event(
+    insert_first_event(
         session,
         case,
         action="intake",
         actor=actor,
         at=now,
-        from_state=None,
         public=True,
         note="诉求已受理",
         data={"channel": body.channel.value},
-        first=True,
     )
     return Intake(case, True, location, warning)

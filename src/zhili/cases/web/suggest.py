@@ -33,9 +33,10 @@ from zhili.knowledge import search as knowledge_search
 from zhili.knowledge.models import KnowledgeEntry
 from zhili.taxonomy.models import Category
 from zhili.triage import duplicates, routing
+from zhili.triage.classified import classify
 from zhili.triage.model_store import ActiveModel, active_model, models_root
 from zhili.triage.models import Recommendation
-from zhili.triage.service import returned_units, suggest_categories
+from zhili.triage.service import returned_units
 from zhili.units.models import Unit
 
 MIN_QUERY = 4
@@ -68,8 +69,9 @@ def guess_categories(session: Session, model: ActiveModel, text: str, k: int = 3
     keywords, as at intake), shown with their codes."""
     if len(text.strip()) < MIN_QUERY:
         return []
-    ranked = model.get().top_k(text, k)
-    guesses = suggest_categories(routing.snapshot_for(session), ranked, text)
+    # Through triage's cache: submitting the same text reuses this classification at intake.
+    types = active_model(model.root, "demand_type")
+    guesses = classify(routing.snapshot_for(session), model, types, text).categories
     return [CategoryGuess(code, name, p) for name, code, p in guesses if p >= MIN_PROBABILITY][:k]
 
 
