@@ -1,7 +1,7 @@
 """triage after the acknowledgement: demands taken in but not yet triaged (triage_pending)
 
-Revision ID: 0030_triage_pending
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-07 00:05:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030_triage_pending"
-down_revision: str | None = "0029"
+revision: str = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
