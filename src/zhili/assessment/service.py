@@ -19,8 +19,13 @@ from zhili.audit.service import record
 from zhili.kernel.clock import utcnow
 
 
-def compute(session: Session, period: Period, rules: Rules, tz: ZoneInfo) -> list[UnitScore]:
-    """Every unit with assessed work in the period, scored and ranked within its league."""
+def compute(
+    session: Session, period: Period, rules: Rules, tz: ZoneInfo, *, live: bool = False
+) -> list[UnitScore]:
+    """Every unit with assessed work in the period, scored and ranked within its league.
+
+    ``live`` reads every case instead of the per-day sums (the same result; tests compare the two).
+    """
     start, end = period.bounds(tz)
     if session.get_bind().dialect.name == "postgresql":
         # One scan and a GROUP BY: compiling it with JIT costs more than it saves.
@@ -29,7 +34,7 @@ def compute(session: Session, period: Period, rules: Rules, tz: ZoneInfo) -> lis
         (uid, code, name, LEAGUE_OF_KIND[kind])
         for uid, code, name, kind in repository.assessed_units(session)
     ]
-    leads, excluded = lead_sums(session, [u[0] for u in units], rules, start, end)
+    leads, excluded = lead_sums(session, [u[0] for u in units], rules, start, end, live=live)
     cos = co_sums(session, rules, start, end, utcnow())
     leagues: dict[League, list[UnitScore]] = defaultdict(list)
     for unit_id, code, name, league in units:

@@ -1,0 +1,130 @@
+"""The precomputed part of the assessment: whole UTC days of ``assessment_daily_sums``.
+
+Triggers on ``cases`` (migration 0030) keep one row per (lead unit, closure kind, UTC day of
+``closed_at``) with the counts of the cases closed that day. A period by closed time is then the sum
+of its whole days' rows (~1,000 units x 31 days) plus the cases of the part days at its edges, which
+``aggregates.lead_sums`` still reads from the cases (a Beijing month starts and ends at 16:00 UTC).
+
+``rebuild`` recounts the table from the cases, for a bulk load that bypassed the triggers
+(PostgreSQL ``session_replication_role = replica``); ``zhili assess rebuild-daily`` runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, case, cast, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from zhili.assessment.models import DailySums
+from zhili.cases.models import Case
+from zhili.cases.states import CaseState, ClosureKind, Satisfaction
+
+Span = tuple[datetime, datetime]
+
+
+def split(start: datetime, end: datetime) -> tuple[tuple[date, date] | None, list[Span]]:
+    """[start, end) as whole UTC days [first, last) and the part days left at its edges."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    first = start.date() if start.time() == time() else start.date() + timedelta(days=1)
+    last = end.date()
+    if first >= last:
+        return None, [(start, end)]
+    edges = [(start, _midnight(first)), (_midnight(last), end)]
+    return (first, last), [(lo, hi) for lo, hi in edges if lo < hi]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def day_rows(
+    session: Session, unit_ids: Sequence[int], kinds: Sequence[ClosureKind], days: tuple[date, date]
+) -> list[tuple[Any, ...]]:
+    """Rows of (unit_id, closure_kind, cases, responded, answered, solved, rated, satisfied, basic,
+    reopens) over the days, as ``aggregates._fold`` reads them. As in the live query, a case closed
+    through the lifecycle counts as answered and rated (the lifecycle closes it only after a complete
+    回访), so those two counts are given only for imported cases."""
+    d = DailySums
+    query = (
+        select(
+            d.lead_unit_id,
+            d.closure_kind,
+            func.sum(d.cases),
+            func.sum(d.responded),
+            func.sum(d.answered),
+            func.sum(d.solved),
+            func.sum(d.rated),
+            func.sum(d.satisfied),
+            func.sum(d.basic),
+            func.sum(d.reopens),
+        )
+        .where(
+            d.lead_unit_id.in_(unit_ids),
+            d.closure_kind.in_(kinds),
+            d.day >= days[0],
+            d.day < days[1],
+        )
+        .group_by(d.lead_unit_id, d.closure_kind)
+    )
+    rows: list[tuple[Any, ...]] = []
+    for row in session.execute(query):
+        values: list[Any] = list(row)
+        if values[1] != ClosureKind.imported:
+            values[4] = values[6] = None  # answered, rated
+        rows.append(tuple(values))
+    return rows
+
+
+def _flag(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _utc_day(session: Session, column: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column)  # stored as UTC text
+    return cast(func.timezone("UTC", column), Date)
+
+
+def rebuild(session: Session) -> int:
+    """Recount the whole table from the cases (the triggers' result, in one statement); rows written."""
+    c = Case
+    day = _utc_day(session, c.closed_at)
+    counts = select(
+        c.lead_unit_id,
+        c.closure_kind,
+        day,
+        func.count(),
+        _flag(c.contact_due.is_(None) | (c.contacted_at <= c.contact_due)),
+        func.count(c.visit_solved),
+        _flag(c.visit_solved.is_(True)),
+        func.count(c.satisfaction),
+        _flag(c.satisfaction == Satisfaction.satisfied),
+        _flag(c.satisfaction == Satisfaction.basically_satisfied),
+        func.coalesce(func.sum(c.reopen_count), 0),
+    ).where(
+        c.state == CaseState.closed,
+        c.lead_unit_id.is_not(None),
+        c.closure_kind.is_not(None),
+        c.closed_at.is_not(None),
+    )
+    counts = counts.group_by(c.lead_unit_id, c.closure_kind, day)
+    d = DailySums
+    columns = [
+        d.lead_unit_id,
+        d.closure_kind,
+        d.day,
+        d.cases,
+        d.responded,
+        d.answered,
+        d.solved,
+        d.rated,
+        d.satisfied,
+        d.basic,
+        d.reopens,
+    ]
+    session.execute(delete(DailySums))
+    session.execute(insert(DailySums).from_select([col.key for col in columns], counts))
+    return int(session.execute(select(func.count()).select_from(DailySums)).scalar_one())
