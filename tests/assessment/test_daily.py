@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from assessment.factory import BASE, DAY, OCT, SEP, TZ, appeal, call_co, make_case
 from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, JIUXIANQIAO, WANGJING
 from zhili.assessment import daily, periods
-from zhili.assessment.models import AppealStatus, DailySums
+from zhili.assessment.aggregates import CoSums, co_sums, excluded_statuses
+from zhili.assessment.config import Rules
+from zhili.assessment.models import Appeal, AppealStatus, DailySums
 from zhili.assessment.service import compute, publish
-from zhili.cases.models import Case
-from zhili.cases.states import CaseState, ClosureKind, Satisfaction
+from zhili.cases.models import Case, CaseAssignment
+from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
+from zhili.kernel.clock import utcnow
 
 UNITS = (WANGJING, JIUXIANQIAO, CHAOYANG_CGW, CHAOYANG_ENV)
 # Closed times on both sides of each edge: 1 October and 1 November at 00:00 Beijing = 16:00 UTC.
@@ -61,10 +65,16 @@ def _make(session: Session, rng: random.Random) -> Case:
         state=state,
         reopens=rng.choice((0, 0, 1, 2)),
     )
+    appealed_by: set[str] = set()
     if rng.random() < 0.1 and case.lead_unit_id is not None:
-        appeal(session, case, rng.choice(UNITS), rng.choice(list(AppealStatus)))
-    if rng.random() < 0.1:
-        call_co(session, case, CHAOYANG_ENV, late=rng.random() < 0.5)
+        appealed_by.add(rng.choice(UNITS))
+    if rng.random() < 0.25:
+        co_unit = rng.choice((CHAOYANG_ENV, JIUXIANQIAO))
+        call_co(session, case, co_unit, late=rng.random() < 0.5)
+        if rng.random() < 0.4:
+            appealed_by.add(co_unit)  # the co-unit's 申诉 takes the call out of its 报到率
+    for unit in sorted(appealed_by):
+        appeal(session, case, unit, rng.choice(list(AppealStatus)))
     return case
 
 
@@ -92,12 +102,45 @@ def _change(session: Session, rng: random.Random, cases: list[Case]) -> None:
     session.flush()
 
 
+def _co_sums_as_before(session: Session, rules: Rules, now: datetime) -> dict[int, CoSums]:
+    """The co-units' counts as they were computed before: the appeal looked up for every call."""
+    start, end = OCT.bounds(TZ)
+    a = aliased(CaseAssignment, name="a")
+    on_time = and_(
+        a.checked_in_at.is_not(None), or_(a.checkin_due.is_(None), a.checked_in_at <= a.checkin_due)
+    )
+    appealed = exists().where(
+        Appeal.case_id == a.case_id, Appeal.unit_id == a.unit_id, Appeal.status.in_(excluded_statuses(rules))
+    )
+    query = (
+        select(a.unit_id, func.count(), func.count().filter(on_time))
+        .where(
+            a.role == AssignmentRole.co,
+            a.checkin_due >= start,
+            a.checkin_due < end,
+            or_(
+                a.checked_in_at.is_not(None),
+                and_(a.checkin_due <= now, a.status != AssignmentStatus.released),
+            ),
+            ~appealed,
+        )
+        .group_by(a.unit_id)
+    )
+    return {int(u): CoSums(int(n), int(ok or 0)) for u, n, ok in session.execute(query).all()}
+
+
 def _both_ways_agree(session: Session) -> None:
-    cells = [(period, BASE) for period in PERIODS] + [(OCT, rules) for rules in VARIANTS[1:]]
-    for period, rules in cells:
-        live = [asdict(r) for r in compute(session, period, rules, TZ, live=True)]
-        summed = [asdict(r) for r in compute(session, period, rules, TZ)]
-        assert summed == live, (period.label, rules)
+    cells = [(period, BASE, TZ) for period in PERIODS] + [(OCT, rules, TZ) for rules in VARIANTS[1:]]
+    # Elsewhere the days of the table are not local days: part days at the edges are read from the cases.
+    cells += [(OCT, BASE, ZoneInfo("UTC")), (OCT, BASE, ZoneInfo("Europe/Berlin"))]  # Berlin: DST ends 25 Oct
+    for period, rules, tz in cells:
+        live = [asdict(r) for r in compute(session, period, rules, tz, live=True)]
+        summed = [asdict(r) for r in compute(session, period, rules, tz)]
+        assert summed == live, (period.label, rules, tz)
+    now = utcnow()
+    for rules in (BASE, VARIANTS[2]):
+        start, end = OCT.bounds(TZ)
+        assert co_sums(session, rules, start, end, now) == _co_sums_as_before(session, rules, now)
 
 
 def _table(session: Session) -> set[tuple[Any, ...]]:

@@ -1,9 +1,10 @@
-"""The precomputed part of the assessment: whole UTC days of ``assessment_daily_sums``.
+"""The precomputed part of the assessment: whole days of ``assessment_daily_sums``.
 
-Triggers on ``cases`` (migration 0030) keep one row per (lead unit, closure kind, UTC day of
-``closed_at``) with the counts of the cases closed that day. A period by closed time is then the sum
-of its whole days' rows (~1,000 units x 31 days) plus the cases of the part days at its edges, which
-``aggregates.lead_sums`` still reads from the cases (a Beijing month starts and ends at 16:00 UTC).
+Triggers on ``cases`` (migration 0030) keep one row per (lead unit, closure kind, day of ``closed_at``)
+with the counts of the cases closed that day. The day is taken in UTC+8 (``OFFSET``): Beijing's, where
+the city's 12345 runs, and China keeps no daylight saving time, so every Beijing month or date range is
+whole days and is summed from about 50 k small rows without reading a case. In another
+``ZHILI_TIMEZONE``, ``aggregates.lead_sums`` still reads the cases of the part days at a period's edges.
 
 ``rebuild`` recounts the table from the cases, for a bulk load that bypassed the triggers
 (PostgreSQL ``session_replication_role = replica``); ``zhili assess rebuild-daily`` runs it.
@@ -15,29 +16,32 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, case, cast, delete, func, insert, select
+from sqlalchemy import ColumnElement, Date, case, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from zhili.assessment.models import DailySums
 from zhili.cases.models import Case
 from zhili.cases.states import CaseState, ClosureKind, Satisfaction
 
+OFFSET = timedelta(hours=8)  # a row's day is the date of closed_at + OFFSET (migration 0030)
 Span = tuple[datetime, datetime]
 
 
 def split(start: datetime, end: datetime) -> tuple[tuple[date, date] | None, list[Span]]:
-    """[start, end) as whole UTC days [first, last) and the part days left at its edges."""
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    first = start.date() if start.time() == time() else start.date() + timedelta(days=1)
-    last = end.date()
+    """[start, end) as whole days [first, last) of the table and the part days left at its edges."""
+    shifted_start, shifted_end = start.astimezone(UTC) + OFFSET, end.astimezone(UTC) + OFFSET
+    first = shifted_start.date()
+    if shifted_start.time() != time():
+        first += timedelta(days=1)
+    last = shifted_end.date()
     if first >= last:
         return None, [(start, end)]
-    edges = [(start, _midnight(first)), (_midnight(last), end)]
+    edges = [(start, _day_start(first)), (_day_start(last), end)]
     return (first, last), [(lo, hi) for lo, hi in edges if lo < hi]
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC) - OFFSET
 
 
 def day_rows(
@@ -82,16 +86,18 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _utc_day(session: Session, column: Any) -> Any:
+def _day(session: Session, column: Any) -> Any:
+    """The SQL of a row's day, as the triggers compute it."""
+    hours = int(OFFSET.total_seconds()) // 3600
     if session.get_bind().dialect.name == "sqlite":
-        return func.date(column)  # stored as UTC text
-    return cast(func.timezone("UTC", column), Date)
+        return func.date(column, f"+{hours} hours")  # stored as UTC text
+    return cast(func.timezone("UTC", column) + literal_column(f"interval '{hours} hours'"), Date)
 
 
 def rebuild(session: Session) -> int:
     """Recount the whole table from the cases (the triggers' result, in one statement); rows written."""
     c = Case
-    day = _utc_day(session, c.closed_at)
+    day = _day(session, c.closed_at)
     counts = select(
         c.lead_unit_id,
         c.closure_kind,

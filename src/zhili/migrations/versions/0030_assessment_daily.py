@@ -1,13 +1,14 @@
-"""assessment: per lead unit, closure kind and UTC day, the counts behind the 三率, kept by triggers
+"""assessment: per lead unit, closure kind and day (UTC+8), the counts behind the 三率, kept by triggers
 
 Revision ID: 0030
 Revises: 0029
 Create Date: 2026-12-07 00:10:00
 
 The month's assessment used to read every closed case of the month (1.8 M rows in Beijing). The table
-``assessment_daily_sums`` holds what those cases add up to per (lead unit, closure kind, UTC day of
-``closed_at``); the month adds up ~100 k small rows instead, and reads the cases only for the part days
-at its edges (local midnight is not UTC midnight).
+``assessment_daily_sums`` holds what those cases add up to per (lead unit, closure kind, day of
+``closed_at`` in UTC+8); a month adds up ~50 k small rows instead. The day is Beijing's (China keeps no
+daylight saving time), so a Beijing month or date range is whole days; in another ``ZHILI_TIMEZONE``
+the part days at a period's edges are read from the cases.
 
 Triggers on ``cases`` keep it: a row counts while ``state = 'closed'`` with a lead unit, a closure kind
 and a closed time; an insert adds it, a delete takes it away, an update of any column it depends on
@@ -58,7 +59,11 @@ def _flag(condition: str) -> str:
 
 def _values(row: str, dialect: str) -> list[str]:
     """The row's contribution, in the order of KEY + SUMS (what aggregates._measures counts)."""
-    day = f"date({row}.closed_at)" if dialect == "sqlite" else f"({row}.closed_at AT TIME ZONE 'UTC')::date"
+    day = (
+        f"date({row}.closed_at, '+8 hours')"
+        if dialect == "sqlite"
+        else f"({row}.closed_at AT TIME ZONE 'UTC' + interval '8 hours')::date"
+    )
     solved = f"{row}.visit_solved = 1" if dialect == "sqlite" else f"{row}.visit_solved IS TRUE"
     return [
         f"{row}.lead_unit_id",
@@ -148,6 +153,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False) for name in SUMS),
         sa.PrimaryKeyConstraint(*KEY, name=op.f("pk_assessment_daily_sums")),
+        sqlite_with_rowid=False,  # the rows are read in key order: the key is the table
     )
     dialect = op.get_bind().dialect.name
     op.execute(_backfill(dialect))
