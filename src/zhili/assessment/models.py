@@ -148,12 +148,12 @@ class DailySums(Base):
     __tablename__ = "assessment_daily_sums"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
-    # Day first in the key: a period is one range of it, however many years the table holds.
-    day: Mapped[date] = mapped_column(Date, primary_key=True)  # date of closed_at in UTC+8 (daily.OFFSET)
+    # The key in GROUP BY order: a period is one range per unit and kind, however many years it holds.
     lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     closure_kind: Mapped[ClosureKind] = mapped_column(
         Enum(ClosureKind, native_enum=False, length=24), primary_key=True
     )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # date of closed_at in UTC+8 (daily.OFFSET)
     cases: Mapped[int] = mapped_column(Integer)
     responded: Mapped[int] = mapped_column(Integer)
     answered: Mapped[int] = mapped_column(Integer)

@@ -148,12 +148,12 @@ def _backfill(dialect: str) -> str:
 def upgrade() -> None:
     op.create_table(
         TABLE,
-        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("lead_unit_id", sa.Integer(), nullable=False),
         sa.Column("closure_kind", sa.String(length=24), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False) for name in SUMS),
-        # Day first: a period is one range of the key, however many years the table holds.
-        sa.PrimaryKeyConstraint("day", "lead_unit_id", "closure_kind", name=op.f("pk_assessment_daily_sums")),
+        # In GROUP BY order: a period is one range per unit and kind, however many years the table holds.
+        sa.PrimaryKeyConstraint(*KEY, name=op.f("pk_assessment_daily_sums")),
         sqlite_with_rowid=False,  # the rows are read in key order: the key is the table
     )
     dialect = op.get_bind().dialect.name
