@@ -229,14 +229,10 @@ def _time(database: Database, repeat: int) -> None:
     url = database.url
     cold = _first_in_fresh_process(url, "compute")
     cold_publish = _first_in_fresh_process(url, "publish")
+    no_cache = None
     if url.startswith("sqlite"):
         _drop_file_cache()
         no_cache = _first_in_fresh_process(url, "compute")
-        print(
-            "  compute, cold with the SQLite file's pages dropped from the OS page cache first "
-            f"(posix_fadvise DONTNEED on this file only): {no_cache['wall']:.3f} s wall, "
-            f"{no_cache['cpu']:.3f} s CPU = {no_cache['wall'] / floor:.2f}x floor"
-        )
     timings, cpu = [], []
     rows: list[service.UnitScore] = []
     for _ in range(repeat):
@@ -254,6 +250,12 @@ def _time(database: Database, repeat: int) -> None:
         f"imports; connection included): {cold['wall']:.3f} s wall, {cold['cpu']:.3f} s CPU "
         f"= {cold['wall'] / floor:.2f}x floor"
     )
+    if no_cache is not None:
+        print(
+            "  compute, cold with the SQLite file's pages dropped from the OS page cache first "
+            f"(posix_fadvise DONTNEED on this file only): {no_cache['wall']:.3f} s wall, "
+            f"{no_cache['cpu']:.3f} s CPU = {no_cache['wall'] / floor:.2f}x floor"
+        )
     print(
         f"  compute, warm: min {min(timings):.3f} s, median {statistics.median(timings):.3f} s, "
         f"max {max(timings):.3f} s wall over {len(timings)} runs (CPU min {min(cpu):.3f} s) "
