@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
 from assessment.factory import make_case
 from support.cases import JIUXIANQIAO, WANGJING
 from zhili.assessment.cli import app
-from zhili.assessment.models import AssessmentRun, RuleSetRow
+from zhili.assessment.models import AssessmentRun, DailySums, RuleSetRow
 from zhili.cases.states import Satisfaction
 from zhili.cli import app as zhili_app
 from zhili.db import Database
@@ -143,3 +143,14 @@ def test_bad_arguments_exit_with_a_chinese_message(october: Database, tmp_path: 
         assert result.returncode != 0, args
         assert words in result.stderr, (args, result.stderr)
     assert _written(october) == before
+
+
+def test_rebuild_daily_recounts_the_per_day_sums(october: Database, tmp_path: Path) -> None:
+    with october.session() as session:
+        kept = session.execute(select(func.sum(DailySums.cases))).scalar_one()
+        session.execute(delete(DailySums))  # as after a COPY with the triggers off
+    out = run(["assess", "rebuild-daily"], october, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "已重新统计按日考核汇总" in out.stdout
+    with october.session(write=False) as session:
+        assert session.execute(select(func.sum(DailySums.cases))).scalar_one() == kept >= 3

@@ -2,8 +2,10 @@
 
 ``lead_sums`` counts, per lead unit and closure kind, what the three rates are made of;
 ``co_sums`` counts co-units' 报到 (吹哨报到) per unit. The sums are additive: merged duplicates (when
-they count) are added, and cases excluded by appeal (核减) are subtracted, each by its own small query,
-so the big query over a month's cases stays one covering-index scan.
+they count) are added, and cases excluded by appeal (核减) are subtracted, each by its own small query.
+The big part, a month's closed cases, is read from the per-day sums the database keeps
+(``assessment.daily``) for whole days, and from the covering index ``ix_cases_assessment`` for the
+part days at the period's edges (or for every day, by received time).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from zhili.assessment import daily
 from zhili.assessment.config import Rules
 from zhili.assessment.models import Appeal, AppealStatus
 from zhili.cases.models import Case, CaseAssignment
@@ -130,9 +133,54 @@ def _grouped(c: Any, query: Select[Any]) -> Select[Any]:
 
 
 def lead_sums(
-    session: Session, unit_ids: Sequence[int], rules: Rules, start: datetime, end: datetime
+    session: Session,
+    unit_ids: Sequence[int],
+    rules: Rules,
+    start: datetime,
+    end: datetime,
+    *,
+    live: bool = False,
 ) -> tuple[dict[int, LeadSums], dict[int, int]]:
     """Sums per lead unit over the period's assessed cases, and the cases excluded per unit by appeal.
+
+    By closed time (the default basis) the whole days come from ``assessment_daily_sums`` and only
+    part days at the period's edges (none in Beijing) are read from the cases; ``live`` reads every case (the
+    reference the precomputed sums are tested against). By received time every case is read.
+    """
+    totals: dict[int, LeadSums] = {}
+    spans: list[tuple[datetime, datetime]] = [(start, end)]
+    if rules.basis == "closed" and not live:
+        days, spans = daily.split(start, end)
+        if days is not None:
+            for unit_id, sums in _fold(daily.day_rows(session, unit_ids, closure_kinds(rules), days)).items():
+                totals.setdefault(unit_id, LeadSums()).add(sums)
+    for lo, hi in spans:
+        for unit_id, sums in _case_sums(session, unit_ids, rules, lo, hi).items():
+            totals.setdefault(unit_id, LeadSums()).add(sums)
+
+    if not rules.exclude_merged:
+        for unit_id, extra in _merged_sums(session, rules, start, end).items():
+            totals.setdefault(unit_id, LeadSums()).add(extra)
+
+    c = aliased(Case, name="c")
+    appealed = select(c.lead_unit_id, c.closure_kind, *_measures(c)).join(
+        Appeal, and_(Appeal.case_id == c.id, Appeal.unit_id == c.lead_unit_id)
+    )
+    appealed = appealed.where(
+        Appeal.status.in_(excluded_statuses(rules)), assessed_clause(c, rules, start, end)
+    )
+    excluded: dict[int, int] = {}
+    for unit_id, minus in _fold(session.execute(_grouped(c, appealed)).all()).items():
+        if unit_id in totals:
+            totals[unit_id].add(minus, -1)
+            excluded[unit_id] = minus.cases
+    return totals, excluded
+
+
+def _case_sums(
+    session: Session, unit_ids: Sequence[int], rules: Rules, start: datetime, end: datetime
+) -> dict[int, LeadSums]:
+    """The cases closed (or received) in [start, end), read from the cases.
 
     The unit list leads the WHERE clause so that the covering index ``ix_cases_assessment`` (unit,
     state, closure kind, closed time, ...) is read in GROUP BY order, one range per unit.
@@ -146,23 +194,7 @@ def lead_sums(
         )
         for unit_id, sums in _fold(session.execute(_grouped(c, query)).all()).items():
             totals.setdefault(unit_id, LeadSums()).add(sums)
-
-    if not rules.exclude_merged:
-        for unit_id, extra in _merged_sums(session, rules, start, end).items():
-            totals.setdefault(unit_id, LeadSums()).add(extra)
-
-    appealed = select(c.lead_unit_id, c.closure_kind, *_measures(c)).join(
-        Appeal, and_(Appeal.case_id == c.id, Appeal.unit_id == c.lead_unit_id)
-    )
-    appealed = appealed.where(
-        Appeal.status.in_(excluded_statuses(rules)), assessed_clause(c, rules, start, end)
-    )
-    excluded: dict[int, int] = {}
-    for unit_id, minus in _fold(session.execute(_grouped(c, appealed)).all()).items():
-        if unit_id in totals:
-            totals[unit_id].add(minus, -1)
-            excluded[unit_id] = minus.cases
-    return totals, excluded
+    return totals
 
 
 def _appeal_excludes(case_id: Any, unit_id: Any, rules: Rules) -> ColumnElement[bool]:
@@ -196,24 +228,36 @@ def co_sums(
 
     A call counts once it is decided: checked in, or its deadline has passed (``now``). A co-unit
     released before it checked in (the lead's 退单 was approved) is not scored for that call. Read
-    from the covering index ``ix_case_assignments_role_checkin`` alone, without touching the cases.
+    from the covering index ``ix_case_assignments_role_checkin`` alone, without touching the cases;
+    the calls excluded by an appeal (核减) are then subtracted, found from the few appeals (one
+    assignment per case, unit and role, one appeal per case and unit), rather than looked up per call.
     """
     a = aliased(CaseAssignment, name="a")
     on_time = and_(
         a.checked_in_at.is_not(None), or_(a.checkin_due.is_(None), a.checked_in_at <= a.checkin_due)
     )
-    query = (
+    counted = and_(
+        a.role == AssignmentRole.co,
+        a.checkin_due >= start,
+        a.checkin_due < end,
+        or_(
+            a.checked_in_at.is_not(None),
+            and_(a.checkin_due <= now, a.status != AssignmentStatus.released),
+        ),
+    )
+    query = select(a.unit_id, func.count(), _flag(on_time)).where(counted).group_by(a.unit_id)
+    sums = {int(u): CoSums(int(n), int(ok or 0)) for u, n, ok in session.execute(query).all()}
+    excluded = (
         select(a.unit_id, func.count(), _flag(on_time))
-        .where(
-            a.role == AssignmentRole.co,
-            a.checkin_due >= start,
-            a.checkin_due < end,
-            or_(
-                a.checked_in_at.is_not(None),
-                and_(a.checkin_due <= now, a.status != AssignmentStatus.released),
-            ),
-            ~_appeal_excludes(a.case_id, a.unit_id, rules),
-        )
+        .select_from(Appeal)
+        .join(a, and_(a.case_id == Appeal.case_id, a.unit_id == Appeal.unit_id))
+        .where(Appeal.status.in_(excluded_statuses(rules)), counted)
         .group_by(a.unit_id)
     )
-    return {int(u): CoSums(int(n), int(ok or 0)) for u, n, ok in session.execute(query).all()}
+    for unit_id, n, ok in session.execute(excluded).all():
+        unit_sums = sums[int(unit_id)]
+        unit_sums.total -= int(n)
+        unit_sums.on_time -= int(ok or 0)
+        if unit_sums.total == 0:
+            del sums[int(unit_id)]
+    return sums

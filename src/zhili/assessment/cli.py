@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from zhili.assessment import config, periods, repository, service
+from zhili.assessment import config, daily, periods, repository, service
 from zhili.assessment.export import filename, to_csv, to_xlsx
 from zhili.assessment.models import LEAGUE_LABELS, League
 from zhili.cli_support import console, fail, friendly_errors, open_database
@@ -72,6 +72,18 @@ def run(
             console.print(f"  {row.rank or '—'}. {row.unit_name} 综合 {row.composite}（{row.case_count} 件）")
         if focus:
             console.print(f"  治理类重点街乡：{'、'.join(focus)}")
+
+
+@app.command("rebuild-daily")
+@friendly_errors
+def rebuild_daily() -> None:
+    """从诉求重新统计按日汇总的考核数（绕过数据库触发器批量导入诉求之后运行）。"""
+    settings = get_settings()
+    database = open_database(settings)
+    with database.session() as session:
+        rows = daily.rebuild(session)
+    database.dispose()
+    console.print(f"已重新统计按日考核汇总：{rows:,} 行。")
 
 
 @app.command("show")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhili.cases.states import ClosureKind
 from zhili.db import Base, IdMixin
 
 
@@ -132,3 +133,32 @@ class Appeal(IdMixin, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class DailySums(Base):
+    """What one lead unit's closed cases of one closure kind add up to on one day (closed time, UTC+8).
+
+    Kept by database triggers on ``cases`` (migration 0030), so it follows every write however it is
+    made: a case counts here while it is closed with a lead unit, and leaves when it is reopened,
+    reassigned or deleted. The month's 三率 add these rows up for the whole days of the period and read
+    the cases only for part days at its edges, if any (``assessment.daily``). The columns are the
+    counts of ``aggregates.LeadSums``.
+    """
+
+    __tablename__ = "assessment_daily_sums"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    # The key in GROUP BY order: a period is one range per unit and kind, however many years it holds.
+    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closure_kind: Mapped[ClosureKind] = mapped_column(
+        Enum(ClosureKind, native_enum=False, length=24), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # date of closed_at in UTC+8 (daily.OFFSET)
+    cases: Mapped[int] = mapped_column(Integer)
+    responded: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    solved: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    basic: Mapped[int] = mapped_column(Integer)
+    reopens: Mapped[int] = mapped_column(Integer)

@@ -19,7 +19,7 @@ from zhili.assessment.schemas import (
     TrendOut,
     TrendPoint,
 )
-from zhili.assessment.service import compare_with_previous, compute
+from zhili.assessment.service import assessed_units, compare_with_previous, compute
 from zhili.assessment.views import row_out, run_out
 from zhili.auth.scope import Actor
 from zhili.errors import ValidationFailed
@@ -39,8 +39,9 @@ def live(session: Session, settings: Settings, period: Period, league: League | 
     """Computed now with the rules in force; nothing is stored."""
     rules, _ = active_rules(session, settings)
     tz = ZoneInfo(settings.timezone)
-    rows = compute(session, period, rules, tz)
-    compare_with_previous(session, period, rules, tz, rows)
+    units = assessed_units(session)
+    rows = compute(session, period, rules, tz, units=units)
+    compare_with_previous(session, period, rules, tz, rows, units)
     chosen = [r for r in rows if league is None or r.league == league]
     return LeagueOut(run=None, period=period.label, league=league, rows=[row_out(r) for r in chosen])
 

@@ -103,8 +103,10 @@ def composite(unit: UnitScore, rules: Rules) -> float | None:
 def rank_league(rows: list[UnitScore], rules: Rules) -> list[UnitScore]:
     """Competition ranking (1, 2, 2, 4) by composite within one league; units below ``min_cases`` or
     without a composite are listed unranked at the end. Ties at the focus boundary are all marked."""
-    ranked = [r for r in rows if r.case_count >= rules.min_cases and r.composite is not None]
-    unranked = [r for r in rows if r not in ranked]
+    ranked: list[UnitScore] = []
+    unranked: list[UnitScore] = []
+    for row in rows:  # one pass: a membership test on the dataclasses would compare every field
+        (ranked if row.case_count >= rules.min_cases and row.composite is not None else unranked).append(row)
     ranked.sort(key=lambda r: (-(r.composite or 0), -r.case_count, r.unit_code))
     for position, row in enumerate(ranked, start=1):
         previous = ranked[position - 2] if position > 1 else None
