@@ -1,7 +1,7 @@
 """assessment: per lead unit, closure kind and day (UTC+8), the counts behind the 三率, kept by triggers
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-07 00:10:00
 
 The month's assessment used to read every closed case of the month (1.8 M rows in Beijing). The table
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030"
-down_revision: str | None = "0029"
+revision: str = "0032"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
