@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Request
 from sqlalchemy import Select
@@ -19,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
 from zhili.cases.listing.pages import COUNT_CAP
-from zhili.cases.listing.sections import BadCursor, decode, section_page
+from zhili.cases.listing.sections import BadCursor, check_cursor, section_page
 from zhili.cases.models import Case
+from zhili.kernel.keyset import BAD_PAGE
+from zhili.web.paging import Pager, pager, total_text
 
 LIST_LIMIT = 100  # rows per page of a work list (a smaller ``size`` may be asked for)
-BAD_PAGE = "翻页链接无效或已过期，已回到第一页。"
 KEPT = ("state", "size")  # the filters every page link keeps
 
 
@@ -38,20 +38,6 @@ class Section:
     key: Any  # a Case column
 
 
-@dataclass(frozen=True)
-class Pager:
-    section: str
-    total: int
-    capped: bool
-    next_url: str | None
-    first_url: str | None  # None on the first page
-    message: str | None = None  # the cursor was not usable
-
-    @property
-    def total_text(self) -> str:
-        return f"超过 {COUNT_CAP:,} 件" if self.capped else f"共 {self.total:,} 件"
-
-
 def list_params(request: Request, sections: Iterable[Section]) -> tuple[dict[str, str], set[str]]:
     """The query parameters a page link keeps (the filters and each section's cursor), and the
     sections whose cursor was not usable (left out, so those sections start again at page 1)."""
@@ -60,15 +46,11 @@ def list_params(request: Request, sections: Iterable[Section]) -> tuple[dict[str
     for section in sections:
         if cursor := request.query_params.get(section.name):
             try:
-                decode(cursor, section.name)
+                check_cursor(cursor, section.name)
                 params[section.name] = cursor
             except BadCursor:
                 bad.add(section.name)
     return params, bad
-
-
-def link(path: str, params: dict[str, str]) -> str:
-    return path + ("?" + urlencode(params) if params else "")
 
 
 def read_section(
@@ -86,14 +68,6 @@ def read_section(
     name, cursor = section.name, params.get(section.name)
     statement = section.select(actor, state)
     page = section_page(session, statement, section.key, section=name, size=size, cursor=cursor)
-    first = {k: v for k, v in params.items() if k != name}
-    following = {**first, name: page.next_cursor} if page.next_cursor else None
-    pager = Pager(
-        section=name,
-        total=page.total,
-        capped=page.capped,
-        next_url=link(path, following) if following else None,
-        first_url=link(path, first) if cursor else None,
-        message=BAD_PAGE if bad_cursor else None,
-    )
-    return page.rows, pager
+    message = BAD_PAGE if bad_cursor else None
+    total = total_text(page.total, page.capped, cap=COUNT_CAP)
+    return page.rows, pager(path, params, name, page.next_cursor, total, message, empty=not page.rows)

@@ -41,10 +41,11 @@ from zhili.cases.web.common import (
     case_rows,
     page_or_fragment,
 )
-from zhili.cases.web.paging import LIST_LIMIT, Pager, Section, link, list_params, read_section
+from zhili.cases.web.paging import LIST_LIMIT, Section, list_params, read_section
 from zhili.cases.web.suggest import category_model, suggestions_for
 from zhili.deps import DbSession
 from zhili.kernel.clock import as_aware
+from zhili.web.paging import Pager, link
 
 router = APIRouter(include_in_schema=False)
 
