@@ -79,8 +79,11 @@ def after(
     column: Any, id_column: Any, position: Position, *, descending: bool, nulls_first: bool
 ) -> ColumnElement[bool]:
     """Rows after ``position`` in the order ``column, id`` (both ascending or both descending), where
-    the database puts NULLs of ``column`` first or last (``nulls_first``) in that order."""
+    the database puts NULLs of ``column`` first or last (``nulls_first``) in that order. A column that
+    is never NULL gets the bare row comparison, which an index on (column, id) serves as one range."""
     last = position.id
+    if not getattr(column.expression, "nullable", True):
+        nulls_first = True  # no NULLs to come after the position
     later_id = id_column < last if descending else id_column > last
     if position.value is None:
         among_nulls = and_(column.is_(None), later_id)

@@ -241,7 +241,6 @@ def rounds_page(
     of the page after it."""
     statement = readable_rounds(actor).order_by(CheckRound.checked_on.desc(), CheckRound.id.desc())
     if cursor:
-        # checked_on is never NULL: "nulls first" leaves the NULL branch out of the condition.
         where = after(
             CheckRound.checked_on,
             CheckRound.id,

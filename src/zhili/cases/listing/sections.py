@@ -53,7 +53,10 @@ def section_page(
         nulls_first = session.get_bind().dialect.name == "sqlite"
         ordered = ordered.where(after(column, Case.id, position, descending=False, nulls_first=nulls_first))
     rows = list(session.execute(ordered.limit(size + 1)).scalars().all())
-    total, capped = count_capped(session, statement)
+    if position is None and len(rows) <= size:
+        total, capped = len(rows), False  # the whole section is on its first page: no count to run
+    else:
+        total, capped = count_capped(session, statement)
     following = None
     if len(rows) > size:
         rows = rows[:size]
