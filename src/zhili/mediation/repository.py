@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import ColumnElement, Select, case, false, func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from zhili.auth.models import User
 from zhili.auth.scope import Actor, readable
 from zhili.cases.models import Case
 from zhili.errors import NotFound
+from zhili.kernel.keyset import after, decode, encode
 from zhili.mediation.models import (
     CheckFinding,
     CheckRound,
@@ -27,6 +29,8 @@ from zhili.mediation.models import (
 from zhili.mediation.policy import STAFF_ROLES, can_read_disputes
 from zhili.mediation.states import OPEN_STATES, Confirmation, DisputeKind, DisputeState
 from zhili.units.models import Unit
+
+ROUNDS = "rounds"  # the 排查 list's cursor names it
 
 
 def _visible(actor: Actor) -> ColumnElement[bool]:
@@ -220,8 +224,36 @@ def readable_rounds(actor: Actor) -> Select[CheckRound]:
 
 
 def list_rounds(session: Session, actor: Actor, *, limit: int = 100) -> Sequence[CheckRound]:
+    return rounds_page(session, actor, limit=limit, cursor=None)[0]
+
+
+def count_rounds(session: Session, actor: Actor, cap: int) -> tuple[int, bool]:
+    """How many rounds the actor sees, counted up to ``cap`` (and whether there are more)."""
+    ids = readable_rounds(actor).with_only_columns(CheckRound.id).limit(cap + 1).subquery()
+    found = int(session.execute(select(func.count()).select_from(ids)).scalar_one())
+    return min(found, cap), found > cap
+
+
+def rounds_page(
+    session: Session, actor: Actor, *, limit: int, cursor: str | None
+) -> tuple[Sequence[CheckRound], str | None]:
+    """The rounds, latest first, after ``cursor`` (a keyset page; raises BadCursor), and the cursor
+    of the page after it."""
     statement = readable_rounds(actor).order_by(CheckRound.checked_on.desc(), CheckRound.id.desc())
-    return session.scalars(statement.limit(limit)).all()
+    if cursor:
+        where = after(
+            CheckRound.checked_on,
+            CheckRound.id,
+            decode(cursor, ROUNDS, date),
+            descending=True,
+            nulls_first=True,
+        )
+        statement = statement.where(where)
+    rows = session.scalars(statement.limit(limit + 1)).all()
+    following = None
+    if len(rows) > limit:
+        following = encode(ROUNDS, rows[limit - 1].checked_on, rows[limit - 1].id)
+    return rows[:limit], following
 
 
 def get_round(session: Session, actor: Actor, round_id: int) -> CheckRound:

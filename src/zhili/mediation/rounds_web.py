@@ -3,9 +3,10 @@ round with a one-click form per finding to register it as a dispute (its two par
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,10 +23,13 @@ from zhili.mediation.policy import DisputeReader, RoundRecorder, can_check_dispu
 from zhili.mediation.schemas import FindingDisputeIn, RoundIn
 from zhili.mediation.states import KIND_LABELS
 from zhili.mediation.views import round_out
+from zhili.web.paging import CAP as ROUNDS_CAP
+from zhili.web.paging import pager, total_text, usable_cursor
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
 FINDING_PARTIES = 2
+ROUNDS_PAGE = 100  # rounds per page of the list
 
 
 def _rounds_page(
@@ -35,10 +39,26 @@ def _rounds_page(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    size: int = ROUNDS_PAGE,
 ) -> HTMLResponse:
-    listed = [round_out(session, r) for r in disputes.list_rounds(session, actor)]
+    cursor, message = usable_cursor(request.query_params.get(disputes.ROUNDS), disputes.ROUNDS, date)
+    found, following = disputes.rounds_page(session, actor, limit=size, cursor=cursor)
+    listed = [round_out(session, r) for r in found]
+    params = {"size": str(size)} if size != ROUNDS_PAGE else {}
+    if cursor:
+        params[disputes.ROUNDS] = cursor
+    total, capped = disputes.count_rounds(session, actor, ROUNDS_CAP)
     context = {
         "rounds": listed,
+        "pager": pager(
+            request.url.path,
+            params,
+            disputes.ROUNDS,
+            following,
+            total_text(total, capped, unit="次"),
+            message,
+            empty=not found,
+        ),
         "names": divisions.names_of(session, {r.division_code for r in listed}),
         "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
         "finding_rows": range(1, FINDING_ROWS + 1),
@@ -50,8 +70,13 @@ def _rounds_page(
 
 
 @router.get("/mediation/rounds", response_class=HTMLResponse)
-def rounds_page(request: Request, session: DbSession, actor: DisputeReader) -> HTMLResponse:
-    return _rounds_page(request, session, actor)
+def rounds_page(
+    request: Request,
+    session: DbSession,
+    actor: DisputeReader,
+    size: Annotated[int, Query(ge=1, le=ROUNDS_PAGE)] = ROUNDS_PAGE,
+) -> HTMLResponse:
+    return _rounds_page(request, session, actor, size=size)
 
 
 @router.post("/mediation/rounds")

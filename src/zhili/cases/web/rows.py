@@ -24,7 +24,8 @@ from zhili.cases.models import Case
 from zhili.cases.policy import can_take_action
 from zhili.cases.states import STATE_LABELS
 from zhili.cases.web.common import CaseRow, case_rows
-from zhili.cases.web.queues import SECTIONS, Section, callback_phones, co_statuses, return_reasons
+from zhili.cases.web.paging import Section
+from zhili.cases.web.queues import SECTIONS, callback_phones, co_statuses, return_reasons
 from zhili.cases.web.suggest import category_model, suggestions_for
 from zhili.errors import NotFound
 from zhili.web.templating import render, toast_trigger

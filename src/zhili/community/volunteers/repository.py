@@ -12,8 +12,10 @@ from zhili.community.profiles.models import CommunityProfile
 from zhili.community.volunteers.models import ServiceRecord, Volunteer, VolunteerActivity
 from zhili.community.volunteers.schemas import VolunteerStatsOut
 from zhili.errors import NotFound
+from zhili.kernel.keyset import after_id, decode, encode
 
 PLAN_TARGET_SHARE = 0.21
+ROSTER = "volunteers"  # the register's cursor names it
 
 
 def get_volunteer(
@@ -47,6 +49,24 @@ def open_record(session: Session, volunteer_id: int) -> ServiceRecord | None:
             ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.signed_out_at.is_(None)
         )
     ).first()
+
+
+def count_volunteers(session: Session, actor: Actor) -> int:
+    where = readable(actor).clause(Volunteer.community_code)
+    return int(session.execute(select(func.count()).select_from(Volunteer).where(where)).scalar_one())
+
+
+def roster_page(
+    session: Session, actor: Actor, *, limit: int, cursor: str | None
+) -> tuple[Sequence[Volunteer], str | None]:
+    """The register, newest first, after ``cursor`` (a keyset page; raises BadCursor), and the
+    cursor of the page after it."""
+    statement = select(Volunteer).where(readable(actor).clause(Volunteer.community_code))
+    if cursor:
+        statement = statement.where(after_id(Volunteer.id, decode(cursor, ROSTER, None), descending=True))
+    rows = session.scalars(statement.order_by(Volunteer.id.desc()).limit(limit + 1)).all()
+    following = encode(ROSTER, None, rows[limit - 1].id) if len(rows) > limit else None
+    return rows[:limit], following
 
 
 def list_volunteers(

@@ -3,9 +3,9 @@ service record, and a printable service certificate (the one place the full name
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -25,16 +25,22 @@ from zhili.divisions.models import DivisionLevel
 from zhili.errors import ZhiliError
 from zhili.kernel.clock import as_aware, local_today, local_zone
 from zhili.kernel.crypto import PersonalDataCipher
+from zhili.web.paging import pager, total_text, usable_cursor
 from zhili.web.templating import render, see_other
 
 router = APIRouter(include_in_schema=False)
+ROSTER_PAGE = 100  # volunteers per page of the register
 
 
 @router.get("/community/volunteers", response_class=HTMLResponse)
 def volunteers_page(
-    request: Request, session: DbSession, actor: CommunityReader, cipher: Cipher
+    request: Request,
+    session: DbSession,
+    actor: CommunityReader,
+    cipher: Cipher,
+    size: Annotated[int, Query(ge=1, le=ROSTER_PAGE)] = ROSTER_PAGE,
 ) -> HTMLResponse:
-    return _page(request, session, actor, cipher)
+    return _page(request, session, actor, cipher, size=size)
 
 
 def _page(
@@ -45,13 +51,25 @@ def _page(
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    size: int = ROSTER_PAGE,
 ) -> HTMLResponse:
-    rows, total = repo.list_volunteers(session, actor, limit=100)
+    cursor, message = usable_cursor(request.query_params.get(repo.ROSTER), repo.ROSTER, None)
+    rows, following = repo.roster_page(session, actor, limit=size, cursor=cursor)
     stats = repo.stats(session, actor)
+    params = {"size": str(size)} if size != ROSTER_PAGE else {}
+    total = total_text(repo.count_volunteers(session, actor), False, unit="人")
     context = {
         "stats": stats,
         "volunteers": [volunteer_view(v, cipher) for v in rows],
-        "total": total,
+        "pager": pager(
+            request.url.path,
+            {**params, **({repo.ROSTER: cursor} if cursor else {})},
+            repo.ROSTER,
+            following,
+            total,
+            message,
+            empty=not rows,
+        ),
         "activities": [activity_view(a) for a in repo.list_activities(session, actor)[:10]],
         "thresholds": STAR_THRESHOLDS_HOURS,
         "form": form or {},
