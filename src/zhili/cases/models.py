@@ -8,8 +8,21 @@ cannot both succeed.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhili.cases.states import AssignmentRole, AssignmentStatus, CaseState, ClosureKind, Satisfaction
@@ -176,6 +189,12 @@ class CaseEvent(IdMixin, Base):
     data: Mapped[str] = mapped_column(Text, default="{}")  # JSON; never personal data
 
 
+def _received_at_of_case(context: Any) -> datetime:
+    case_id = context.get_current_parameters()["case_id"]
+    found = context.connection.execute(select(Case.received_at).where(Case.id == case_id)).scalar_one()
+    return cast(datetime, found)
+
+
 class CaseAssignment(IdMixin, Base):
     """A unit's part in a case: the lead (主办) or a co-unit called in by 吹哨."""
 
@@ -202,8 +221,9 @@ class CaseAssignment(IdMixin, Base):
     status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
     assigned_at: Mapped[datetime]
     # The case's received_at (never changes), kept here so that a unit's assignments read in the
-    # case list's order from one index (``ix_case_assignments_unit_recent``).
-    case_received_at: Mapped[datetime]
+    # case list's order from one index (``ix_case_assignments_unit_recent``). Writers that hold the
+    # case pass it; otherwise it is read from the case on insert.
+    case_received_at: Mapped[datetime] = mapped_column(default=_received_at_of_case)
     checkin_due: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     reported_at: Mapped[datetime | None]

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from zhili.cases.listing.pages import COUNT_CAP
+from zhili.cases.listing.counting import COUNT_CAP, count
 from zhili.cases.models import Case
 from zhili.kernel.keyset import BadCursor, after, decode, encode
 
@@ -38,9 +38,10 @@ def check_cursor(token: str, section: str) -> None:
 
 
 def count_capped(session: Session, statement: Select[Any]) -> tuple[int, bool]:
-    ids = statement.order_by(None).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
-    found = int(session.execute(select(func.count()).select_from(ids)).scalar_one())
-    return min(found, COUNT_CAP), found > COUNT_CAP
+    counted = count(
+        session, statement.order_by(None).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    )
+    return counted.total, counted.capped
 
 
 def section_page(
