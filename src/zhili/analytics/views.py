@@ -99,7 +99,7 @@ def source(engine: Engine, reach: Reach, f: ViewFilter, needed: set[str], *, dai
         where.add("month <= ?", f"{f.date_to:%Y-%m}")
         if chosen.daily:
             where.add("local_date <= ?", f.date_to)
-    add_column_filters(where, f)  # no community: rollups.choose refuses a filter on one
+    add_column_filters(where, f)  # rollups.choose made sure the rollup has these columns
     return Source(chosen.table, where, True)
 
 
@@ -197,9 +197,15 @@ def hex_cells(
 ) -> list[dict[str, Any]]:
     if not 0 <= resolution <= 10:
         raise ValidationFailed("H3 分辨率须在 0–10 之间", field="resolution")
-    coarse = resolution <= rollups.CELL_RESOLUTION
-    src = source(engine, scope, f, {"cell8"} if coarse else {"h3_cell"})
-    column = "cell8" if src.rollup else "h3_cell"
+    rolled = (
+        "cell8"
+        if resolution <= rollups.CELL_RESOLUTION
+        else "cell9"
+        if resolution == rollups.FINE_RESOLUTION
+        else "h3_cell"
+    )
+    src = source(engine, scope, f, {rolled})
+    column = rolled if src.rollup else "h3_cell"
     rows = engine.rows(
         f"SELECT {h3_parent_sql(resolution, column)} AS cell, {src.m('count')} FROM {src.table} "
         f"WHERE {src.where.sql} AND {column} IS NOT NULL AND (({column} >> 52) & 15) >= {resolution} "
@@ -251,7 +257,7 @@ def top_problems(
     ranked = sorted(by_category.values(), key=lambda i: (-i["count"], i["category"]))[:limit]
     for item in ranked:
         item["streets"] = spread.get(item["category"], 0)
-        item["keywords"] = sorted(item["keywords"], key=lambda k: -k["count"])[:keywords]
+        item["keywords"] = sorted(item["keywords"], key=lambda k: (-k["count"], k["keyword"]))[:keywords]
     return ranked
 
 
