@@ -119,6 +119,9 @@ def best(run: Callable[[], Any], repeat: int) -> float:
     return fastest
 
 
+COLD = ("seconds", "floor", "scipy_import")
+
+
 def cold(root: Path, database_url: str, name: str) -> dict[str, float]:
     script = Path(__file__).with_name("analytics_views.py")
     out = subprocess.run(
@@ -132,7 +135,9 @@ def cold(root: Path, database_url: str, name: str) -> dict[str, float]:
     return result
 
 
-def time_views(root: Path, reference: Database, repeat: int) -> dict[str, dict[str, float]]:
+def time_views(
+    root: Path, reference: Database, repeat: int, only: str | None, with_cold: bool
+) -> dict[str, dict[str, float]]:
     engine = Engine(Store(root))
     rows = engine.rows("SELECT count(*) AS n FROM cases")[0]["n"]
     year, last_month = store_year(engine)
@@ -149,9 +154,12 @@ def time_views(root: Path, reference: Database, repeat: int) -> dict[str, dict[s
     scipy_import = 0.0
     views: dict[str, View] = suite(year, last_month)
     for name, view in views.items():
+        if only and only not in name:
+            continue
         warm = best(lambda v=view: v.run(engine, Labels(session), session), repeat)  # type: ignore[misc]
         floor = best(lambda v=view: run_floor(engine, v), repeat)  # type: ignore[misc]
-        c = cold(root, str(reference.engine.url), name)
+        nan = float("nan")
+        c = cold(root, str(reference.engine.url), name) if with_cold else dict.fromkeys(COLD, nan)
         scipy_import = max(scipy_import, c["scipy_import"])
         timings[name] = {
             "warm": round(warm, 3),
@@ -184,6 +192,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-cases", type=int, default=0, help="also time sync of this many DB cases")
+    parser.add_argument("--only", help="time only the views whose name contains this")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold runs (quicker iterations)")
     parser.add_argument(
         "--rebuild-rollups", action="store_true", help="with --store: rebuild its rollups first (timed)"
     )
@@ -210,7 +220,7 @@ def main() -> None:
             results["sync"] = time_sync(args.sync_cases, temporary)
             print("sync:", json.dumps(results["sync"]), flush=True)
         _, reference = reference_database(temporary / "reference")
-        timings = time_views(root, reference, args.repeat)
+        timings = time_views(root, reference, args.repeat, args.only, not args.no_cold)
         reference.dispose()
         results["slowest_warm_s"] = max(t["warm"] for t in timings.values())
         results["slowest_cold_s"] = max(t["cold"] for t in timings.values())

@@ -419,8 +419,11 @@ def sentiment(
 def latest_day(engine: Engine, scope: Reach) -> date | None:
     """The last day with any case in the actor's reach: dashboards open on it, and say so (数据截至)."""
     src = source(engine, scope, ViewFilter(), set(), daily=True)
-    rows = engine.rows(
-        f"SELECT max(local_date) AS d FROM {src.table} WHERE {src.where.sql}", src.where.params
-    )
+    column = "local_date"
+    if not src.rollup:
+        # A reach no daily rollup covers (a community): each address's last day, every case counted.
+        src = source(engine, scope, ViewFilter(), {"address_key"})
+        column = "last_date" if src.rollup else column
+    rows = engine.rows(f"SELECT max({column}) AS d FROM {src.table} WHERE {src.where.sql}", src.where.params)
     value = rows[0]["d"] if rows else None
     return value if isinstance(value, date) else None

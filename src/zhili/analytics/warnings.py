@@ -101,26 +101,33 @@ def _street_days(engine: Engine, scope: Reach, start: date, end: date) -> Cube |
         table = cursor.execute(
             f"""SELECT street_code AS area, category_code AS category,
                        (strptime(month || '-01', '%Y-%m-%d')::DATE - ?::DATE)::BIGINT AS offset,
-                       {", ".join(rollups.DAY_COLUMNS)},
-                       (dense_rank() OVER (ORDER BY street_code, category_code) - 1)::BIGINT AS cell
+                       day(last_day(strptime(month || '-01', '%Y-%m-%d')::DATE))::BIGINT AS length,
+                       {", ".join(rollups.DAY_COLUMNS)}
                 FROM {_DAYS.table}
-                WHERE {where.sql} AND street_code IS NOT NULL AND category_code IS NOT NULL""",
+                WHERE {where.sql} AND street_code IS NOT NULL AND category_code IS NOT NULL
+                ORDER BY street_code, category_code""",
             [start, *where.params],
         ).to_arrow_table()
     finally:
         cursor.close()
     days = (end - start).days + 1
-    cell_of_row = table.column("cell").to_numpy()
-    n_cells = int(cell_of_row.max()) + 1 if len(cell_of_row) else 0
-    counts = (
-        np.column_stack([table.column(c).to_numpy() for c in rollups.DAY_COLUMNS]) if len(table) else None
-    )
+    # Rows come sorted by street and category, as the cases' dense_rank numbers the cells.
+    area = table.column("area").to_numpy(zero_copy_only=False)
+    category = table.column("category").to_numpy(zero_copy_only=False)
+    first = np.ones(len(table), dtype=bool)
+    first[1:] = (area[1:] != area[:-1]) | (category[1:] != category[:-1])
+    cell_of_row = np.cumsum(first) - 1
+    n_cells = int(cell_of_row[-1]) + 1 if len(table) else 0
     y = np.zeros((n_cells, days))
-    if counts is not None:
-        day = table.column("offset").to_numpy()[:, None] + np.arange(len(rollups.DAY_COLUMNS))
-        inside = (day >= 0) & (day < days)
+    if len(table):
+        counts = np.column_stack([table.column(c).to_numpy() for c in rollups.DAY_COLUMNS])
+        of_month = np.arange(len(rollups.DAY_COLUMNS))
+        day = table.column("offset").to_numpy()[:, None] + of_month
+        # d29–d31 of a shorter month are not days: they would land on the next month's first days.
+        inside = (day >= 0) & (day < days) & (of_month < table.column("length").to_numpy()[:, None])
         rows = np.broadcast_to(cell_of_row[:, None], day.shape)
-        np.add.at(y, (rows[inside], day[inside]), counts[inside].astype(float))
+        # A cell has one row per month, so no (cell, day) comes twice.
+        y[rows[inside], day[inside]] = counts[inside]
     # A cell with demand in its months but none between start and end is not in the cases' cube.
     kept = np.flatnonzero(y.sum(axis=1) > 0)
     renumber = np.full(n_cells, -1, dtype=np.int64)
