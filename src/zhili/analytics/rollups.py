@@ -68,13 +68,14 @@ ROLLUPS = (
     Rollup("street_keywords", (*AREA, *CATEGORY, "keyword"), daily=False, order="street_code"),
     # One row per community × category and month, with the weeks it had demands in (recurring
     # problems), sorted by their number so that a one-month question skips the rare-problem rows.
+    # (Row groups stay large: DuckDB dictionary-encodes a column only when a row group repeats its
+    # values, and reads a dictionary-encoded code column several times faster.)
     Rollup(
         "communities",
         (*AREA, "community_code", *CATEGORY),
         daily=False,
         extra="list(DISTINCT week ORDER BY week) AS weeks, count(DISTINCT week) AS n_weeks",
-        order="n_weeks DESC",
-        row_group=16_384,
+        order="n_weeks DESC, community_code",
     ),
     # One row per address and month (the community, street and district follow from the address).
     Rollup(

@@ -15,7 +15,7 @@ from zhili.analytics import detect, forecast, rollups
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
 from zhili.analytics.labels import Labels
-from zhili.analytics.views import source
+from zhili.analytics.views import Source, source
 
 _DAYS = rollups.BY_NAME["street_days"]
 COMMUNITIES = rollups.BY_NAME["communities"]
@@ -229,32 +229,37 @@ def recurring_communities(
     their lists. Within one month there is one row per community × category, and the rows with fewer
     weeks are skipped unread (the file is sorted by their number)."""
     src = source(engine, scope, f, {"community_code", "category_code"})
-    if src.table == COMMUNITIES.table:
-        one_month = (
-            f.date_from is not None
-            and f.date_to is not None
-            and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}"
+    order = f"ORDER BY weeks DESC, count DESC, community_code, category_code LIMIT {int(limit)}"
+    wanted = "community_code IS NOT NULL AND category_code IS NOT NULL"
+    if src.table == COMMUNITIES.table and _one_month(f):
+        # One row per community × category: no grouping, and only the rows with at least as many weeks
+        # as the limit-th row can be in the answer (the file is sorted by weeks: the rest is skipped).
+        threshold = _weeks_threshold(engine, src, min_weeks, limit)
+        rows = engine.rows(
+            f"SELECT community_code, category_code, n::BIGINT AS count, n_weeks::BIGINT AS weeks "
+            f"FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? AND {wanted} {order}",
+            [*src.where.params, threshold],
         )
-        weeks = "max(n_weeks)" if one_month else "len(list_distinct(flatten(list(weeks))))"
-        prefilter = " AND n_weeks >= ?" if one_month else ""
-        sql = (
-            f"SELECT community_code, category_code, sum(n) AS count, {weeks} AS weeks FROM {src.table} "
-            f"WHERE {src.where.sql}{prefilter} AND community_code IS NOT NULL AND category_code IS NOT NULL "
-            f"GROUP BY ALL HAVING {weeks} >= ?"
-        )
-        params = [*src.where.params, *([min_weeks] if one_month else []), min_weeks]
     else:
-        where = where_for(scope, f)
-        sql = f"""SELECT community_code, category_code, count(*) AS count,
-                   count(DISTINCT date_trunc('week', local_date)) AS weeks
-            FROM cases WHERE {where.sql} AND community_code IS NOT NULL AND category_code IS NOT NULL
-            GROUP BY ALL HAVING count(DISTINCT date_trunc('week', local_date)) >= ?"""
-        params = [*where.params, min_weeks]
-    rows = engine.rows(
-        f"SELECT community_code, category_code, count::BIGINT AS count, weeks::BIGINT AS weeks "
-        f"FROM ({sql}) ORDER BY weeks DESC, count DESC, community_code, category_code LIMIT {int(limit)}",
-        params,
-    )
+        if src.table == COMMUNITIES.table:
+            weeks = "len(list_distinct(flatten(list(weeks))))"
+            sql = (
+                f"SELECT community_code, category_code, sum(n) AS count, {weeks} AS weeks "
+                f"FROM {src.table} WHERE {src.where.sql} AND {wanted} GROUP BY ALL HAVING {weeks} >= ?"
+            )
+            params = [*src.where.params, min_weeks]
+        else:
+            where = where_for(scope, f)
+            sql = f"""SELECT community_code, category_code, count(*) AS count,
+                       count(DISTINCT date_trunc('week', local_date)) AS weeks
+                FROM cases WHERE {where.sql} AND {wanted}
+                GROUP BY ALL HAVING count(DISTINCT date_trunc('week', local_date)) >= ?"""
+            params = [*where.params, min_weeks]
+        rows = engine.rows(
+            f"SELECT community_code, category_code, count::BIGINT AS count, weeks::BIGINT AS weeks "
+            f"FROM ({sql}) {order}",
+            params,
+        )
     community = labels.names("community", (r["community_code"] for r in rows))
     category = labels.names("category", (r["category_code"] for r in rows))
     return [
@@ -265,3 +270,24 @@ def recurring_communities(
         }
         for r in rows
     ]
+
+
+def _one_month(f: ViewFilter) -> bool:
+    return (
+        f.date_from is not None and f.date_to is not None and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}"
+    )
+
+
+def _weeks_threshold(engine: Engine, src: Source, min_weeks: int, limit: int) -> int:
+    """The fewest weeks a row of one month needs to be among the ``limit`` rows with most weeks."""
+    counts = engine.rows(
+        f"SELECT n_weeks, count(*) AS rows FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? "
+        "AND community_code IS NOT NULL AND category_code IS NOT NULL GROUP BY 1 ORDER BY 1 DESC",
+        [*src.where.params, min_weeks],
+    )
+    seen = 0
+    for row in counts:
+        seen += int(row["rows"])
+        if seen >= limit:
+            return max(min_weeks, int(row["n_weeks"]))
+    return min_weeks
