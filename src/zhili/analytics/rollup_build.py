@@ -12,7 +12,15 @@ import os
 
 import duckdb
 
-from zhili.analytics.rollups import FINE_RESOLUTION, HISTOGRAM, HOUR_EDGES, ROLLUPS, Rollup, cell_sql
+from zhili.analytics.rollups import (
+    BY_NAME,
+    FINE_RESOLUTION,
+    HISTOGRAM,
+    HOUR_EDGES,
+    ROLLUPS,
+    Rollup,
+    cell_sql,
+)
 from zhili.analytics.store import Store
 
 _BUCKET = (
@@ -67,8 +75,12 @@ def _select(rollup: Rollup) -> str:
     return f"SELECT {', '.join(p for p in parts if p)} FROM {source} GROUP BY ALL"
 
 
-# Those built from the cases first, then those built from them.
-_BUILD_ORDER = sorted(ROLLUPS, key=lambda r: r.parent is not None)
+def _depth(rollup: Rollup) -> int:
+    return 0 if rollup.parent is None else 1 + _depth(BY_NAME[rollup.parent])
+
+
+# Those built from the cases first, then each after the one it is built from.
+_BUILD_ORDER = sorted(ROLLUPS, key=_depth)
 
 
 def _quoted(path: object) -> str:

@@ -57,11 +57,24 @@ _DAY_COUNTS = ", ".join(
 )
 
 ROLLUPS = (
+    # A month of the city in ~1,300 rows: what most city and district views group.
+    Rollup("districts", ("district_code", *CATEGORY), daily=False, parent="streets"),
     Rollup("daily", ("district_code", *CATEGORY), daily=True, parent="street_daily"),
     Rollup("streets", (*AREA, *CATEGORY), daily=False, parent="street_kinds"),
     Rollup("kinds", ("district_code", *CATEGORY, *KINDS), daily=False, parent="street_kinds"),
     Rollup("keywords", ("district_code", *CATEGORY, "keyword"), daily=False, parent="street_keywords"),
     Rollup("cells", (*AREA, "cell8"), daily=False, order="street_code", parent="cells9"),
+    # The city's cells at resolution 9, one row per cell and month, most demands first: a month's map
+    # is then its first rows, with nothing to group (views.hex_cells).
+    Rollup(
+        "city_cells9",
+        ("cell9",),
+        daily=False,
+        extra="sum(n)::BIGINT AS n",
+        measures=False,
+        order="n DESC, cell9",
+        parent="cells9",
+    ),
     Rollup("cells9", (*AREA, "cell9"), daily=False, order="street_code"),
     Rollup("street_daily", (*AREA, *CATEGORY), daily=True, order="street_code, local_date"),
     Rollup("street_kinds", (*AREA, *CATEGORY, *KINDS), daily=False, order="street_code"),

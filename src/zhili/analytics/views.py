@@ -44,6 +44,7 @@ GROUP_DIMENSIONS = {
 DIMENSIONS = {**TIME_DIMENSIONS, **GROUP_DIMENSIONS}
 DAILY = frozenset({"day", "week", "weekday"})
 MAX_LIMIT = 5000
+CITY_CELLS9 = rollups.BY_NAME["city_cells9"].table
 REPEAT_WINDOW_DAYS = 30  # 重复来电 counted over a month, as the monthly assessment does
 NEGATIVE_BELOW = -0.2
 
@@ -206,10 +207,16 @@ def hex_cells(
     )
     src = source(engine, scope, f, {rolled})
     column = rolled if src.rollup else "h3_cell"
+    grouped = f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {min(limit, MAX_LIMIT)}"
+    if src.table == CITY_CELLS9 and _one_month(f):
+        # One month of the city at resolution 9 has one row per cell already: nothing to group.
+        cell, count, grouped = "cell9", "n AS count", grouped.removeprefix("GROUP BY 1 ")
+    else:
+        cell, count = h3_parent_sql(resolution, column), src.m("count")
     rows = engine.rows(
-        f"SELECT {h3_parent_sql(resolution, column)} AS cell, {src.m('count')} FROM {src.table} "
+        f"SELECT {cell} AS cell, {count} FROM {src.table} "
         f"WHERE {src.where.sql} AND {column} IS NOT NULL AND (({column} >> 52) & 15) >= {resolution} "
-        f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {min(limit, MAX_LIMIT)}",
+        f"{grouped}",
         src.where.params,
     )
     result = []
@@ -218,6 +225,10 @@ def hex_cells(
         lat, lng = h3.cell_to_latlng(cell)
         result.append({"cell": cell, "count": int(r["count"]), "lat": round(lat, 6), "lng": round(lng, 6)})
     return result
+
+
+def _one_month(f: ViewFilter) -> bool:
+    return bool(f.date_from and f.date_to and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}")
 
 
 def top_problems(
@@ -345,7 +356,7 @@ def repeat_callers(
             last_day = f.date_to or months.shift(months.parse(latest), 1)
             f = replace(f, date_from=last_day - timedelta(days=REPEAT_WINDOW_DAYS))
     where = where_for(scope, f)
-    cursor = engine.cursor()
+    cursor = engine.cursor("cases")
     try:
         cursor.execute(
             f"CREATE TEMP TABLE per_caller AS SELECT caller_key, count(*)::INTEGER AS n FROM cases "

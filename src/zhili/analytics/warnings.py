@@ -15,10 +15,11 @@ from zhili.analytics import detect, forecast, rollups
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
 from zhili.analytics.labels import Labels
-from zhili.analytics.views import Source, source
+from zhili.analytics.views import source
 
 _DAYS = rollups.BY_NAME["street_days"]
 COMMUNITIES = rollups.BY_NAME["communities"]
+MONTH_WEEKS = 6  # the most weeks one month's days fall in
 
 
 @dataclass
@@ -43,7 +44,7 @@ def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "stre
             return from_days
     src = source(engine, scope, ViewFilter(date_from=start, date_to=end), {area, "category_code"}, daily=True)
     count = "sum(n)" if src.rollup else "count(*)"
-    cursor = engine.cursor()
+    cursor = engine.cursor(src.table)
     try:
         # DuckDB numbers the cells (dense_rank) and the days, so Python handles integers only.
         table = cursor.execute(
@@ -96,13 +97,13 @@ def _street_days(engine: Engine, scope: Reach, start: date, end: date) -> Cube |
     where.add(clause, *params)
     where.add("month >= ?", f"{start:%Y-%m}")
     where.add("month <= ?", f"{end:%Y-%m}")
-    cursor = engine.cursor()
+    cursor = engine.cursor(_DAYS.table)
     try:
         table = cursor.execute(
             f"""SELECT street_code AS area, category_code AS category,
                        (strptime(month || '-01', '%Y-%m-%d')::DATE - ?::DATE)::BIGINT AS offset,
                        day(last_day(strptime(month || '-01', '%Y-%m-%d')::DATE))::BIGINT AS length,
-                       {", ".join(rollups.DAY_COLUMNS)}
+                       hash(street_code, category_code) AS key, {", ".join(rollups.DAY_COLUMNS)}
                 FROM {_DAYS.table}
                 WHERE {where.sql} AND street_code IS NOT NULL AND category_code IS NOT NULL
                 ORDER BY street_code, category_code""",
@@ -112,10 +113,9 @@ def _street_days(engine: Engine, scope: Reach, start: date, end: date) -> Cube |
         cursor.close()
     days = (end - start).days + 1
     # Rows come sorted by street and category, as the cases' dense_rank numbers the cells.
-    area = table.column("area").to_numpy(zero_copy_only=False)
-    category = table.column("category").to_numpy(zero_copy_only=False)
+    key = table.column("key").to_numpy()
     first = np.ones(len(table), dtype=bool)
-    first[1:] = (area[1:] != area[:-1]) | (category[1:] != category[:-1])
+    first[1:] = key[1:] != key[:-1]  # rows of one cell are adjacent; a new key starts a new cell
     cell_of_row = np.cumsum(first) - 1
     n_cells = int(cell_of_row[-1]) + 1 if len(table) else 0
     y = np.zeros((n_cells, days))
@@ -133,7 +133,7 @@ def _street_days(engine: Engine, scope: Reach, start: date, end: date) -> Cube |
     renumber = np.full(n_cells, -1, dtype=np.int64)
     renumber[kept] = np.arange(len(kept))
     in_range = renumber[cell_of_row] >= 0
-    table = table.filter(pa.array(in_range))
+    table = table.select(["area", "category"]).filter(pa.array(in_range))
     return _cube(table, renumber[cell_of_row][in_range], start, y[kept])
 
 
@@ -232,14 +232,17 @@ def recurring_communities(
     order = f"ORDER BY weeks DESC, count DESC, community_code, category_code LIMIT {int(limit)}"
     wanted = "community_code IS NOT NULL AND category_code IS NOT NULL"
     if src.table == COMMUNITIES.table and _one_month(f):
-        # One row per community × category: no grouping, and only the rows with at least as many weeks
-        # as the limit-th row can be in the answer (the file is sorted by weeks: the rest is skipped).
-        threshold = _weeks_threshold(engine, src, min_weeks, limit)
-        rows = engine.rows(
-            f"SELECT community_code, category_code, n::BIGINT AS count, n_weeks::BIGINT AS weeks "
-            f"FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? AND {wanted} {order}",
-            [*src.where.params, threshold],
-        )
+        # One row per community × category: no grouping. The answer's rows have the most weeks, so
+        # ask for those with 6 weeks (the most a month touches), then 5, … until the limit is
+        # reached; the file is sorted by weeks, so each ask reads only the row groups it needs.
+        for at_least in range(max(MONTH_WEEKS, min_weeks), min_weeks - 1, -1):
+            rows = engine.rows(
+                f"SELECT community_code, category_code, n::BIGINT AS count, n_weeks::BIGINT AS weeks "
+                f"FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? AND {wanted} {order}",
+                [*src.where.params, at_least],
+            )
+            if len(rows) >= limit:
+                break
     else:
         if src.table == COMMUNITIES.table:
             weeks = "len(list_distinct(flatten(list(weeks))))"
@@ -276,18 +279,3 @@ def _one_month(f: ViewFilter) -> bool:
     return (
         f.date_from is not None and f.date_to is not None and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}"
     )
-
-
-def _weeks_threshold(engine: Engine, src: Source, min_weeks: int, limit: int) -> int:
-    """The fewest weeks a row of one month needs to be among the ``limit`` rows with most weeks."""
-    counts = engine.rows(
-        f"SELECT n_weeks, count(*) AS rows FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? "
-        "AND community_code IS NOT NULL AND category_code IS NOT NULL GROUP BY 1 ORDER BY 1 DESC",
-        [*src.where.params, min_weeks],
-    )
-    seen = 0
-    for row in counts:
-        seen += int(row["rows"])
-        if seen >= limit:
-            return max(min_weeks, int(row["n_weeks"]))
-    return min_weeks
