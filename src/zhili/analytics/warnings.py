@@ -119,15 +119,19 @@ def _street_days(engine: Engine, scope: Reach, start: date, end: date) -> Cube |
     cell_of_row = np.cumsum(first) - 1
     n_cells = int(cell_of_row[-1]) + 1 if len(table) else 0
     y = np.zeros((n_cells, days))
-    if len(table):
-        counts = np.column_stack([table.column(c).to_numpy() for c in rollups.DAY_COLUMNS])
-        of_month = np.arange(len(rollups.DAY_COLUMNS))
-        day = table.column("offset").to_numpy()[:, None] + of_month
-        # d29–d31 of a shorter month are not days: they would land on the next month's first days.
-        inside = (day >= 0) & (day < days) & (of_month < table.column("length").to_numpy()[:, None])
-        rows = np.broadcast_to(cell_of_row[:, None], day.shape)
-        # A cell has one row per month, so no (cell, day) comes twice.
-        y[rows[inside], day[inside]] = counts[inside]
+    offsets = table.column("offset").to_numpy()
+    lengths = table.column("length").to_numpy()
+    for offset in np.unique(offsets):  # a month at a time: its rows share the offset and length
+        rows = np.flatnonzero(offsets == offset)
+        # Columns of this month inside [start, end]; d29–d31 of a shorter month are not days.
+        first_column, last_column = max(0, -int(offset)), min(int(lengths[rows[0]]), days - int(offset))
+        if last_column <= first_column:
+            continue
+        block = np.column_stack(
+            [table.column(c).to_numpy()[rows] for c in rollups.DAY_COLUMNS[first_column:last_column]]
+        )
+        # A cell has one row per month, so each (cell, day) is set once.
+        y[cell_of_row[rows], offset + first_column : offset + last_column] = block
     # A cell with demand in its months but none between start and end is not in the cases' cube.
     kept = np.flatnonzero(y.sum(axis=1) > 0)
     renumber = np.full(n_cells, -1, dtype=np.int64)
