@@ -1,14 +1,25 @@
-"""Benchmark of the 民生诉求数据库: generation, sync, and every dashboard view warm over N cases.
+"""Benchmark of the 民生诉求数据库: generation, sync, and every dashboard view warm and cold over N cases,
+each beside its raw floor measured in the same run.
 
     .venv/bin/python bench/analytics.py                        # 20 million cases, a fresh store
     .venv/bin/python bench/analytics.py --cases 1000000        # iterate on a million
     .venv/bin/python bench/analytics.py --store /tmp/zs20m     # reuse a generated store (no generation)
+    .venv/bin/python bench/analytics.py --store /tmp/zs20m --rebuild-rollups   # after changing rollups
     .venv/bin/python bench/analytics.py --sync-cases 100000    # also time `analytics sync` from SQLite
 
 Prints generation rows/s (``zhili demo generate --store`` path: numpy → Parquet, then the rollups), sync
 rows/s (cases imported into a fresh SQLite database with the bulk importer, then synced into an empty
-store), each view's time warm (the best of ``--repeat`` runs after one warm-up run), and the peak
-resident memory of the process (``resource.getrusage``). Asserts nothing about time. Each view run
+store), and per view (``bench/analytics_views.py`` lists them and defines the floor and cold):
+
+- warm: the best of ``--repeat`` runs after one warm-up run, on one long-lived DuckDB connection;
+- cold: one run in a fresh Python process (modules already imported) on a new DuckDB connection, with
+  the OS page cache as it is (not dropped);
+- floor: the raw DuckDB scan of the case rows and columns the view's answer depends on, warm (best of
+  ``--repeat``, same connection) and cold (new connection in the same fresh process), and the ratios
+  view / floor.
+
+Then the peak resident memory of the process (``resource.getrusage``) and the load average before and
+after (``os.getloadavg``: other jobs share the machine). Asserts nothing about time. Each view run
 reads its labels (division and category names) from a SQLite database holding the reference data, as a
 request does.
 """
@@ -17,23 +28,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from zhili.analytics import views, warnings
+from analytics_views import View, run_floor, store_year, suite
+from zhili.analytics import rollup_build
 from zhili.analytics.engine import Engine
-from zhili.analytics.filters import CITY, Reach, ViewFilter
 from zhili.analytics.labels import Labels
 from zhili.analytics.store import Store
-from zhili.analytics.topics import candidates
 from zhili.db import Database
 from zhili.settings import Settings
 
@@ -99,43 +109,77 @@ def time_sync(cases: int, work: Path) -> dict[str, Any]:
     }
 
 
-def view_suite(engine: Engine, session: Session, year: int) -> dict[str, Callable[[], Any]]:
-    def fresh() -> Labels:  # one per run, as one per request
-        return Labels(session)
+def best(run: Callable[[], Any], repeat: int) -> float:
+    run()
+    fastest = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest
 
-    f = ViewFilter()
-    october = ViewFilter(date_from=date(year, 10, 1), date_to=date(year, 10, 31))
-    district = Reach(division_codes=frozenset({"110105"}))
-    street = Reach(division_codes=frozenset({"110105026"}))
-    return {
-        "volume by month": lambda: views.volume(engine, fresh(), CITY, f, "month"),
-        "volume by day": lambda: views.volume(engine, fresh(), CITY, f, "day"),
-        "volume by week (October, 朝阳)": lambda: views.volume(engine, fresh(), district, october, "week"),
-        "volume by district": lambda: views.volume(engine, fresh(), CITY, f, "district"),
-        "volume by street": lambda: views.volume(engine, fresh(), CITY, f, "street"),
-        "volume by street (望京 user)": lambda: views.volume(engine, fresh(), street, f, "street"),
-        "volume by community (October)": lambda: views.volume(engine, fresh(), CITY, october, "community"),
-        "volume by category": lambda: views.volume(engine, fresh(), CITY, f, "category"),
-        "volume by type": lambda: views.volume(engine, fresh(), CITY, f, "demand_type"),
-        "volume by channel": lambda: views.volume(engine, fresh(), CITY, f, "channel"),
-        "handling by district": lambda: views.handling(engine, fresh(), CITY, f, "district"),
-        "handling by category": lambda: views.handling(engine, fresh(), CITY, f, "category"),
-        "choropleth (districts)": lambda: views.district_choropleth(engine, fresh(), CITY, f),
-        "H3 cells res 7": lambda: views.hex_cells(engine, CITY, f, 7),
-        "H3 cells res 9 (October)": lambda: views.hex_cells(engine, CITY, october, 9),
-        "top problems + keywords": lambda: views.top_problems(engine, fresh(), CITY, f),
-        "repeat addresses": lambda: views.repeat_addresses(engine, fresh(), CITY, f),
-        "repeat callers (30 days)": lambda: views.repeat_callers(engine, fresh(), CITY, f),
-        "sentiment by week": lambda: views.sentiment(engine, fresh(), CITY, f, "week"),
-        "forecast (4 weeks)": lambda: warnings.weekly_forecasts(engine, fresh(), CITY, f),
-        "early warnings (one day)": lambda: warnings.early_warnings(
-            engine, fresh(), CITY, date(year, 10, 20)
-        ),
-        "每月一题 candidates": lambda: candidates(engine, fresh(), CITY, f"{year}-10"),
-        "recurring communities (October)": lambda: warnings.recurring_communities(
-            engine, fresh(), CITY, october
-        ),
-    }
+
+COLD = ("seconds", "floor", "scipy_import")
+
+
+def cold(root: Path, database_url: str, name: str) -> dict[str, float]:
+    script = Path(__file__).with_name("analytics_views.py")
+    out = subprocess.run(
+        [sys.executable, str(script), str(root), database_url, name],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def time_views(
+    root: Path, reference: Database, repeat: int, only: str | None, with_cold: bool
+) -> dict[str, dict[str, float]]:
+    engine = Engine(Store(root))
+    rows = engine.rows("SELECT count(*) AS n FROM cases")[0]["n"]
+    year, last_month = store_year(engine)
+    print(
+        f"views over {rows:,} cases, seconds. warm: best of {repeat} after one warm-up on one DuckDB "
+        "connection; cold: once, in a fresh process on a new DuckDB connection, OS page cache as it is; "
+        "floor: a raw DuckDB scan of the rows and columns the view depends on",
+        flush=True,
+    )
+    heads = ("warm", "cold", "floor", "warm/fl", "floor cold", "cold/fl")
+    print(f"  {'view':<38} " + " ".join(f"{h:>{max(7, len(h))}}" for h in heads), flush=True)
+    session = reference.open_session(write=False)
+    timings: dict[str, dict[str, float]] = {}
+    scipy_import = 0.0
+    views: dict[str, View] = suite(year, last_month)
+    for name, view in views.items():
+        if only and only not in name:
+            continue
+        warm = best(lambda v=view: v.run(engine, Labels(session), session), repeat)  # type: ignore[misc]
+        floor = best(lambda v=view: run_floor(engine, v), repeat)  # type: ignore[misc]
+        nan = float("nan")
+        c = cold(root, str(reference.engine.url), name) if with_cold else dict.fromkeys(COLD, nan)
+        scipy_import = max(scipy_import, c["scipy_import"])
+        timings[name] = {
+            "warm": round(warm, 3),
+            "cold": round(c["seconds"], 3),
+            "floor": round(floor, 3),
+            "floor_cold": round(c["floor"], 3),
+        }
+        print(
+            f"  {name:<38} {warm:7.3f} {c['seconds']:7.3f} {floor:7.3f} {warm / floor:7.2f} "
+            f"{c['floor']:10.3f} {c['seconds'] / c['floor']:7.2f}",
+            flush=True,
+        )
+    session.close()
+    engine.close()
+    print(
+        f"  (not in the cold times: importing scipy.stats, which the early warnings do at their first "
+        f"use in a process, took {scipy_import:.2f} s in the cold processes)",
+        flush=True,
+    )
+    return timings
 
 
 def main() -> None:
@@ -148,14 +192,26 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-cases", type=int, default=0, help="also time sync of this many DB cases")
+    parser.add_argument("--only", help="time only the views whose name contains this")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold runs (quicker iterations)")
+    parser.add_argument(
+        "--rebuild-rollups", action="store_true", help="with --store: rebuild its rollups first (timed)"
+    )
     args = parser.parse_args()
 
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    print("load average before:", results["load_average_before"], flush=True)
     temporary = Path(tempfile.mkdtemp(prefix="zhili-bench-analytics-"))
     try:
         if args.store:
             root = args.store
             results["generation"] = "reused " + str(root)
+            if args.rebuild_rollups:
+                store = Store(root)
+                started = time.perf_counter()
+                rollup_build.rebuild(store, store.months())
+                results["rollups_rebuild_s"] = round(time.perf_counter() - started, 1)
+                print("rollups rebuilt in", results["rollups_rebuild_s"], "s", flush=True)
         else:
             root = args.keep or temporary / "store"
             results["generation"] = generate(args.cases, root, args.seed)
@@ -164,27 +220,13 @@ def main() -> None:
             results["sync"] = time_sync(args.sync_cases, temporary)
             print("sync:", json.dumps(results["sync"]), flush=True)
         _, reference = reference_database(temporary / "reference")
-        engine = Engine(Store(root))
-        rows = engine.rows("SELECT count(*) AS n FROM cases")[0]["n"]
-        year = int(engine.rows("SELECT min(month) AS m FROM cases")[0]["m"][:4])
-        print(f"views over {rows:,} cases (warm: best of {args.repeat} after one warm-up), seconds:")
-        timings = {}
-        session = reference.open_session(write=False)
-        for name, run in view_suite(engine, session, year).items():
-            run()
-            best = float("inf")
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                run()
-                best = min(best, time.perf_counter() - started)
-            timings[name] = round(best, 3)
-            print(f"  {name:<34} {best:7.3f}", flush=True)
-        session.close()
+        timings = time_views(root, reference, args.repeat, args.only, not args.no_cold)
         reference.dispose()
-        results["views"] = timings
-        results["slowest_view_s"] = max(timings.values())
+        results["slowest_warm_s"] = max(t["warm"] for t in timings.values())
+        results["slowest_cold_s"] = max(t["cold"] for t in timings.values())
         results["peak_memory_mb"] = round(peak_mb())
-        print(json.dumps({k: v for k, v in results.items() if k != "views"}, ensure_ascii=False))
+        results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(results, ensure_ascii=False))
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 

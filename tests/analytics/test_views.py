@@ -14,7 +14,7 @@ from analytics import answers
 from analytics.handmade import CELL_A, CELL_B, HAIDIAN, JIUXIANQIAO, WANGJING, case, write
 from support.accounts import signed_in
 from support.cases import staff
-from zhili.analytics import rollups
+from zhili.analytics import rollup_build
 from zhili.analytics.store import Store
 from zhili.auth.models import Role
 from zhili.divisions.models import Division
@@ -69,7 +69,7 @@ def data(store: Store, request: pytest.FixtureRequest) -> None:
         ],
     )
     if request.param == "rollups":
-        rollups.rebuild(store, store.months())
+        rollup_build.rebuild(store, store.months())
 
 
 def get(client: TestClient, path: str, **params: object) -> object:

@@ -7,6 +7,7 @@ months a date filter needs, thanks to hive partition pruning.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from zhili.analytics.rollups import ROLLUPS
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import CASES, EVENTS, SCHEMAS
 
+_TABLE_NAME = re.compile(r"\b(rollup_\w+|cases|events)\b")
+
 
 class Engine:
     def __init__(self, store: Store, *, threads: int = 2) -> None:
@@ -27,10 +30,15 @@ class Engine:
         self._lock = threading.Lock()
         self._bound: dict[str, bool] = {}
 
-    def _bind(self) -> None:
-        """(Re)define each table as a view over its files once they exist, an empty table before."""
+    def _bind(self, sql: str | None = None) -> None:
+        """(Re)define each table as a view over its files once they exist, an empty table before: the
+        tables ``sql`` names, or all of them. Binding a view reads Parquet footers, so a new connection
+        answers its first query sooner when it binds only what that query reads."""
+        named = None if sql is None else set(_TABLE_NAME.findall(sql))
         with self._lock:
             for rollup in ROLLUPS:
+                if named is not None and rollup.table not in named:
+                    continue
                 has = self.store.has_data(rollup.table)
                 if self._bound.get(rollup.table) == has:
                     continue
@@ -43,6 +51,8 @@ class Engine:
                     )
                 self._bound[rollup.table] = has
             for table in (CASES, EVENTS):
+                if named is not None and table not in named:
+                    continue
                 has = self.store.has_data(table)
                 if self._bound.get(table) == has:
                     continue
@@ -63,12 +73,13 @@ class Engine:
                     self._base.unregister(f"_{table}_empty")
                 self._bound[table] = has
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        self._bind()
+    def cursor(self, sql: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A cursor on which the tables ``sql`` names (without it: every table) are bound."""
+        self._bind(sql)
         return self._base.cursor()
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self.cursor()
+        cursor = self.cursor(sql)
         try:
             result = cursor.execute(sql, params or [])
             names = [d[0] for d in result.description or []]

@@ -95,7 +95,7 @@ def where_for(reach: Reach, f: ViewFilter) -> Where:
 
 def add_column_filters(where: Where, f: ViewFilter) -> None:
     """The filter's area, channel and demand type as equalities, and its category as a code prefix:
-    the same clauses on the cases and on a rollup (which has no community, and is not chosen for one)."""
+    the same clauses on the cases and on a rollup (chosen only when it has every column named here)."""
     for column, value in f.equalities():
         where.add(f"{column} = ?", value)
     if f.category:

@@ -10,6 +10,7 @@ expected to be quieter, and the quiet week is not read as a fall in the level.""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -26,6 +27,12 @@ OFF_DAY_RATIOS = (0.4, 0.55, 0.7, 0.85, 1.0)  # a day off's volume relative to a
 
 def working_days(first_week: date, weeks: int) -> NDArray[np.float64]:
     """Working days in each of ``weeks`` consecutive weeks starting on ``first_week``."""
+    return _working_days(first_week, weeks).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _working_days(first_week: date, weeks: int) -> NDArray[np.float64]:
+    # Every category of one forecast asks for the same weeks.
     return np.array(
         [sum(is_workday(first_week + timedelta(days=7 * w + d)) for d in range(7)) for w in range(weeks)],
         dtype=float,
@@ -40,18 +47,25 @@ def _holt(
     phi: float = 0.9,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Damped Holt over ``y`` for every (alpha, beta) pair at once: final level, trend and the sum of
-    squared one-step errors (each error times ``scale[t]``, to score it in other units)."""
-    level = np.full(alpha.shape, y[0])
-    trend = np.full(alpha.shape, (y[1] - y[0]) if len(y) > 1 else 0.0)
-    sse = np.zeros(alpha.shape)
-    for t in range(1, len(y)):
+    squared one-step errors (each error times ``scale[t]``, to score it in other units).
+
+    ``y`` (and ``scale``) may also be a batch of series, one per row, all fitted in the same steps: the
+    results then have a row per series, each element computed exactly as for that series alone."""
+    batch = y.ndim == 2
+    ys = y if batch else y[None, :]
+    scales = None if scale is None else (scale if scale.ndim == 2 else scale[None, :])
+    shape = (len(ys), len(alpha))
+    level = np.broadcast_to(ys[:, :1], shape).copy()
+    trend = np.broadcast_to(ys[:, 1:2] - ys[:, :1], shape).copy() if ys.shape[1] > 1 else np.zeros(shape)
+    sse = np.zeros(shape)
+    for t in range(1, ys.shape[1]):
         predicted = level + phi * trend
-        error = y[t] - predicted
-        sse += (error if scale is None else error * scale[t]) ** 2
+        error = ys[:, t : t + 1] - predicted
+        sse += (error if scales is None else error * scales[:, t : t + 1]) ** 2
         new_level = predicted + alpha * error
         trend = beta * (new_level - level) + (1 - beta) * phi * trend
         level = new_level
-    return level, trend, sse
+    return (level, trend, sse) if batch else (level[0], trend[0], sse[0])
 
 
 _GRID = np.array(list(itertools.product(ALPHAS, BETAS)), dtype=float)
@@ -70,9 +84,12 @@ def forecast(
     if first_week is None or len(y) >= 2 * season:
         return _smoothed(y, horizon, season)
     work = working_days(first_week, len(y) + horizon)
-    candidates = [work + ratio * (7 - work) for ratio in OFF_DAY_RATIOS]
-    # Each ratio is scored by its one-step errors in weekly counts, so the ratios are comparable.
-    errors = [_best_fit(y / e[: len(y)], e[: len(y)])[2] for e in candidates]
+    candidates = np.array([work + ratio * (7 - work) for ratio in OFF_DAY_RATIOS])
+    # Each ratio is scored by its one-step errors in weekly counts, so the ratios are comparable; the
+    # ratios are fitted together, as a batch.
+    past = candidates[:, : len(y)]
+    _, _, sse = _holt(y / past, _GRID[:, 0], _GRID[:, 1], past)
+    errors = sse[np.arange(len(sse)), np.argmin(sse, axis=1)]
     effective = candidates[int(np.argmin(errors))]
     return _smoothed(y / effective[: len(y)], horizon, season) * effective[len(y) :]
 

@@ -3,26 +3,33 @@ well under a second on a small machine.
 
 Each rollup groups one month's cases by a few low-cardinality columns and keeps additive measures
 (counts and sums, and a histogram of handling hours for an approximate median). They are rebuilt per
-month from that month's case files, by the sync (for the months it touched) and by the generator, so
-they are always exactly the aggregate of the current case rows. A view uses the first rollup that has
-every column it groups or filters by, at a time grain its date filter fits; otherwise it reads
-``cases`` itself (same answer, slower).
+month from that month's case files (``rollup_build``), by the sync (for the months it touched) and by
+the generator, so they are always exactly the aggregate of the current case rows. A view uses the
+first rollup that has every column it groups or filters by, at a time grain its date filter fits;
+otherwise it reads ``cases`` itself (same answer, slower).
+
+The district-level rollups come first, so a city or district user reads the smallest table; the
+street-level ones (``street_*``) answer a street office's reach and street filters; ``communities``
+answers communities (and recurring problems, by its list of weeks); ``street_days`` is not a general
+rollup: one row per street × category × month with the 31 daily counts side by side, the shape of the
+early-warning cube. No rollup holds anything about a person: the finest keys are a community, an H3
+cell of about 0.1 km² and an address token (already in ``cases``).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
-
-import duckdb
 
 from zhili.analytics.filters import Reach, ViewFilter
 from zhili.analytics.store import Store
 
 # Upper edges (hours) of the handling-time histogram; the last bucket is open.
 HOUR_EDGES = (4, 12, 24, 48, 72, 120, 168, 240, 360)
-CELL_RESOLUTION = 8
+HISTOGRAM = tuple(f"h{i}" for i in range(len(HOUR_EDGES) + 1))
+CELL_RESOLUTION = 8  # cell8: the coarse maps (resolution 0–8) group its parents
+FINE_RESOLUTION = 9  # cell9: the finest map the dashboard page offers
+DAY_COLUMNS = tuple(f"d{day}" for day in range(1, 32))  # street_days: counts of days 1–31
 
 
 @dataclass(frozen=True)
@@ -31,87 +38,85 @@ class Rollup:
     columns: tuple[str, ...]  # grouping columns (besides the month)
     daily: bool  # keeps local_date
     extra: str = ""  # further per-group columns (not additive; see the view that reads them)
+    measures: bool = True  # the additive measures (n, closed, … and the histogram)
+    general: bool = True  # chosen by ``choose`` for any view it covers
+    order: str = ""  # rows sorted so a filter on these columns skips row groups
+    row_group: int = 122_880
+    parent: str | None = None  # built from this finer rollup instead of from the cases
 
     @property
     def table(self) -> str:
         return f"rollup_{self.name}"
 
 
+AREA = ("district_code", "street_code")
+CATEGORY = ("category_l1", "category_code")
+KINDS = ("demand_type", "channel", "state")
+_DAY_COUNTS = ", ".join(
+    f"coalesce(sum(n) FILTER (WHERE day(local_date) = {d}), 0)::INTEGER AS d{d}" for d in range(1, 32)
+)
+
 ROLLUPS = (
-    Rollup("daily", ("district_code", "category_l1", "category_code"), daily=True),
-    Rollup("streets", ("district_code", "street_code", "category_l1", "category_code"), daily=False),
+    # A month of the city in ~1,300 rows: what most city and district views group.
+    Rollup("districts", ("district_code", *CATEGORY), daily=False, parent="streets"),
+    Rollup("daily", ("district_code", *CATEGORY), daily=True, parent="street_daily"),
+    Rollup("streets", (*AREA, *CATEGORY), daily=False, parent="street_kinds"),
+    Rollup("kinds", ("district_code", *CATEGORY, *KINDS), daily=False, parent="street_kinds"),
+    Rollup("keywords", ("district_code", *CATEGORY, "keyword"), daily=False, parent="street_keywords"),
+    Rollup("cells", (*AREA, "cell8"), daily=False, order="street_code", parent="cells9"),
+    # The city's cells at resolution 9, one row per cell and month, most demands first: a month's map
+    # is then its first rows, with nothing to group (views.hex_cells).
     Rollup(
-        "kinds",
-        ("district_code", "category_l1", "category_code", "demand_type", "channel", "state"),
+        "city_cells9",
+        ("cell9",),
         daily=False,
+        extra="sum(n)::BIGINT AS n",
+        measures=False,
+        order="n DESC, cell9",
+        parent="cells9",
     ),
-    Rollup("keywords", ("district_code", "category_l1", "category_code", "keyword"), daily=False),
-    Rollup("cells", ("district_code", "cell8"), daily=False),
+    Rollup("cells9", (*AREA, "cell9"), daily=False, order="street_code"),
+    Rollup("street_daily", (*AREA, *CATEGORY), daily=True, order="street_code, local_date"),
+    Rollup("street_kinds", (*AREA, *CATEGORY, *KINDS), daily=False, order="street_code"),
+    Rollup("street_keywords", (*AREA, *CATEGORY, "keyword"), daily=False, order="street_code"),
+    # One row per community × category and month, with the weeks it had demands in (recurring
+    # problems), sorted by their number so that a one-month question skips the rare-problem rows.
+    # (Row groups stay large: DuckDB dictionary-encodes a column only when a row group repeats its
+    # values, and reads a dictionary-encoded code column several times faster.)
+    Rollup(
+        "communities",
+        (*AREA, "community_code", *CATEGORY),
+        daily=False,
+        extra="list(DISTINCT week ORDER BY week) AS weeks, count(DISTINCT week) AS n_weeks",
+        order="n_weeks DESC, community_code",
+    ),
     # One row per address and month (the community, street and district follow from the address).
     Rollup(
         "addresses",
         ("district_code", "street_code", "community_code", "address_key"),
         daily=False,
         extra="min(local_date) AS first_date, max(local_date) AS last_date, "
-        "mode(category_code) AS top_category, count(DISTINCT category_code) AS categories,",
+        "mode(category_code) AS top_category, count(DISTINCT category_code) AS categories",
+    ),
+    Rollup(
+        "street_days",
+        (*AREA, *CATEGORY),
+        daily=False,
+        extra=_DAY_COUNTS,
+        measures=False,
+        general=False,
+        parent="street_daily",
     ),
 )
-
-_HISTOGRAM_SQL = ", ".join(
-    f"sum((handle_hours >= {lo} AND handle_hours < {hi})::INTEGER) AS h{i}"
-    for i, (lo, hi) in enumerate(zip((0, *HOUR_EDGES), (*HOUR_EDGES, 1e9), strict=True))
-)
-_MEASURES = f"""
-    count(*) AS n,
-    count(closed_at) AS closed,
-    count(handle_hours) AS handle_n,
-    sum(handle_hours)::DOUBLE AS handle_sum,
-    sum(overdue::INTEGER) AS overdue,
-    count(visit_solved) AS solved_n,
-    sum(visit_solved::INTEGER) AS solved,
-    count(satisfaction) AS satisfaction_n,
-    sum((satisfaction IN ('satisfied', 'basically_satisfied'))::INTEGER) AS satisfied,
-    count(sentiment) AS sentiment_n,
-    sum(sentiment)::DOUBLE AS sentiment_sum,
-    sum((sentiment < -0.2)::INTEGER) AS negative,
-    {_HISTOGRAM_SQL}
-"""
-HISTOGRAM = tuple(f"h{i}" for i in range(len(HOUR_EDGES) + 1))
+BY_NAME = {rollup.name: rollup for rollup in ROLLUPS}
 
 
-def _cell8() -> str:
-    low = (1 << (3 * (15 - CELL_RESOLUTION))) - 1
-    parent = f"((h3_cell & ~(15::BIGINT << 52)) | ({CELL_RESOLUTION}::BIGINT << 52) | {low}::BIGINT)"
-    return f"CASE WHEN h3_cell IS NULL THEN NULL ELSE {parent} END"
-
-
-def rebuild(store: Store, months: list[str] | set[str]) -> None:
-    """Recompute every rollup for ``months`` from the case files (removes it when a month is empty)."""
-    con = duckdb.connect(":memory:", config={"threads": 2})
-    con.execute("SET enable_progress_bar = false")
-    try:
-        for month in sorted(months):
-            files = store.files("cases", month)
-            for rollup in ROLLUPS:
-                folder = store.month_dir(rollup.table, month)
-                target = folder / "part-0.parquet"
-                if not files:
-                    target.unlink(missing_ok=True)
-                    continue
-                folder.mkdir(parents=True, exist_ok=True)
-                listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-                columns = [c if c != "cell8" else f"{_cell8()} AS cell8" for c in rollup.columns]
-                keys = (["local_date"] if rollup.daily else []) + columns
-                temporary = folder / ".part-0.parquet.tmp"
-                quoted = str(temporary).replace("'", "''")
-                con.execute(
-                    f"COPY (SELECT {', '.join(keys)}, {rollup.extra} {_MEASURES} "
-                    f"FROM read_parquet([{listing}]) GROUP BY ALL) "
-                    f"TO '{quoted}' (FORMAT parquet, COMPRESSION zstd)"
-                )
-                os.replace(temporary, target)
-    finally:
-        con.close()
+def cell_sql(resolution: int, column: str = "h3_cell") -> str:
+    """The H3 cell's parent at ``resolution``; a cell already as coarse stays itself (so a store kept at
+    a coarser resolution groups and filters exactly as over ``cases``)."""
+    low = (1 << (3 * (15 - resolution))) - 1
+    parent = f"(({column} & ~(15::BIGINT << 52)) | ({resolution}::BIGINT << 52) | {low}::BIGINT)"
+    return f"CASE WHEN (({column} >> 52) & 15) > {resolution} THEN {parent} ELSE {column} END"
 
 
 def _month_aligned(f: ViewFilter) -> bool:
@@ -120,43 +125,49 @@ def _month_aligned(f: ViewFilter) -> bool:
     return start_ok and end_ok
 
 
+def reach_columns(reach: Reach) -> set[str] | None:
+    """The rollup columns an actor's reach filters on, or None when a rollup cannot express it (a
+    department's lead-unit reach, or a division code of no known level)."""
+    if reach.everything:
+        return set()
+    if not reach.division_codes or any(len(c) not in _REACH_COLUMN for c in reach.division_codes):
+        return None
+    return {_REACH_COLUMN[len(c)] for c in reach.division_codes}
+
+
 def choose(
     store: Store, needed: set[str], f: ViewFilter, reach: Reach, *, daily: bool = False
 ) -> Rollup | None:
     """The rollup that can answer a view grouping or filtering by ``needed`` columns, if any."""
-    if f.community:
+    by_reach = reach_columns(reach)
+    if by_reach is None:
         return None
-    needed = set(needed) | {column for column, _ in f.equalities()}
+    needed = set(needed) | by_reach | {column for column, _ in f.equalities()}
     if f.category:
         needed.add("category_code")
-    if not reach.everything:
-        if not reach.division_codes or any(len(c) not in (2, 6, 9) for c in reach.division_codes):
-            return None
-        needed |= {"district_code"} | (
-            {"street_code"} if any(len(c) == 9 for c in reach.division_codes) else set()
-        )
     wants_days = daily or not _month_aligned(f)
     for rollup in ROLLUPS:
-        if wants_days and not rollup.daily:
+        if not rollup.general or (wants_days and not rollup.daily):
             continue
         if needed <= set(rollup.columns) and store.has_data(rollup.table):
             return rollup
     return None
 
 
+# The column of a rollup that a division code of each length names (city prefix, district, street,
+# community).
+_REACH_COLUMN = {2: "district_code", 6: "district_code", 9: "street_code", 12: "community_code"}
+
+
 def reach_clause(reach: Reach) -> tuple[str, list[object]]:
-    """The actor's reach on a rollup (only division codes of city, district or street length)."""
+    """The actor's reach on a rollup (only division codes of city, district, street or community length)."""
     if reach.everything:
         return "TRUE", []
     parts: list[str] = []
     params: list[object] = []
     for code in sorted(reach.division_codes):
-        if len(code) == 2:
-            parts.append("starts_with(district_code, ?)")
-        elif len(code) == 6:
-            parts.append("district_code = ?")
-        else:
-            parts.append("street_code = ?")
+        column = _REACH_COLUMN[len(code)]
+        parts.append(f"starts_with({column}, ?)" if len(code) == 2 else f"{column} = ?")
         params.append(code)
     return "(" + " OR ".join(parts) + ")", params
 

@@ -52,7 +52,9 @@ class Store:
         return str(self.table_dir(table) / f"{PARTITION}=*" / "*.parquet")
 
     def has_data(self, table: str = "cases") -> bool:
-        return bool(self.files(table))
+        # Asked before every query (which rollups exist): stop at the first file rather than list all.
+        base = self.table_dir(table)
+        return base.exists() and next(base.glob(f"{PARTITION}=*/part-*.parquet"), None) is not None
 
     def months(self, table: str = "cases") -> list[str]:
         if not self.table_dir(table).exists():

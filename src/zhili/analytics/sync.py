@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from zhili.analytics import rollups, text
+from zhili.analytics import rollup_build, text
 from zhili.analytics.channel_sync import sync_channels
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
@@ -325,7 +325,7 @@ def sync(
             report.batches += 1
             session.expunge_all()
         if report.months:
-            rollups.rebuild(store, report.months)
+            rollup_build.rebuild(store, report.months)
         report.channels = sync_channels(session, store, cipher, look.tz)
         for table, writer in TABLE_WRITERS.items():
             report.channels[table] = writer(session, store, cipher, look.tz)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -66,44 +65,55 @@ def candidates(
     f = ViewFilter(date_from=start, date_to=last)
     src = source(engine, reach, f, {"category_code", "keyword", "district_code"})
     count = "sum(n)" if src.rollup else "count(*)"
-    rows = engine.rows(
-        f"SELECT month, category_code, district_code, keyword, {count} AS n FROM {src.table} "
-        f"WHERE {src.where.sql} AND category_code IS NOT NULL AND district_code IS NOT NULL GROUP BY ALL",
-        src.where.params,
-    )
-    series: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
-    for r in rows:
-        series[(r["category_code"], r["district_code"], r["keyword"] or "")][r["month"]] = int(r["n"])
     spread_src = source(
         engine, reach, ViewFilter(date_from=first, date_to=last), {"street_code", "category_code"}
     )
-    spread = {
-        (r["category_code"], r["district_code"]): int(r["streets"])
-        for r in engine.rows(
-            f"SELECT category_code, district_code, count(DISTINCT street_code) AS streets "
-            f"FROM {spread_src.table} WHERE {spread_src.where.sql} GROUP BY ALL",
-            spread_src.where.params,
-        )
-    }
     previous = [f"{months.shift(first, -k):%Y-%m}" for k in range(1, HISTORY_MONTHS + 1)]
-    category_name = labels.names("category", (category for category, _, _ in series))
-    district_name = labels.names("district", (district for _, district, _ in series))
+    marks = ", ".join("?" for _ in previous)
+    # DuckDB reduces each series (category × district × keyword) to its signals and ranks them by the
+    # score in floating point; Python then scores the few near the top exactly (the rounding to 4
+    # places can reorder scores closer than 1e-4, hence the margin).
+    rows = engine.rows(
+        f"""WITH s AS (
+                SELECT category_code, district_code, coalesce(keyword, '') AS keyword, month, {count} AS n
+                FROM {src.table}
+                WHERE {src.where.sql} AND category_code IS NOT NULL AND district_code IS NOT NULL
+                GROUP BY ALL),
+            v AS (SELECT category_code, district_code, keyword, n AS volume FROM s WHERE month = ?),
+            spread AS (
+                SELECT category_code, district_code, count(DISTINCT street_code) AS streets
+                FROM {spread_src.table} WHERE {spread_src.where.sql} GROUP BY ALL),
+            signals AS (
+                SELECT v.category_code, v.district_code, v.keyword, v.volume,
+                       count_if(s.month IN ({marks}) AND s.n >= greatest(1, v.volume / 2)) AS recurrence,
+                       coalesce(sum(s.n) FILTER (WHERE s.month IN (?, ?, ?)), 0) AS base3,
+                       coalesce(any_value(spread.streets), 0) AS streets
+                FROM v JOIN s USING (category_code, district_code, keyword)
+                LEFT JOIN spread USING (category_code, district_code)
+                WHERE v.volume > 0 GROUP BY ALL),
+            scored AS (
+                SELECT *, ln(1 + volume) * (1 + recurrence / 5) * (1 + ln(1 + streets) / 3)
+                          * least(greatest((volume + 1) / (base3 / 3 + 1), 0.5), 3.0) AS rough
+                FROM signals)
+            SELECT * FROM scored
+            WHERE rough >= (SELECT min(rough) FROM (SELECT rough FROM scored ORDER BY rough DESC LIMIT ?))
+                           - 1e-3""",
+        [*src.where.params, month, *spread_src.where.params, *previous, *previous[:3], int(limit)],
+    )
+    category_name = labels.names("category", (r["category_code"] for r in rows))
+    district_name = labels.names("district", (r["district_code"] for r in rows))
     ranked: list[dict[str, Any]] = []
-    for (category, district, keyword), counts in series.items():
-        volume = counts.get(month, 0)
-        if volume == 0:
-            continue
-        recurrence = sum(1 for m in previous if counts.get(m, 0) >= max(1, volume / 2))
-        base = sum(counts.get(m, 0) for m in previous[:3]) / 3
-        growth = (volume + 1) / (base + 1)
-        streets = spread.get((category, district), 0)
+    for r in rows:
+        volume, recurrence, streets = int(r["volume"]), int(r["recurrence"]), int(r["streets"])
+        growth = (volume + 1) / (int(r["base3"]) / 3 + 1)
+        category, district = r["category_code"], r["district_code"]
         ranked.append(
             {
                 "category": category,
                 "category_label": category_name(category),
                 "area": district,
                 "area_label": district_name(district),
-                "keyword": keyword,
+                "keyword": r["keyword"],
                 "volume": volume,
                 "recurrence": recurrence,
                 "spread": streets,

@@ -44,6 +44,7 @@ GROUP_DIMENSIONS = {
 DIMENSIONS = {**TIME_DIMENSIONS, **GROUP_DIMENSIONS}
 DAILY = frozenset({"day", "week", "weekday"})
 MAX_LIMIT = 5000
+CITY_CELLS9 = rollups.BY_NAME["city_cells9"].table
 REPEAT_WINDOW_DAYS = 30  # 重复来电 counted over a month, as the monthly assessment does
 NEGATIVE_BELOW = -0.2
 
@@ -99,7 +100,7 @@ def source(engine: Engine, reach: Reach, f: ViewFilter, needed: set[str], *, dai
         where.add("month <= ?", f"{f.date_to:%Y-%m}")
         if chosen.daily:
             where.add("local_date <= ?", f.date_to)
-    add_column_filters(where, f)  # no community: rollups.choose refuses a filter on one
+    add_column_filters(where, f)  # rollups.choose made sure the rollup has these columns
     return Source(chosen.table, where, True)
 
 
@@ -197,13 +198,25 @@ def hex_cells(
 ) -> list[dict[str, Any]]:
     if not 0 <= resolution <= 10:
         raise ValidationFailed("H3 分辨率须在 0–10 之间", field="resolution")
-    coarse = resolution <= rollups.CELL_RESOLUTION
-    src = source(engine, scope, f, {"cell8"} if coarse else {"h3_cell"})
-    column = "cell8" if src.rollup else "h3_cell"
+    rolled = (
+        "cell8"
+        if resolution <= rollups.CELL_RESOLUTION
+        else "cell9"
+        if resolution == rollups.FINE_RESOLUTION
+        else "h3_cell"
+    )
+    src = source(engine, scope, f, {rolled})
+    column = rolled if src.rollup else "h3_cell"
+    grouped = f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {min(limit, MAX_LIMIT)}"
+    if src.table == CITY_CELLS9 and _one_month(f):
+        # One month of the city at resolution 9 has one row per cell already: nothing to group.
+        cell, count, grouped = "cell9", "n AS count", grouped.removeprefix("GROUP BY 1 ")
+    else:
+        cell, count = h3_parent_sql(resolution, column), src.m("count")
     rows = engine.rows(
-        f"SELECT {h3_parent_sql(resolution, column)} AS cell, {src.m('count')} FROM {src.table} "
+        f"SELECT {cell} AS cell, {count} FROM {src.table} "
         f"WHERE {src.where.sql} AND {column} IS NOT NULL AND (({column} >> 52) & 15) >= {resolution} "
-        f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {min(limit, MAX_LIMIT)}",
+        f"{grouped}",
         src.where.params,
     )
     result = []
@@ -212,6 +225,10 @@ def hex_cells(
         lat, lng = h3.cell_to_latlng(cell)
         result.append({"cell": cell, "count": int(r["count"]), "lat": round(lat, 6), "lng": round(lng, 6)})
     return result
+
+
+def _one_month(f: ViewFilter) -> bool:
+    return bool(f.date_from and f.date_to and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}")
 
 
 def top_problems(
@@ -251,7 +268,7 @@ def top_problems(
     ranked = sorted(by_category.values(), key=lambda i: (-i["count"], i["category"]))[:limit]
     for item in ranked:
         item["streets"] = spread.get(item["category"], 0)
-        item["keywords"] = sorted(item["keywords"], key=lambda k: -k["count"])[:keywords]
+        item["keywords"] = sorted(item["keywords"], key=lambda k: (-k["count"], k["keyword"]))[:keywords]
     return ranked
 
 
@@ -339,7 +356,7 @@ def repeat_callers(
             last_day = f.date_to or months.shift(months.parse(latest), 1)
             f = replace(f, date_from=last_day - timedelta(days=REPEAT_WINDOW_DAYS))
     where = where_for(scope, f)
-    cursor = engine.cursor()
+    cursor = engine.cursor("cases")
     try:
         cursor.execute(
             f"CREATE TEMP TABLE per_caller AS SELECT caller_key, count(*)::INTEGER AS n FROM cases "
@@ -413,8 +430,11 @@ def sentiment(
 def latest_day(engine: Engine, scope: Reach) -> date | None:
     """The last day with any case in the actor's reach: dashboards open on it, and say so (数据截至)."""
     src = source(engine, scope, ViewFilter(), set(), daily=True)
-    rows = engine.rows(
-        f"SELECT max(local_date) AS d FROM {src.table} WHERE {src.where.sql}", src.where.params
-    )
+    column = "local_date"
+    if not src.rollup:
+        # A reach no daily rollup covers (a community): each address's last day, every case counted.
+        src = source(engine, scope, ViewFilter(), {"address_key"})
+        column = "last_date" if src.rollup else column
+    rows = engine.rows(f"SELECT max({column}) AS d FROM {src.table} WHERE {src.where.sql}", src.where.params)
     value = rows[0]["d"] if rows else None
     return value if isinstance(value, date) else None

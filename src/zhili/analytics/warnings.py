@@ -8,13 +8,18 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
-from zhili.analytics import detect, forecast
+from zhili.analytics import detect, forecast, rollups
 from zhili.analytics.engine import Engine
-from zhili.analytics.filters import Reach, ViewFilter, where_for
+from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
 from zhili.analytics.labels import Labels
 from zhili.analytics.views import source
+
+_DAYS = rollups.BY_NAME["street_days"]
+COMMUNITIES = rollups.BY_NAME["communities"]
+MONTH_WEEKS = 6  # the most weeks one month's days fall in
 
 
 @dataclass
@@ -33,9 +38,13 @@ class Cube:
 
 
 def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "street_code") -> Cube:
+    if area == "street_code":
+        from_days = _street_days(engine, scope, start, end)
+        if from_days is not None:
+            return from_days
     src = source(engine, scope, ViewFilter(date_from=start, date_to=end), {area, "category_code"}, daily=True)
     count = "sum(n)" if src.rollup else "count(*)"
-    cursor = engine.cursor()
+    cursor = engine.cursor(src.table)
     try:
         # DuckDB numbers the cells (dense_rank) and the days, so Python handles integers only.
         table = cursor.execute(
@@ -53,6 +62,13 @@ def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "stre
         cursor.close()
     cell_of_row = table.column("cell").to_numpy()
     n_cells = int(cell_of_row.max()) + 1 if len(cell_of_row) else 0
+    y = np.zeros((n_cells, (end - start).days + 1))
+    np.add.at(y, (cell_of_row, table.column("day").to_numpy()), table.column("n").to_numpy())
+    return _cube(table, cell_of_row, start, y)
+
+
+def _cube(table: pa.Table, cell_of_row: NDArray[np.int64], start: date, y: NDArray[np.float64]) -> Cube:
+    """The cube of ``y``, its cells named by the area and category of their first row in ``table``."""
     _, first_rows = np.unique(cell_of_row, return_index=True)
     cell_areas = table.column("area").take(first_rows).to_pylist()
     cell_categories = table.column("category").take(first_rows).to_pylist()
@@ -60,8 +76,6 @@ def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "stre
     categories = sorted(set(cell_categories))
     area_index = {a: i for i, a in enumerate(areas)}
     category_index = {c: i for i, c in enumerate(categories)}
-    y = np.zeros((n_cells, (end - start).days + 1))
-    np.add.at(y, (cell_of_row, table.column("day").to_numpy()), table.column("n").to_numpy())
     return Cube(
         areas,
         categories,
@@ -70,6 +84,61 @@ def cube(engine: Engine, scope: Reach, start: date, end: date, area: str = "stre
         start,
         y,
     )
+
+
+def _street_days(engine: Engine, scope: Reach, start: date, end: date) -> Cube | None:
+    """The street × category cube from ``rollup_street_days`` (a row per street × category × month
+    with its 31 daily counts): the same cube as from the cases, reading a row per month, not per case."""
+    by_reach = rollups.reach_columns(scope)
+    if by_reach is None or not by_reach <= set(_DAYS.columns) or not engine.store.has_data(_DAYS.table):
+        return None
+    where = Where()
+    clause, params = rollups.reach_clause(scope)
+    where.add(clause, *params)
+    where.add("month >= ?", f"{start:%Y-%m}")
+    where.add("month <= ?", f"{end:%Y-%m}")
+    cursor = engine.cursor(_DAYS.table)
+    try:
+        table = cursor.execute(
+            f"""SELECT street_code AS area, category_code AS category,
+                       (strptime(month || '-01', '%Y-%m-%d')::DATE - ?::DATE)::BIGINT AS offset,
+                       day(last_day(strptime(month || '-01', '%Y-%m-%d')::DATE))::BIGINT AS length,
+                       hash(street_code, category_code) AS key, {", ".join(rollups.DAY_COLUMNS)}
+                FROM {_DAYS.table}
+                WHERE {where.sql} AND street_code IS NOT NULL AND category_code IS NOT NULL
+                ORDER BY street_code, category_code""",
+            [start, *where.params],
+        ).to_arrow_table()
+    finally:
+        cursor.close()
+    days = (end - start).days + 1
+    # Rows come sorted by street and category, as the cases' dense_rank numbers the cells.
+    key = table.column("key").to_numpy()
+    first = np.ones(len(table), dtype=bool)
+    first[1:] = key[1:] != key[:-1]  # rows of one cell are adjacent; a new key starts a new cell
+    cell_of_row = np.cumsum(first) - 1
+    n_cells = int(cell_of_row[-1]) + 1 if len(table) else 0
+    y = np.zeros((n_cells, days))
+    offsets = table.column("offset").to_numpy()
+    lengths = table.column("length").to_numpy()
+    for offset in np.unique(offsets):  # a month at a time: its rows share the offset and length
+        rows = np.flatnonzero(offsets == offset)
+        # Columns of this month inside [start, end]; d29–d31 of a shorter month are not days.
+        first_column, last_column = max(0, -int(offset)), min(int(lengths[rows[0]]), days - int(offset))
+        if last_column <= first_column:
+            continue
+        block = np.column_stack(
+            [table.column(c).to_numpy()[rows] for c in rollups.DAY_COLUMNS[first_column:last_column]]
+        )
+        # A cell has one row per month, so each (cell, day) is set once.
+        y[cell_of_row[rows], offset + first_column : offset + last_column] = block
+    # A cell with demand in its months but none between start and end is not in the cases' cube.
+    kept = np.flatnonzero(y.sum(axis=1) > 0)
+    renumber = np.full(n_cells, -1, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept))
+    in_range = renumber[cell_of_row] >= 0
+    table = table.select(["area", "category"]).filter(pa.array(in_range))
+    return _cube(table, renumber[cell_of_row][in_range], start, y[kept])
 
 
 def early_warnings(
@@ -157,16 +226,47 @@ def weekly_forecasts(
 def recurring_communities(
     engine: Engine, labels: Labels, scope: Reach, f: ViewFilter, min_weeks: int = 4, limit: int = 100
 ) -> list[dict[str, Any]]:
-    """Communities where one category recurs week after week (in at least ``min_weeks`` weeks)."""
-    where = where_for(scope, f)
-    rows = engine.rows(
-        f"""SELECT community_code, category_code, count(*) AS count,
-                   count(DISTINCT date_trunc('week', local_date)) AS weeks
-            FROM cases WHERE {where.sql} AND community_code IS NOT NULL AND category_code IS NOT NULL
-            GROUP BY ALL HAVING count(DISTINCT date_trunc('week', local_date)) >= ?
-            ORDER BY weeks DESC, count DESC LIMIT {int(limit)}""",
-        [*where.params, min_weeks],
-    )
+    """Communities where one category recurs week after week (in at least ``min_weeks`` weeks).
+
+    From ``rollup_communities`` when the dates are whole months: per month it keeps the weeks each
+    community × category had demands in, so the distinct weeks of several months are the union of
+    their lists. Within one month there is one row per community × category, and the rows with fewer
+    weeks are skipped unread (the file is sorted by their number)."""
+    src = source(engine, scope, f, {"community_code", "category_code"})
+    order = f"ORDER BY weeks DESC, count DESC, community_code, category_code LIMIT {int(limit)}"
+    wanted = "community_code IS NOT NULL AND category_code IS NOT NULL"
+    if src.table == COMMUNITIES.table and _one_month(f):
+        # One row per community × category: no grouping. The answer's rows have the most weeks, so
+        # ask for those with 6 weeks (the most a month touches), then 5, … until the limit is
+        # reached; the file is sorted by weeks, so each ask reads only the row groups it needs.
+        for at_least in range(max(MONTH_WEEKS, min_weeks), min_weeks - 1, -1):
+            rows = engine.rows(
+                f"SELECT community_code, category_code, n::BIGINT AS count, n_weeks::BIGINT AS weeks "
+                f"FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? AND {wanted} {order}",
+                [*src.where.params, at_least],
+            )
+            if len(rows) >= limit:
+                break
+    else:
+        if src.table == COMMUNITIES.table:
+            weeks = "len(list_distinct(flatten(list(weeks))))"
+            sql = (
+                f"SELECT community_code, category_code, sum(n) AS count, {weeks} AS weeks "
+                f"FROM {src.table} WHERE {src.where.sql} AND {wanted} GROUP BY ALL HAVING {weeks} >= ?"
+            )
+            params = [*src.where.params, min_weeks]
+        else:
+            where = where_for(scope, f)
+            sql = f"""SELECT community_code, category_code, count(*) AS count,
+                       count(DISTINCT date_trunc('week', local_date)) AS weeks
+                FROM cases WHERE {where.sql} AND {wanted}
+                GROUP BY ALL HAVING count(DISTINCT date_trunc('week', local_date)) >= ?"""
+            params = [*where.params, min_weeks]
+        rows = engine.rows(
+            f"SELECT community_code, category_code, count::BIGINT AS count, weeks::BIGINT AS weeks "
+            f"FROM ({sql}) {order}",
+            params,
+        )
     community = labels.names("community", (r["community_code"] for r in rows))
     category = labels.names("category", (r["category_code"] for r in rows))
     return [
@@ -177,3 +277,9 @@ def recurring_communities(
         }
         for r in rows
     ]
+
+
+def _one_month(f: ViewFilter) -> bool:
+    return (
+        f.date_from is not None and f.date_to is not None and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}"
+    )

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zhili.analytics import rollups
+from zhili.analytics import rollup_build
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import CASE_SCHEMA, CASES
 from zhili.demo.generator import Chunk, YearGenerator
@@ -58,7 +58,7 @@ def to_store(gen: YearGenerator, store: Store, progress: Progress) -> int:
         finally:
             for writer in writers.values():
                 writer.close()
-        rollups.rebuild(store, {f"{d:%Y-%m}" for d in gen.days})
+        rollup_build.rebuild(store, {f"{d:%Y-%m}" for d in gen.days})
         store.write_state({**store.read_state(), "generated": {"year": gen.year, "cases": total}})
     return total
 
