@@ -303,7 +303,8 @@ def _run(args: argparse.Namespace, port: int, keys: dict[str, Any], cells: Any, 
                     for _ in range(args.repeat)
                 ]
                 (w50, w95), (s50, s95) = percentiles(web), percentiles(floor)
-                shown = f"{total:,}{'+' if first['total_capped'] else ''}"
+                shown = f"{'~' if first.get('total_estimated') else ''}{total:,}"
+                shown += "+" if first["total_capped"] else ""
                 label = page if page == "1" else f"{deep_row:,}+"
                 print(
                     f"{role:<11}{name:<10}{label:<6}{shown:>8}  {w50 * 1000:>7.1f} / {w95 * 1000:>6.1f}  "

@@ -1,4 +1,4 @@
-"""The per-day sums (migration 0030's triggers) give exactly what reading every case gives.
+"""The per-day sums (migration 0032's triggers) give exactly what reading every case gives.
 
 Random cases around the month's edges (Beijing midnight is 16:00 UTC) are closed, reopened, moved to
 another unit or day, re-answered and deleted; after each step every period and every rule variant is

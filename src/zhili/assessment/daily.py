@@ -1,6 +1,6 @@
 """The precomputed part of the assessment: whole days of ``assessment_daily_sums``.
 
-Triggers on ``cases`` (migration 0030) keep one row per (lead unit, closure kind, day of ``closed_at``)
+Triggers on ``cases`` (migration 0032) keep one row per (lead unit, closure kind, day of ``closed_at``)
 with the counts of the cases closed that day. The day is taken in UTC+8 (``OFFSET``): Beijing's, where
 the city's 12345 runs, and China keeps no daylight saving time, so every Beijing month or date range is
 whole days and is summed from about 50 k small rows without reading a case. In another
@@ -23,7 +23,7 @@ from zhili.assessment.models import DailySums
 from zhili.cases.models import Case
 from zhili.cases.states import CaseState, ClosureKind, Satisfaction
 
-OFFSET = timedelta(hours=8)  # a row's day is the date of closed_at + OFFSET (migration 0030)
+OFFSET = timedelta(hours=8)  # a row's day is the date of closed_at + OFFSET (migration 0032)
 Span = tuple[datetime, datetime]
 
 

@@ -138,7 +138,7 @@ class Appeal(IdMixin, Base):
 class DailySums(Base):
     """What one lead unit's closed cases of one closure kind add up to on one day (closed time, UTC+8).
 
-    Kept by database triggers on ``cases`` (migration 0030), so it follows every write however it is
+    Kept by database triggers on ``cases`` (migration 0032), so it follows every write however it is
     made: a case counts here while it is closed with a lead unit, and leaves when it is reopened,
     reassigned or deleted. The month's 三率 add these rows up for the whole days of the period and read
     the cases only for part days at its edges, if any (``assessment.daily``). The columns are the
