@@ -12,19 +12,17 @@ demand texts as zhili's intake.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from intake import free_port, measured, stop, wait_until_up
-from load_python import Result, _connection
+from load_python import Result, timed
 
 PEER_DIR = Path(__file__).resolve().parent / "peers" / "helpdesk"
 PIN = "django-helpdesk[teams]==2.6.1"
@@ -106,22 +104,7 @@ def drive(base: str, args: argparse.Namespace, name: str, token: str | None, tem
 
     health = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
 
-    async def main() -> Result:
-        latencies: list[float] = []
-        errors: list[int] = []
-        started = time.perf_counter()
-        until = started + args.duration
-        maker = make_post if token else (lambda _n: health)
-        await asyncio.gather(
-            *(_connection(host, int(port), maker, until, latencies, errors) for _ in range(args.connections))
-        )
-        seconds = time.perf_counter() - started
-        latencies.sort()
-        p50 = latencies[len(latencies) // 2] * 1000 if latencies else None
-        p99 = latencies[int(len(latencies) * 0.99)] * 1000 if latencies else None
-        return Result(name, len(latencies), len(errors), seconds, p50, p99)
-
-    return asyncio.run(main())
+    return timed(host, int(port), make_post if token else (lambda _n: health), args, name)
 
 
 def run_helpdesk(

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -99,14 +100,19 @@ def run_python(
     def make_get(_n: int) -> bytes:
         return health
 
+    return timed(host, int(port), make_post if key else make_get, args, name)
+
+
+def timed(host: str, port: int, maker: Callable[[int], bytes], args: argparse.Namespace, name: str) -> Result:
+    """``args.connections`` keep-alive connections sending ``maker``'s requests for ``args.duration``."""
+
     async def main() -> Result:
         latencies: list[float] = []
         errors: list[int] = []
         started = time.perf_counter()
         stop = started + args.duration
-        maker = make_post if key else make_get
         await asyncio.gather(
-            *(_connection(host, int(port), maker, stop, latencies, errors) for _ in range(args.connections))
+            *(_connection(host, port, maker, stop, latencies, errors) for _ in range(args.connections))
         )
         seconds = time.perf_counter() - started
         latencies.sort()
