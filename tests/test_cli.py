@@ -108,6 +108,15 @@ def test_users_create_reports_clear_errors(
     assert "Traceback" not in no_unit.stderr
 
 
+def test_a_command_before_init_says_to_run_init(tmp_path: Path) -> None:
+    """A database file without zhili's tables (init never ran): a sentence, not a traceback."""
+    sqlite3.connect(tmp_path / "zhili.sqlite3").close()
+    listed = run(["users", "list"], tmp_path)
+    assert listed.returncode == 1
+    assert "请先运行 `zhili init`" in listed.stderr
+    assert "Traceback" not in listed.stderr + listed.stdout
+
+
 def test_production_refuses_the_default_secret(tmp_path: Path) -> None:
     result = run(["init"], tmp_path, ZHILI_ENVIRONMENT="production")
     assert result.returncode != 0

@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from zhili.db import Database
 from zhili.errors import ZhiliError
@@ -43,6 +44,18 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+NOT_MIGRATED = "数据库尚未初始化，或版本落后于本程序：请先运行 `zhili init`（它会迁移到最新版本）"
+# A table or column the code expects is not there: SQLite's messages, PostgreSQL's SQLSTATEs.
+MISSING_SQLITE = ("no such table", "no such column", "has no column named")
+MISSING_POSTGRES = ("42P01", "42703")
+
+
+def _schema_missing(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in MISSING_POSTGRES:
+        return True
+    return any(text in str(exc.orig) for text in MISSING_SQLITE)
+
+
 def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a ZhiliError into a clear message and a non-zero exit, not a traceback."""
 
@@ -56,6 +69,10 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ZhiliError as exc:
             where = f"（{exc.field}）" if exc.field else ""
             raise fail(f"{exc.message}{where}") from None
+        except DBAPIError as exc:
+            if not _schema_missing(exc):
+                raise
+            raise fail(NOT_MIGRATED) from None
         except KeyboardInterrupt:
             err_console.print("已中断，未完成的操作已回滚。")
             sys.exit(130)
