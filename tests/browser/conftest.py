@@ -199,6 +199,16 @@ def api(page: Any, method: str, path: str, body: dict[str, Any] | None = None) -
     return response.json()
 
 
+def triaged(page: Any, code: str, *, attempts: int = 200) -> None:
+    """Wait until the demand ``code`` taken in through the JSON API has been triaged: the API answers
+    its 201 before triage, which follows the answer (``zhili.triage.pending``)."""
+    for _ in range(attempts):
+        if page.request.get(f"/api/cases/{code}/recommendation").ok:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{code} was not triaged")
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if SCREENSHOTS:
         terminalreporter.write_line(f"{len(SCREENSHOTS)} screenshots in {SCREENSHOT_DIR}")

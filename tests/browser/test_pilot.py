@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from browser.conftest import SCREENSHOT_DIR, api, shot
+from browser.conftest import SCREENSHOT_DIR, api, shot, triaged
 from support.cases import CASE_BODY, WANGJING
 from zhili.audit.models import AuditEntry
 from zhili.auth.models import Role
@@ -98,7 +98,9 @@ def _console_errors(page: Any) -> list[str]:
 
 
 def _new_case(page: Any, **overrides: Any) -> str:
-    return str(api(page, "POST", "/api/cases", {**CASE_BODY, **overrides})["code"])
+    code = str(api(page, "POST", "/api/cases", {**CASE_BODY, **overrides})["code"])
+    triaged(page, code)  # the API answers before triage; the pages show its result
+    return code
 
 
 def _row(page: Any, code: str) -> Any:

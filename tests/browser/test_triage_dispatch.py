@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser.conftest import PHONE, api, fits, shot
+from browser.conftest import PHONE, api, fits, shot, triaged
 from support.cases import CASE_BODY, CHAOYANG_CGW
 
 LIGHT = {
@@ -21,6 +21,7 @@ def test_a_web_override_is_recorded_and_reported(page_as: Any) -> None:
     disp = page_as("dispatcher")
     disp.goto("/work/dispatch")
     code = str(api(disp, "POST", "/api/cases", LIGHT)["code"])
+    triaged(disp, code)  # the API's 201 comes before triage; the dispatcher's page shows its result
     disp.goto("/work/dispatch")
     row = disp.locator(f"article.case-row[data-code='{code}']")
     guesses = row.get_by_test_id(f"category-guesses-{code}").inner_text()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from browser.conftest import DESKTOP, PHONE, api, fits, shot
+from browser.conftest import DESKTOP, PHONE, api, fits, shot, triaged
 from support.cases import CASE_BODY, CHAOYANG_CGW, WANGJING
 
 # A tiny valid PNG (1×1) for the portal's photo upload.
@@ -19,7 +19,9 @@ PNG = bytes.fromhex(
 
 def _new_case(page: Any, **overrides: Any) -> str:
     page.goto("/work/intake")
-    return str(api(page, "POST", "/api/cases", {**CASE_BODY, **overrides})["code"])
+    code = str(api(page, "POST", "/api/cases", {**CASE_BODY, **overrides})["code"])
+    triaged(page, code)  # the API answers before triage; the pages show its result
+    return code
 
 
 def _row(page: Any, code: str) -> Any:
