@@ -96,7 +96,7 @@ def create_worker_app() -> FastAPI:
 
 
 def _mount_routes(app: FastAPI) -> None:
-    from zhili import apidocs
+    from zhili import apidocs, route_gate
     from zhili.analytics import api as analytics_api
     from zhili.analytics import web as analytics_web
     from zhili.assessment import api as assessment_api
@@ -196,3 +196,4 @@ def _mount_routes(app: FastAPI) -> None:
         apidocs.router_for(app.state.settings),
     ):
         app.include_router(router)
+    route_gate.install(app)
