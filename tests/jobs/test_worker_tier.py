@@ -201,6 +201,17 @@ def test_a_killed_workers_job_is_finished_by_the_other(queue_db: Database, fleet
 
     _wait_until(lambda: status()[0] == "doing", "the first worker to take the slow job")
     killed_worker = status()[1]
+    # The kill also catches the worker in the middle of a run of retry_stalled_jobs itself (as it
+    # once did by chance): that run, left "doing", must not keep the stalled jobs from being put back.
+    with queue_db.engine.begin() as conn:
+        own_run = conn.execute(
+            text(
+                "INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status, worker_id) "
+                "VALUES ('default', 'retry_stalled_jobs', 'retry_stalled_jobs', '{\"timestamp\": 0}', "
+                "'doing', :worker) RETURNING id"
+            ),
+            {"worker": killed_worker},
+        ).scalar_one()
     first.send_signal(signal.SIGKILL)  # in the middle of the job: no clean-up at all
     first.wait()
     assert status()[0] == "doing"  # nobody told the queue
@@ -211,6 +222,8 @@ def test_a_killed_workers_job_is_finished_by_the_other(queue_db: Database, fleet
         raise AssertionError(fleet.logs()) from None
     _, finisher, attempts = status()
     assert attempts == 2 and finisher != killed_worker  # the killed run, then the finished one
+    [(own_state,)] = _rows(queue_db, "SELECT status::text FROM procrastinate_jobs WHERE id = :id", id=own_run)
+    assert own_state != "doing"  # put back (or closed) like any other job of the killed worker
     events = _rows(
         queue_db, "SELECT type::text FROM procrastinate_events WHERE job_id = :id ORDER BY id", id=job_id
     )

@@ -18,7 +18,8 @@ import time
 from typing import Any
 
 from procrastinate import App, PsycopgConnector, RetryStrategy
-from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException, UniqueViolation
+from procrastinate.jobs import Job as Job_
 from procrastinate.jobs import Status
 from sqlalchemy.engine import make_url
 
@@ -90,27 +91,17 @@ def _register(app: App, job: Job, settings: Settings, db: Database | None, perio
 def _register_machinery(app: App, settings: Settings) -> None:
     stalled_seconds = stalled_after(settings)
 
+    # No ``lock``: a run left "doing" by a killed worker would hold the lock for ever, and no later
+    # run could put back any stalled job (its own included). Two runs at once are harmless: a job is
+    # put back by one of them, and the other finds it no longer running.
     @app.periodic(cron=cron_for(stalled_seconds), periodic_id="retry_stalled_jobs")
-    @app.task(name="retry_stalled_jobs", lock="retry_stalled_jobs", queueing_lock="retry_stalled_jobs")
+    @app.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs")
     async def retry_stalled_jobs(timestamp: int) -> None:
-        manager = app.job_manager
-        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds):
-            attempts = job.attempts + 1
-            if attempts >= settings.jobs_max_attempts:
-                await manager.finish_job(job, status=Status.FAILED, delete_job=False)
-                log.error("job %s (%s) failed: its worker stopped, %s times", job.task_name, job.id, attempts)
-                continue
+        for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds):
             try:
-                await manager.retry_job(job)
-            except UniqueViolation:
-                # A later run of the same periodic job already waits (its queueing lock): it does
-                # the work, so this one is closed rather than run twice.
-                await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
-                log.warning(
-                    "job %s (%s) dropped: its worker stopped, a later run waits", job.task_name, job.id
-                )
-                continue
-            log.warning("job %s (%s) retried: its worker stopped", job.task_name, job.id)
+                await _put_back(app, job, settings)
+            except ConnectorException:  # UniqueViolation is caught inside
+                log.info("job %s (%s) was already put back by another run", job.task_name, job.id)
         # The dead worker's record stays until a worker starts (the library prunes then): pruning a
         # live worker that was only slow would leave it without a record, its jobs looking orphaned.
 
@@ -119,3 +110,22 @@ def _register_machinery(app: App, settings: Settings) -> None:
     async def remove_old_jobs(timestamp: int) -> None:
         # Succeeded jobs only: failed ones stay listed until an administrator retries them.
         await app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS)
+
+
+async def _put_back(app: App, job: Job_, settings: Settings) -> None:
+    """Retry a job whose worker stopped, or fail it when it has had its attempts."""
+    manager = app.job_manager
+    attempts = job.attempts + 1
+    if attempts >= settings.jobs_max_attempts:
+        await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+        log.error("job %s (%s) failed: its worker stopped, %s times", job.task_name, job.id, attempts)
+        return
+    try:
+        await manager.retry_job(job)
+    except UniqueViolation:
+        # A later run of the same periodic job already waits (its queueing lock): it does the work,
+        # so this one is closed rather than run twice.
+        await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+        log.warning("job %s (%s) dropped: its worker stopped, a later run waits", job.task_name, job.id)
+        return
+    log.warning("job %s (%s) retried: its worker stopped", job.task_name, job.id)
