@@ -95,8 +95,11 @@ def live_server(
         yield LiveServer(base, committed_database, settings)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Per module, not per session: Playwright's sync API keeps its event loop marked as running in
+    # this thread until it stops, and every later test of the worker that runs a loop of its own
+    # (asyncio.run in `zhili doctor`, the anyio tests) would fail.
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (scripts/install installs Debian's chromium when run as root)"
         if IN_CI:
