@@ -7,6 +7,7 @@ header) makes the reader the key's owner, and filing a request requires one.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -252,6 +253,7 @@ def answers(model: Any) -> dict[int | str, dict[str, Any]]:
     }
 
 
+@functools.cache  # one router per base path per process, like every module-level router
 def build_router(base_path: str) -> APIRouter:
     # Reading is public (an api_key only widens what a reader sees); filing needs a key.
     router = APIRouter(prefix=base_path, tags=["open311"], dependencies=[anyone.depends])
