@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,7 +56,27 @@ def category_codes(session: Session, ids: Sequence[int | None]) -> dict[int, str
     }
 
 
-def summaries(session: Session, cases: Sequence[Case]) -> list[CaseSummary]:
+# What a list shows of each case: a list reads these columns, not whole rows (``summaries``).
+SUMMARY_COLUMNS = (
+    Case.id,
+    Case.code,
+    Case.state,
+    Case.demand_type,
+    Case.urgency,
+    Case.title,
+    Case.category_id,
+    Case.district_code,
+    Case.street_code,
+    Case.lead_unit_id,
+    Case.received_at,
+    Case.feedback_due,
+    Case.warning,
+    Case.overdue,
+)
+
+
+def summaries(session: Session, cases: Sequence[Any]) -> list[CaseSummary]:
+    """The list shape of ``cases``: ``Case`` rows, or rows of ``SUMMARY_COLUMNS``."""
     units = unit_codes(session, [c.lead_unit_id for c in cases])
     categories = category_codes(session, [c.category_id for c in cases])
     return [
