@@ -21,6 +21,14 @@ def test_a_cursor_round_trips() -> None:
     assert decode(encode("rounds", date(2026, 3, 2), 9), "rounds", date) == Position(date(2026, 3, 2), 9)
     assert decode(encode("late", None, 3), "late", datetime) == Position(None, 3)
     assert decode(encode("volunteers", None, 5), "volunteers", None) == Position(None, 5)
+    assert decode(encode("code", "BJ20260302000001", 4), "code", str) == Position("BJ20260302000001", 4)
+
+
+def test_a_text_value_is_held_to_the_cursor_length() -> None:
+    with pytest.raises(BadCursor):
+        decode(_raw(["code", "x" * 300, 1]), "code", str)
+    with pytest.raises(BadCursor):
+        decode(_raw(["code", 12, 1]), "code", str)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,8 @@ MAX_CURSOR = 256
 CURSOR_PARTS = 3
 BAD_PAGE = "翻页链接无效或已过期，已回到第一页。"
 
-Value = datetime | date | None
+Value = datetime | date | str | None
+Kind = type[datetime] | type[date] | type[str] | None
 
 
 class BadCursor(ValueError):
@@ -38,17 +39,21 @@ class Position:
 
 
 def encode(name: str, value: Value, row_id: int) -> str:
-    raw = json.dumps([name, value.isoformat() if value else None, row_id], separators=(",", ":"))
+    raw = json.dumps(
+        [name, value.isoformat() if isinstance(value, date) else value, row_id], separators=(",", ":")
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _value(value: Any, kind: type[datetime] | type[date] | None) -> Value:
+def _value(value: Any, kind: Kind) -> Value:
     if value is None:
         return None
     if kind is None or not isinstance(value, str) or len(value) > MAX_CURSOR:
         raise BadCursor
+    if kind is str:
+        return value
     try:
-        parsed = kind.fromisoformat(value)
+        parsed = datetime.fromisoformat(value) if kind is datetime else date.fromisoformat(value)
     except ValueError:
         raise BadCursor from None
     if kind is datetime and (
@@ -58,7 +63,7 @@ def _value(value: Any, kind: type[datetime] | type[date] | None) -> Value:
     return parsed
 
 
-def decode(token: str, name: str, kind: type[datetime] | type[date] | None) -> Position:
+def decode(token: str, name: str, kind: Kind) -> Position:
     """The position in ``token``, made for list ``name`` whose sort values are of ``kind`` (None:
     the list is ordered by id alone)."""
     if len(token) > MAX_CURSOR:

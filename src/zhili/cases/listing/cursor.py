@@ -7,9 +7,6 @@ another place. A cursor that does not decode, or belongs to another sort, is a 4
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,15 +15,15 @@ from sqlalchemy import ColumnElement, and_, literal, or_, tuple_
 
 from zhili.cases.models import Case
 from zhili.errors import ValidationFailed
-from zhili.kernel.fields import EARLIEST, INT_MAX, LATEST
+from zhili.kernel import keyset
 
-MAX_CURSOR = 256
+MAX_CURSOR = keyset.MAX_CURSOR
 BAD_CURSOR = "翻页游标无效或已过期，请从第一页重新查询"
 # Sorts whose column may be empty (the order then depends on where the database puts NULLs).
 NULLABLE = frozenset({"feedback_due"})
 TIMES = frozenset({"received_at", "feedback_due", "updated_at"})
 
-Value = datetime | str | None
+Value = keyset.Value
 
 
 @dataclass(frozen=True)
@@ -37,46 +34,19 @@ class Cursor:
 
 
 def encode(cursor: Cursor) -> str:
-    value = cursor.value.isoformat() if isinstance(cursor.value, datetime) else cursor.value
-    raw = json.dumps([cursor.sort, value, cursor.id], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _bad() -> ValidationFailed:
-    return ValidationFailed(BAD_CURSOR, field="cursor")
-
-
-def _value(field: str, value: Any) -> Value:
-    if value is None and field in NULLABLE:
-        return None
-    if not isinstance(value, str) or len(value) > MAX_CURSOR:
-        raise _bad()
-    if field not in TIMES:
-        return value
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad() from None
-    if moment.tzinfo is None or not EARLIEST <= moment <= LATEST:
-        raise _bad()
-    return moment
+    return keyset.encode(cursor.sort, cursor.value, cursor.id)
 
 
 def decode(token: str, sort: str) -> Cursor:
-    """The cursor in ``token``, which must have been made for ``sort``."""
-    if len(token) > MAX_CURSOR:
-        raise _bad()
+    """The cursor in ``token``, which must have been made for ``sort``; else a 422 naming the field."""
+    field = sort.lstrip("-")
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        parsed = json.loads(raw.decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise _bad() from None
-    if not isinstance(parsed, list) or len(parsed) != 3 or parsed[0] != sort:
-        raise _bad()
-    _, value, case_id = parsed
-    if not isinstance(case_id, int) or isinstance(case_id, bool) or not 0 < case_id <= INT_MAX:
-        raise _bad()
-    return Cursor(sort, _value(sort.lstrip("-"), value), case_id)
+        position = keyset.decode(token, sort, datetime if field in TIMES else str)
+    except keyset.BadCursor:
+        raise ValidationFailed(BAD_CURSOR, field="cursor") from None
+    if position.value is None and field not in NULLABLE:
+        raise ValidationFailed(BAD_CURSOR, field="cursor")
+    return Cursor(sort, position.value, position.id)
 
 
 def after(
