@@ -137,7 +137,7 @@ def list_cases(
         page=page,
         page_size=page_size,
         next_cursor=found.next_cursor,
-        items=views.summaries(session, found.rows),
+        items=[views.summary(row) for row in found.rows],
     )
 
 

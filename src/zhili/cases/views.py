@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.models import role_label
@@ -46,17 +46,7 @@ def unit_codes(session: Session, ids: Sequence[int | None]) -> dict[int, tuple[s
     return {uid: (code, name) for uid, code, name in rows}
 
 
-def category_codes(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return {
-        cid: code
-        for cid, code in session.execute(select(Category.id, Category.code).where(Category.id.in_(wanted)))
-    }
-
-
-# What a list shows of each case: a list reads these columns, not whole rows (``summaries``).
+# What a list shows of each case: a list reads these columns, not whole rows (``summary_select``).
 SUMMARY_COLUMNS = (
     Case.id,
     Case.code,
@@ -75,29 +65,45 @@ SUMMARY_COLUMNS = (
 )
 
 
-def summaries(session: Session, cases: Sequence[Any]) -> list[CaseSummary]:
-    """The list shape of ``cases``: ``Case`` rows, or rows of ``SUMMARY_COLUMNS``."""
-    units = unit_codes(session, [c.lead_unit_id for c in cases])
-    categories = category_codes(session, [c.category_id for c in cases])
-    return [
-        CaseSummary(
-            code=c.code,
-            state=c.state,
-            state_label=STATE_LABELS[c.state],
-            demand_type=c.demand_type,
-            urgency=c.urgency,
-            title=c.title,
-            category=categories.get(c.category_id or 0),
-            district_code=c.district_code,
-            street_code=c.street_code,
-            lead_unit=units[c.lead_unit_id][0] if c.lead_unit_id in units else None,
-            received_at=c.received_at,
-            feedback_due=c.feedback_due,
-            warning=c.warning,
-            overdue=c.overdue,
+def summary_select(*extra: Any) -> Select[*tuple[Any, ...]]:
+    """The summary columns of cases (and ``extra``) with their lead unit's and category's codes, in
+    one statement; ``summary`` turns its rows into the list shape."""
+    return (
+        select(
+            *SUMMARY_COLUMNS, *extra, Unit.code.label("lead_unit_code"), Category.code.label("category_code")
         )
-        for c in cases
-    ]
+        .select_from(Case)
+        .outerjoin(Unit, Unit.id == Case.lead_unit_id)
+        .outerjoin(Category, Category.id == Case.category_id)
+    )
+
+
+def summary(row: Any) -> CaseSummary:
+    """The list shape of a row of ``summary_select``."""
+    return CaseSummary(
+        code=row.code,
+        state=row.state,
+        state_label=STATE_LABELS[row.state],
+        demand_type=row.demand_type,
+        urgency=row.urgency,
+        title=row.title,
+        category=row.category_code,
+        district_code=row.district_code,
+        street_code=row.street_code,
+        lead_unit=row.lead_unit_code,
+        received_at=row.received_at,
+        feedback_due=row.feedback_due,
+        warning=row.warning,
+        overdue=row.overdue,
+    )
+
+
+def summaries(session: Session, cases: Sequence[Case]) -> list[CaseSummary]:
+    """The list shape of ``cases``, in their order."""
+    rows = {
+        row.id: row for row in session.execute(summary_select().where(Case.id.in_([c.id for c in cases])))
+    }
+    return [summary(rows[c.id]) for c in cases]
 
 
 def detail(session: Session, ctx: CaseContext, actor: Actor, case: Case) -> CaseOut:

@@ -15,12 +15,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 COUNT_CAP = 10_000
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE when statement_timeout ends a query
+SAVEPOINT = "zhili_count"
+UNDO = f"ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,18 @@ def count(session: Session, ids: Any, budget_ms: int = 0) -> Count:
     capped = select(func.count()).select_from(select(ids.c.id).limit(COUNT_CAP + 1).subquery())
     if session.get_bind().dialect.name != "postgresql" or budget_ms <= 0:
         return _counted(session.execute(capped).scalar_one())
-    budget = session.begin_nested()
+    # Three round trips: the savepoint and the timeout in one, the count, and back to the savepoint
+    # (which undoes the SET LOCAL, and a cancelled count's error; the count only read).
+    connection = session.connection()
+    connection.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}; SET LOCAL statement_timeout = {int(budget_ms)}")
     try:
-        session.execute(text(f"SET LOCAL statement_timeout = {int(budget_ms)}"))
         found = session.execute(capped).scalar_one()
     except DBAPIError as exc:
+        connection.exec_driver_sql(UNDO)
         if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
             raise
-        budget.rollback()
         return _estimate(session, select(ids.c.id))
-    budget.rollback()  # undoes the SET LOCAL; the count only read
+    connection.exec_driver_sql(UNDO)
     return _counted(found)
 
 

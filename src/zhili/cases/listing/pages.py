@@ -24,14 +24,14 @@ from zhili.cases.listing.search import use_index
 from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import Branch, readable_branches
 from zhili.cases.states import AssignmentStatus
-from zhili.cases.views import SUMMARY_COLUMNS
+from zhili.cases.views import SUMMARY_COLUMNS, summary_select
 
 __all__ = ["COUNT_CAP", "Page", "count_capped", "list_page"]
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: Sequence[Any]  # rows of views.SUMMARY_COLUMNS (and the sort column)
+    rows: Sequence[Any]  # rows of views.summary_select (and the sort column)
     total: int  # exact when not capped; else COUNT_CAP ("10,000+")
     capped: bool
     next_cursor: str | None
@@ -137,8 +137,8 @@ def list_page(
     ids = session.scalars(
         select(merged.c.id).order_by(key, merged.c.id.desc()).offset(offset).limit(limit + 1)
     ).all()
-    shown = [*SUMMARY_COLUMNS, *([] if any(column is c for c in SUMMARY_COLUMNS) else [column])]
-    by_id = {row.id: row for row in session.execute(select(*shown).where(Case.id.in_(ids)))}
+    extra = [] if any(column is c for c in SUMMARY_COLUMNS) else [column]
+    by_id = {row.id: row for row in session.execute(summary_select(*extra).where(Case.id.in_(ids)))}
     rows = [by_id[i] for i in ids]
     counted = count_capped(session, actor, f, text_index=text_index, budget_ms=count_budget_ms)
     following = None
