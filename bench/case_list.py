@@ -282,7 +282,7 @@ def _run(args: argparse.Namespace, port: int, keys: dict[str, Any], cells: Any, 
         return time.perf_counter() - began
 
     print(
-        f"{'role':<11}{'query':<10}{'page':<6}{'rows':>8}  {'zhili p50/p95 ms':>17}  "
+        f"{'role':<11}{'query':<10}{'page':<6}{'rows':>18}  {'zhili p50/p95 ms':>17}  "
         f"{'SQL p50/p95 ms':>15}  {'ratio p50/p95':>13}"
     )
     for role, (key, _, _) in keys.items():
@@ -305,9 +305,12 @@ def _run(args: argparse.Namespace, port: int, keys: dict[str, Any], cells: Any, 
                 (w50, w95), (s50, s95) = percentiles(web), percentiles(floor)
                 shown = f"{'~' if first.get('total_estimated') else ''}{total:,}"
                 shown += "+" if first["total_capped"] else ""
+                if first.get("total_estimated"):  # and what an exact count finds, to judge the estimate
+                    exact = int(sql.execute(count_sql(scopes[role], where)).fetchone()[0])
+                    shown += f" ({exact:,}{'+' if exact > CAP else ''})"
                 label = page if page == "1" else f"{deep_row:,}+"
                 print(
-                    f"{role:<11}{name:<10}{label:<6}{shown:>8}  {w50 * 1000:>7.1f} / {w95 * 1000:>6.1f}  "
+                    f"{role:<11}{name:<10}{label:<6}{shown:>18}  {w50 * 1000:>7.1f} / {w95 * 1000:>6.1f}  "
                     f"{s50 * 1000:>6.1f} / {s95 * 1000:>6.1f}  {w50 / s50:>5.1f} / {w95 / s95:>5.1f}",
                     flush=True,
                 )
