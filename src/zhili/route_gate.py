@@ -57,16 +57,12 @@ def _gated(matches: Matcher, beginnings: tuple[str, ...]) -> Matcher:
     return gated
 
 
-def install(app: FastAPI) -> int:
-    """Gate every router included in ``app``; the number gated."""
-    gated = 0
+def install(app: FastAPI) -> None:
+    """Gate every router included in ``app`` whose paths are all known."""
     for entry in app.router.routes:
         if not isinstance(entry, _IncludedRouter):
             continue
         beginnings = starts(entry.original_router.routes, entry.include_context.prefix)
-        if not beginnings:
-            continue
-        entry_any: Any = entry
-        entry_any.matches = _gated(entry.matches, tuple(sorted(beginnings)))
-        gated += 1
-    return gated
+        if beginnings:
+            entry_any: Any = entry
+            entry_any.matches = _gated(entry.matches, tuple(sorted(beginnings)))

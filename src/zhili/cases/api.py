@@ -137,7 +137,7 @@ def list_cases(
         page=page,
         page_size=page_size,
         next_cursor=found.next_cursor,
-        items=[views.summary(row) for row in found.rows],
+        items=list(found.rows),
     )
 
 
@@ -165,8 +165,8 @@ def list_unlocated(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CasePage:
     """待定位: received demands with no place yet, that the actor's centre took in (or the actor)."""
-    rows, total = repository.list_unlocated(session, actor, limit=page_size, offset=(page - 1) * page_size)
-    return CasePage(total=total, page=page, page_size=page_size, items=views.summaries(session, rows))
+    ids, total = repository.list_unlocated(session, actor, limit=page_size, offset=(page - 1) * page_size)
+    return CasePage(total=total, page=page, page_size=page_size, items=views.summaries(session, ids))
 
 
 @router.get("/{code}", response_model=CaseOut)

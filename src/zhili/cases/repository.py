@@ -117,12 +117,14 @@ def unlocated(actor: Actor) -> Select[Case]:
     )
 
 
-def list_unlocated(session: Session, actor: Actor, *, limit: int, offset: int) -> tuple[Sequence[Case], int]:
+def list_unlocated(session: Session, actor: Actor, *, limit: int, offset: int) -> tuple[Sequence[int], int]:
+    """One page of ``unlocated``: the cases' ids, and how many there are in all."""
     statement = unlocated(actor)
     total = session.execute(
         select(func.count()).select_from(statement.order_by(None).subquery())
     ).scalar_one()
-    return session.execute(statement.limit(limit).offset(offset)).scalars().all(), int(total)
+    page = statement.with_only_columns(Case.id).limit(limit).offset(offset)
+    return session.execute(page).scalars().all(), int(total)
 
 
 def events_of(session: Session, case_id: int) -> Sequence[CaseEvent]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.models import role_label
@@ -46,7 +45,8 @@ def unit_codes(session: Session, ids: Sequence[int | None]) -> dict[int, tuple[s
     return {uid: (code, name) for uid, code, name in rows}
 
 
-# What a list shows of each case: a list reads these columns, not whole rows (``summary_select``).
+# What a list shows of each case, named as ``CaseSummary`` names it: a list reads these columns, not
+# whole rows, with its lead unit's and category's codes in the same statement.
 SUMMARY_COLUMNS = (
     Case.id,
     Case.code,
@@ -54,56 +54,30 @@ SUMMARY_COLUMNS = (
     Case.demand_type,
     Case.urgency,
     Case.title,
-    Case.category_id,
     Case.district_code,
     Case.street_code,
-    Case.lead_unit_id,
     Case.received_at,
     Case.feedback_due,
     Case.warning,
     Case.overdue,
+    Category.code.label("category"),
+    Unit.code.label("lead_unit"),
 )
 
 
-def summary_select(*extra: Any) -> Select[*tuple[Any, ...]]:
-    """The summary columns of cases (and ``extra``) with their lead unit's and category's codes, in
-    one statement; ``summary`` turns its rows into the list shape."""
-    return (
-        select(
-            *SUMMARY_COLUMNS, *extra, Unit.code.label("lead_unit_code"), Category.code.label("category_code")
-        )
+def summaries(session: Session, ids: Sequence[int]) -> list[CaseSummary]:
+    """The list shape of the cases ``ids``, in that order, read in one statement."""
+    statement = (
+        select(*SUMMARY_COLUMNS)
         .select_from(Case)
         .outerjoin(Unit, Unit.id == Case.lead_unit_id)
         .outerjoin(Category, Category.id == Case.category_id)
+        .where(Case.id.in_(ids))
     )
-
-
-def summary(row: Any) -> CaseSummary:
-    """The list shape of a row of ``summary_select``."""
-    return CaseSummary(
-        code=row.code,
-        state=row.state,
-        state_label=STATE_LABELS[row.state],
-        demand_type=row.demand_type,
-        urgency=row.urgency,
-        title=row.title,
-        category=row.category_code,
-        district_code=row.district_code,
-        street_code=row.street_code,
-        lead_unit=row.lead_unit_code,
-        received_at=row.received_at,
-        feedback_due=row.feedback_due,
-        warning=row.warning,
-        overdue=row.overdue,
-    )
-
-
-def summaries(session: Session, cases: Sequence[Case]) -> list[CaseSummary]:
-    """The list shape of ``cases``, in their order."""
-    rows = {
-        row.id: row for row in session.execute(summary_select().where(Case.id.in_([c.id for c in cases])))
-    }
-    return [summary(rows[c.id]) for c in cases]
+    rows = {row.id: row._mapping for row in session.execute(statement)}
+    return [
+        CaseSummary.model_validate({**rows[i], "state_label": STATE_LABELS[rows[i]["state"]]}) for i in ids
+    ]
 
 
 def detail(session: Session, ctx: CaseContext, actor: Actor, case: Case) -> CaseOut:

@@ -19,7 +19,7 @@ from typing import Any
 
 from procrastinate import App, PsycopgConnector, RetryStrategy
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException, UniqueViolation
-from procrastinate.jobs import Job as Job_
+from procrastinate.jobs import Job as QueuedJob
 from procrastinate.jobs import Status
 from sqlalchemy.engine import make_url
 
@@ -112,7 +112,7 @@ def _register_machinery(app: App, settings: Settings) -> None:
         await app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS)
 
 
-async def _put_back(app: App, job: Job_, settings: Settings) -> None:
+async def _put_back(app: App, job: QueuedJob, settings: Settings) -> None:
     """Retry a job whose worker stopped, or fail it when it has had its attempts."""
     manager = app.job_manager
     attempts = job.attempts + 1

@@ -23,15 +23,16 @@ from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
 from zhili.cases.listing.search import use_index
 from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import Branch, readable_branches
+from zhili.cases.schemas import CaseSummary
 from zhili.cases.states import AssignmentStatus
-from zhili.cases.views import SUMMARY_COLUMNS, summary_select
+from zhili.cases.views import summaries
 
 __all__ = ["COUNT_CAP", "Page", "count_capped", "list_page"]
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: Sequence[Any]  # rows of views.summary_select (and the sort column)
+    rows: Sequence[CaseSummary]
     total: int  # exact when not capped; else COUNT_CAP ("10,000+")
     capped: bool
     next_cursor: str | None
@@ -134,16 +135,14 @@ def list_page(
         statements.append(statement.order_by(*order).limit(window))
     merged = _merged(statements)
     key = merged.c.k.desc() if descending else merged.c.k.asc()
-    ids = session.scalars(
-        select(merged.c.id).order_by(key, merged.c.id.desc()).offset(offset).limit(limit + 1)
+    found = session.execute(
+        select(merged.c.id, merged.c.k).order_by(key, merged.c.id.desc()).offset(offset).limit(limit + 1)
     ).all()
-    extra = [] if any(column is c for c in SUMMARY_COLUMNS) else [column]
-    by_id = {row.id: row for row in session.execute(summary_select(*extra).where(Case.id.in_(ids)))}
-    rows = [by_id[i] for i in ids]
     counted = count_capped(session, actor, f, text_index=text_index, budget_ms=count_budget_ms)
     following = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        following = encode(Cursor(sort, getattr(last, column.key), last.id))
+    if len(found) > limit:
+        found = found[:limit]
+        last = found[-1]  # the page's own read carries the sort value the cursor needs
+        following = encode(Cursor(sort, last.k, last.id))
+    rows = summaries(session, [row.id for row in found])
     return Page(rows, counted.total, counted.capped, following, counted.estimated)
