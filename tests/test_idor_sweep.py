@@ -325,6 +325,10 @@ def _suggestion_of(session: Session, case_code: str) -> str:
 
 
 def _foreign(app: Any, session: Session) -> dict[str, TestClient]:
+    # The committed accounts first: they are created on a second connection, which would wait on
+    # this test's own transaction once it has written (SQLite allows one writer; the audit chain's
+    # head is locked on PostgreSQL).
+    other_worker, grid_jxq = gov_client(app, "other_worker"), gov_client(app, "grid_jxq")
     desk = staff(app)
     haidian = TestClient(app)
     make_user(session, "idor_haidian", Role.dispatcher, "C110108")
@@ -335,10 +339,10 @@ def _foreign(app: Any, session: Session) -> dict[str, TestClient]:
     app_client = TestClient(app, headers={"X-API-Key": key})
     return {
         "酒仙桥街道": desk.other_street,
-        "酒仙桥社区工作者": gov_client(app, "other_worker"),
+        "酒仙桥社区工作者": other_worker,
         "海淀区派单员": haidian,
         "接口客户端": app_client,
-        "酒仙桥网格员": gov_client(app, "grid_jxq"),
+        "酒仙桥网格员": grid_jxq,
     }
 
 
