@@ -8,6 +8,7 @@ ratio any intake on this stack could reach on this machine.
     .venv/bin/python bench/intake.py --duration 20 --connections 16 --workers 2
     .venv/bin/python bench/intake.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/intake.py --same-place          # every intake a duplicate candidate
+    .venv/bin/python bench/intake.py --database-url ... --jobs queue   # triage in a `zhili worker`
 
 SPEC target: intake (validate, resolve the location, persist, audit) sustains at least half of what the
 same server answers for a bare health check: ``intake / health >= 0.5``.
@@ -19,6 +20,10 @@ with the same tool and the same number of connections. The tool is ``wrk`` when 
 body comes from a Lua script: a new title per request, a location so resolution runs, optionally an
 Idempotency-Key), otherwise a Python asyncio generator over raw keep-alive sockets (install wrk with
 ``apt-get install -y wrk`` for numbers that depend less on the client).
+
+An intake's triage runs after its answer. Its CPU is counted where it runs, until no intake waits for
+triage: in the server (``--jobs inline``, the default), or with ``--jobs queue`` (PostgreSQL) in one
+``zhili worker`` started beside the server, whose CPU is printed apart and added for the total.
 
 On a 2-core machine the load tool, the server and (for PostgreSQL) the database share the cores, so
 the absolute numbers are low; the ratio is what the target is about.
@@ -48,6 +53,7 @@ from zhili.auth import service as auth_service
 from zhili.auth.models import Role
 from zhili.cases.models import Case
 from zhili.db import Database
+from zhili.triage.models import TriagePending
 
 BENCH_DIR = Path(__file__).resolve().parent
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -152,9 +158,13 @@ def process_tree_cpu(root: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
-def measured(server: subprocess.Popen[bytes], run: Callable[[], Result]) -> Result:
+def measured(server: subprocess.Popen[bytes], run: Callable[[], Result], settle: str | None = None) -> Result:
+    """``run`` with the server's CPU counted; with ``settle`` (the database), counted on until no
+    intake there waits for triage, so that triage left for after the answers is not left out."""
     before = process_tree_cpu(server.pid)
     result = run()
+    if settle is not None:
+        result.settle_s = triage_settled(settle)
     result.server_cpu = process_tree_cpu(server.pid) - before
     return result
 
@@ -168,13 +178,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+def server_env(data_dir: Path, database_url: str | None, jobs: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHILI_")}
     env.update(
         ZHILI_DATA_DIR=str(data_dir),
         ZHILI_ENVIRONMENT="development",
         ZHILI_SECRET_KEY=SECRET,
         ZHILI_SWEEP_INTERVAL_MINUTES="0",
+        ZHILI_JOBS=jobs,
     )
     if database_url:
         env["ZHILI_DATABASE_URL"] = database_url
@@ -323,6 +334,34 @@ def count_cases(url: str) -> int:
         database.dispose()
 
 
+def triage_settled(url: str, guard_s: float = 300.0) -> float:
+    """Seconds until no intake waits for triage (the drain catching up after the load)."""
+    started = time.monotonic()
+    database = Database(url)
+    try:
+        while time.monotonic() - started < guard_s:
+            with database.session(write=False) as session:
+                if not session.execute(select(TriagePending.case_id).limit(1)).first():
+                    return time.monotonic() - started
+            time.sleep(0.1)
+    finally:
+        database.dispose()
+    raise SystemExit(f"intakes still waited for triage {guard_s:.0f} s after the load")
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "zhili.cli", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(3)  # its first heartbeat and listener
+    if worker.poll() is not None:
+        raise SystemExit("zhili worker exited during start-up")
+    return worker
+
+
 def run_peer(
     args: argparse.Namespace, tool: str, bodies: list[dict[str, object]], folder: Path
 ) -> list[Result]:
@@ -355,7 +394,12 @@ def main() -> None:
         help="send one demand at one place every time (worst case for the duplicate check)",
     )
     parser.add_argument("--peer", choices=["helpdesk"], help="also drive django-helpdesk's ticket creation")
+    parser.add_argument(
+        "--jobs", choices=["inline", "queue"], default="inline", help="where triage runs (queue: PostgreSQL)"
+    )
     args = parser.parse_args()
+    if args.jobs == "queue" and not args.database_url:
+        raise SystemExit("--jobs queue needs PostgreSQL: add --database-url")
     bodies = [BODY] if args.same_place else varied_bodies()
 
     tool = args.tool
@@ -366,7 +410,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="zhili-intake-") as tmp:
         folder = Path(tmp)
         pg = postgres_url(args)
-        env = server_env(folder, pg)
+        env = server_env(folder, pg, args.jobs)
         url = pg or f"sqlite:///{folder / 'zhili.sqlite3'}"
         scripts: dict[str, Path] = {}
 
@@ -385,14 +429,22 @@ def main() -> None:
             zhili(["init"], env)
             key = make_api_key(url)
             server, base = start_server("create_floor_app", env, args.workers)
+            worker = start_worker(env) if args.jobs == "queue" else None
             try:
                 warm_up(base, key)
+                triage_settled(url)
                 before = count_cases(url)
                 health = measured(server, lambda: drive(base, "/healthz", "GET /healthz", None))
                 floor = measured(server, lambda: drive(base, "/bench/floor", "POST /bench/floor", key))
-                intake = measured(server, lambda: drive(base, "/api/cases", "POST /api/cases", key))
+                worker_before = process_tree_cpu(worker.pid) if worker else 0.0
+                intake = measured(
+                    server, lambda: drive(base, "/api/cases", "POST /api/cases", key), settle=url
+                )
+                worker_cpu = process_tree_cpu(worker.pid) - worker_before if worker else 0.0
             finally:
                 stop(server)
+                if worker is not None:
+                    stop(worker)
             created = count_cases(url) - before
             # The bare framework: the same body schema and row, no zhili middleware, no API key.
             server, base = start_server("create_bare_app", env, args.workers)
@@ -413,6 +465,8 @@ def main() -> None:
     for result in (health, floor, intake, bare_health, bare_floor, *peers):
         print(result.line())
     print(f"{'cases stored':>16}: {created:,} (POSTs answered 2xx: {intake.requests - intake.errors:,})")
+    where = "a zhili worker" if args.jobs == "queue" else "the server"
+    print(f"{'triage':>16}: in {where}; every intake triaged {intake.settle_s:.1f} s after the load stopped")
     ratio = intake.rps / health.rps if health.rps else 0.0
     verdict = "meets" if ratio >= 0.5 else "BELOW"
     print(f"{'intake / health':>16}: {ratio:.3f}  ({verdict} the SPEC target of 0.5)")
@@ -432,6 +486,13 @@ def main() -> None:
             f"{'intake CPU':>16}: {per_floor:.2f}x zhili's floor, {per_bare:.2f}x bare "
             "(server CPU per request)"
         )
+        if args.jobs == "queue":
+            per_worker = 1000 * worker_cpu / intake.requests if intake.requests else 0.0
+            total = (intake.cpu_ms + per_worker) / floor.cpu_ms
+            print(
+                f"{'worker CPU':>16}: {per_worker:.2f} ms per intake; server + worker "
+                f"{total:.2f}x zhili's floor"
+            )
     if peers:
         ticket = peers[1]
         faster = intake.rps / ticket.rps if ticket.rps else 0.0

@@ -20,6 +20,7 @@ class Result:
     p50_ms: float | None = None
     p99_ms: float | None = None
     server_cpu: float = 0.0  # CPU seconds the server processes used during the run
+    settle_s: float = 0.0  # after the run, until every intake was triaged (intake runs only)
 
     @property
     def cpu_ms(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -35,17 +36,21 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from zhili.jobs.handoff import start_hand_offs, stop_hand_offs
         from zhili.jobs.inline import start_inline_jobs, stop_inline_jobs
         from zhili.notifications.tasks import start_delivery, stop_delivery
 
         # Periodic jobs (deadline sweeps, analytics sync, audit anchor) run inside the server with
         # ZHILI_JOBS=inline, and only when it owns its database (not in tests, which hand the app
-        # theirs). With ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none. Inline,
-        # SMS leave the outbox as soon as the transaction that wrote them commits (the queue polls).
+        # theirs). With ZHILI_JOBS=queue, `zhili worker` runs them and the server runs none, and hands
+        # each intake's triage to the workers. Inline, SMS leave the outbox as soon as the transaction
+        # that wrote them commits (the queue polls).
         inline = owns_database and settings.jobs == "inline"
         jobs = start_inline_jobs(db, settings) if owns_database else []
         deliverer = start_delivery(app) if inline else None
+        hand_off = start_hand_offs(settings) if owns_database else None
         yield
+        await asyncio.to_thread(stop_hand_offs, hand_off)
         await stop_delivery(deliverer)
         await stop_inline_jobs(jobs)
         if owns_database:

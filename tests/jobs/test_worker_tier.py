@@ -2,6 +2,7 @@
 (``zhili worker``) on one database.
 
 - Each periodic job runs exactly once per period: one job per tick, and each started once.
+- An intake answered by a server is triaged by a worker (the server hands its triage over).
 - A worker killed with SIGKILL in the middle of a (slow probe) job: another worker runs it again.
 
 Periods are short through the settings (3 s; heartbeat every 2 s). Waits are bounded guards, never
@@ -24,6 +25,9 @@ import pytest
 from sqlalchemy import text
 
 from conftest import PG_SCHEMA, drop_database, seeded_database  # type: ignore[import-not-found]
+from support.cases import CASE_BODY
+from zhili.auth import service as accounts
+from zhili.auth.models import Role
 from zhili.db import Database
 from zhili.jobs.health import last_heartbeat, worker_ready
 from zhili.jobs.queue import build_queue
@@ -152,6 +156,7 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
     except AssertionError:
         raise AssertionError(fleet.logs()) from None
     assert all(httpx.get(f"{base}/healthz").status_code == 200 for base in servers)
+    _an_intake_is_triaged_by_a_worker(queue_db, servers[0], fleet)
     on_queue = Settings(
         environment="test", database_url=queue_db.url, jobs="queue", jobs_heartbeat_seconds=HEARTBEAT_S
     )
@@ -180,6 +185,31 @@ def test_two_servers_and_two_workers_run_each_periodic_job_once_per_period(
             task=task,
         )
         assert len(started) >= TICKS_WANTED and {n for _, n in started} == {1}, f"{task} started twice"
+
+
+def _an_intake_is_triaged_by_a_worker(db: Database, base: str, fleet: Fleet) -> None:
+    """The server answers the intake and hands its triage to the workers: a run of ``intake_triage``
+    deferred without a tick (the periodic runs carry one) triages the case."""
+    with db.session() as session:
+        user, _ = accounts.create_user(session, username="tier_op", role=Role.operator, unit_code="C11")
+        _, key = accounts.issue_api_key(session, user, "worker tier", actor="test")
+    answer = httpx.post(f"{base}/api/cases", json=CASE_BODY, headers={"X-API-Key": key}, timeout=30)
+    assert answer.status_code == 201, answer.text
+    code = answer.json()["code"]
+    triaged = (
+        "SELECT count(*) FROM triage_recommendations r JOIN cases c ON c.id = r.case_id WHERE c.code = :code"
+    )
+    try:
+        _wait_until(lambda: _rows(db, triaged, code=code)[0][0] == 1, "a worker to triage the intake")
+    except AssertionError:
+        raise AssertionError(fleet.logs()) from None
+    assert _rows(db, "SELECT count(*) FROM triage_pending")[0][0] == 0
+    handed = _rows(
+        db,
+        "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'intake_triage' AND args = '{}'::jsonb "
+        "AND status = 'succeeded'",
+    )
+    assert handed[0][0] >= 1
 
 
 def test_a_killed_workers_job_is_finished_by_the_other(queue_db: Database, fleet: Fleet) -> None:

@@ -53,9 +53,11 @@ def retry_strategy(settings: Settings) -> RetryStrategy | bool:
     return RetryStrategy(max_attempts=retries, exponential_wait=BACKOFF_BASE) if retries else False
 
 
-def build_queue(settings: Settings, db: Database | None = None) -> App:
-    """The queue's app; ``db`` is where job functions work (a worker's), None to only defer."""
-    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.resolved_database_url)))
+def build_queue(settings: Settings, db: Database | None = None, *, max_connections: int | None = None) -> App:
+    """The queue's app; ``db`` is where job functions work (a worker's), None to only defer.
+    ``max_connections`` caps its pool (the library's default otherwise)."""
+    pool: dict[str, Any] = {} if max_connections is None else {"min_size": 1, "max_size": max_connections}
+    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.resolved_database_url), **pool))
     periods = dict(periodic_jobs(settings))
     for job in JOBS:
         _register(app, job, settings, db, periods.get(job))

@@ -10,12 +10,17 @@ and removes the row in one transaction, so a case is triaged exactly once:
 - and periodically, as the ``intake_triage`` job (in ``zhili serve``, or ``zhili worker`` with
   ``ZHILI_JOBS=queue``), so a row left by a process that died before it drained is triaged a period
   later. Nothing is lost: the row is durable with the case.
+
+With the worker tier (``ZHILI_JOBS=queue``) an app server does not drain at all: :func:`drain_soon`
+calls the hand-off the server installed (:func:`hand_off_to`), which wakes a worker's
+``intake_triage`` run, so classification never shares the serving processes' CPU with intakes.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select
@@ -35,6 +40,7 @@ log = logging.getLogger(__name__)
 _INSERT = insert(TriagePending)
 _lock = threading.Lock()
 _wanted = threading.Event()
+_hand_off: Callable[[], None] | None = None
 
 
 def enqueue(session: Session, case: Case, at: datetime) -> None:
@@ -88,10 +94,22 @@ def drain(db: Database, settings: Settings, limit: int = BATCH) -> int:
             return total
 
 
+def hand_off_to(wake: Callable[[], None] | None) -> None:
+    """Have :func:`drain_soon` call ``wake`` (a server of the worker tier: wake a worker's drain)
+    instead of draining in this process; None drains here again."""
+    global _hand_off
+    _hand_off = wake
+
+
 def drain_soon(db: Database, settings: Settings) -> None:
-    """After an intake's answer: drain here, or leave it to the drain already running in this process,
-    which looks again before it stops. (The periodic job, in ``zhili serve`` or the worker, is only the
-    backstop for a process that died.)"""
+    """After an intake's answer: hand the drain to the worker tier when the server installed a hand-off;
+    else drain here, or leave it to the drain already running in this process, which looks again
+    before it stops. (The periodic job, in ``zhili serve`` or the worker, is only the backstop for a
+    process that died.)"""
+    wake = _hand_off
+    if wake is not None:
+        wake()
+        return
     _wanted.set()
     while _wanted.is_set():
         if not _lock.acquire(blocking=False):
