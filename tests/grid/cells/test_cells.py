@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import h3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,6 +39,27 @@ def test_generation_rule_is_even_and_complete(session: Session) -> None:
     cells[0].community_code, cells[0].assigned_by = cells[-1].community_code, cells[0].assigned_by.manual
     again = generate(session, 8, CHAOYANG)
     assert again.kept_manual == 1 and again.cells == 0
+
+
+def test_regeneration_redraws_generated_cells_and_drops_those_no_longer_drawn(session: Session) -> None:
+    generate(session, 8, CHAOYANG)
+    first, manual = session.scalars(
+        select(GridCell).where(GridCell.district_code == CHAOYANG).order_by(GridCell.cell).limit(2)
+    ).all()
+    owner = first.community_code
+    first.community_code = manual.community_code = None  # drifted, but still marked generated
+    manual.assigned_by = manual.assigned_by.manual
+    session.flush()
+    again = generate(session, 8, CHAOYANG)
+    session.expire_all()
+    assert again.cells == 0 and first.community_code == owner  # the rule's owner again
+    coarser = generate(session, 7, CHAOYANG)
+    session.expire_all()
+    drawn = select(GridCell.cell, GridCell.assigned_by).where(GridCell.district_code == CHAOYANG)
+    left = {cell: assigned_by for cell, assigned_by in session.execute(drawn)}
+    assert coarser.cells == len(left) - 1 and coarser.kept_manual == 0
+    assert left.pop(manual.cell) == manual.assigned_by.manual  # kept, though no longer drawn
+    assert {h3.get_resolution(cell) for cell in left} == {7}  # every other resolution-8 cell is gone
 
 
 def test_cells_of_a_community_carry_their_grid_worker(app: Any, session: Session) -> None:

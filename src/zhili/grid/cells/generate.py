@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import h3
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from zhili.divisions.models import Division, DivisionLevel
@@ -26,6 +26,7 @@ from zhili.grid.cells.models import AssignedBy, GridCell
 
 KM_PER_DEGREE = 111.0
 BAND_CELLS = 2  # height of a sweep band, in cell edge lengths
+STALE_CHUNK = 500  # cells per DELETE (SQLite's bound-parameter limit)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ def generate(session: Session, resolution: int, district: str | None = None) -> 
         cells = [c for c in cells_of_outline(row.boundary_geojson or "", resolution) if c not in seen]
         seen.update(cells)
         existing = {
-            cell.cell: cell
-            for cell in session.scalars(select(GridCell).where(GridCell.district_code == row.code))
+            cell: assigned_by
+            for cell, assigned_by in session.execute(
+                select(GridCell.cell, GridCell.assigned_by).where(GridCell.district_code == row.code)
+            )
         }
         communities = session.scalars(
             select(Division.code)
@@ -87,23 +90,34 @@ def generate(session: Session, resolution: int, district: str | None = None) -> 
             .order_by(Division.code)
         ).all()
         owners = split_evenly(serpentine(cells, resolution), communities)
+        # Tens of thousands of cells per run: written in bulk (by primary key), not object by object.
+        new_rows: list[dict[str, object]] = []
+        redrawn: list[dict[str, object]] = []
         for cell in cells:
-            current = existing.pop(cell, None)
-            if current is not None and current.assigned_by == AssignedBy.manual:
+            assigned_by = existing.pop(cell, None)
+            if assigned_by == AssignedBy.manual:
                 kept += 1
                 continue
             lat, lng = h3.cell_to_latlng(cell)
-            if current is None:
-                current = GridCell(cell=cell, district_code=row.code)
-                session.add(current)
-                created += 1
-            current.community_code = owners.get(cell)
-            current.assigned_by = AssignedBy.generated
-            current.lat, current.lng = round(lat, 6), round(lng, 6)
-        for stale in existing.values():
-            if stale.assigned_by != AssignedBy.manual:
-                session.delete(stale)
-        session.flush()
+            values = {
+                "cell": cell,
+                "community_code": owners.get(cell),
+                "assigned_by": AssignedBy.generated,
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+            }
+            if assigned_by is None:
+                new_rows.append({**values, "district_code": row.code})
+            else:
+                redrawn.append(values)
+        if new_rows:
+            session.execute(insert(GridCell), new_rows)
+            created += len(new_rows)
+        if redrawn:
+            session.execute(update(GridCell), redrawn)
+        stale = [cell for cell, assigned_by in existing.items() if assigned_by != AssignedBy.manual]
+        for chunk in range(0, len(stale), STALE_CHUNK):
+            session.execute(delete(GridCell).where(GridCell.cell.in_(stale[chunk : chunk + STALE_CHUNK])))
     return Generated(districts=len(districts), cells=created, kept_manual=kept)
 
 
