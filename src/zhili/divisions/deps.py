@@ -1,6 +1,5 @@
-"""The shared ``Resolver``: built on first use from the request's session, kept per database URL for
-the whole process (every app on one database shares it), and rebuilt after ``reset_resolver`` (for
-example once divisions were imported)."""
+"""The request's ``Resolver``: the process's shared one for the app's database
+(``zhili.divisions.shared``)."""
 
 from __future__ import annotations
 
@@ -10,25 +9,12 @@ from fastapi import Depends, Request
 
 from zhili.deps import DbSession
 from zhili.divisions.resolver import DEFAULT_H3_RESOLUTION, Resolver
-
-_RESOLVERS: dict[tuple[str, int], Resolver] = {}
+from zhili.divisions.shared import shared_resolver
 
 
 def get_resolver(request: Request, session: DbSession) -> Resolver:
-    state = request.app.state
-    database = getattr(state, "db", None)
-    settings = getattr(state, "settings", None)
-    key = (
-        str(getattr(database, "url", "default")),
-        getattr(settings, "h3_resolution", DEFAULT_H3_RESOLUTION),
-    )
-    resolver = _RESOLVERS.get(key)
-    if resolver is None:
-        resolver = Resolver.from_session(session, h3_resolution=key[1])
-        # An empty database is not worth remembering: divisions are loaded right after `zhili init`.
-        if len(resolver.gazetteer):
-            _RESOLVERS[key] = resolver
-    return resolver
+    settings = getattr(request.app.state, "settings", None)
+    return shared_resolver(session, getattr(settings, "h3_resolution", DEFAULT_H3_RESOLUTION))
 
 
 DivisionResolver = Annotated[Resolver, Depends(get_resolver)]

@@ -34,6 +34,7 @@ from zhili.divisions.records import (
     code_fits_level,
 )
 from zhili.divisions.repository import in_chunks
+from zhili.divisions.shared import forget_resolvers
 from zhili.errors import ValidationFailed
 from zhili.kernel.clock import utcnow
 
@@ -162,6 +163,8 @@ def load_divisions(
     for keys in {tuple(values) for values in updates}:
         session.execute(update(Division), [values for values in updates if tuple(values) == keys])
     session.flush()
+    if inserts or updates:
+        forget_resolvers()
     return len(inserts) + len(updates)
 
 

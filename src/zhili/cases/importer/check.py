@@ -38,6 +38,7 @@ from zhili.cases.states import MAIN_LINE, STATE_LABELS, CaseState
 from zhili.divisions.models import DivisionLevel
 from zhili.divisions.resolver import Resolver
 from zhili.divisions.results import Location
+from zhili.divisions.shared import shared_resolver
 from zhili.errors import ValidationFailed
 from zhili.kernel.fields import text_problem
 from zhili.taxonomy.enums import Urgency
@@ -71,7 +72,7 @@ class Lookups:
 
     @classmethod
     def load(cls, session: Session, ctx: CaseContext) -> Lookups:
-        resolver = ctx.resolver or Resolver.from_session(session, h3_resolution=ctx.settings.h3_resolution)
+        resolver = ctx.resolver or shared_resolver(session, ctx.settings.h3_resolution)
         categories = dict(session.execute(select(Category.code, Category.id)).all())
         units = {
             code: (uid, kind.value if hasattr(kind, "value") else str(kind), bool(active))
