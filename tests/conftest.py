@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.orm import Session
 
 from zhili import migrate
 from zhili.app import create_app
+from zhili.auth import passwords
 from zhili.bootstrap import seed_reference_data
 from zhili.db import Database
 from zhili.settings import Settings
@@ -28,6 +30,12 @@ PG_ADMIN_URL = os.environ.get("ZHILI_TEST_PG_URL", "postgresql+psycopg://postgre
 PG_SCHEMA = f"zhili_test_{os.getpid()}"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# argon2's cheapest parameters (argon2-cffi's profile for tests) in the test process: tests create
+# and sign in accounts all the time, and the production cost, 64 MiB and 3 passes, took about 0.35 s
+# per account here (8 % of a sampled run). Hashes stay argon2id; servers started as subprocesses keep
+# the production parameters (and rehash such an account's password at its first sign-in).
+passwords._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 BACKENDS = ["sqlite", "postgresql"]
 _COMMITTED = itertools.count(1)

@@ -80,6 +80,13 @@ def _case(
     )
 
 
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """One backend: the views read DuckDB stores, and the database only names divisions and categories,
+    the same on either (overrides the parametrised fixture of tests/conftest.py)."""
+    return "sqlite"
+
+
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Engine]:
     rows = _rows()
