@@ -1,19 +1,37 @@
 """What one domain does at another's moment, wired once for every process (``zhili serve``, the worker
 and every command): the domains below never import the ones above, so the ones above register here.
 
-- A 12345 建议 demand flows to 人民建议征集 (``cases.flows`` intake hooks).
-- Each analytics sync rewrites the store's suggestions table (``analytics.sync`` table writers).
+- A 12345 建议 demand flows to 人民建议征集 (``cases.hooks`` intake hooks).
+- Each analytics sync rewrites the store's suggestions table (``analytics.writers`` table writers).
+
+Only the registries are imported here; each registered function is imported at its first call, so a
+command that takes no demand and syncs nothing pays for neither.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
+
+class _Later:
+    """``module.name``, imported when first called."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
+
+
+SUGGESTION_INTAKE = _Later("zhili.suggestions.hotline", "on_intake")
+SUGGESTIONS_REWRITE = _Later("zhili.suggestions.store", "rewrite")
+
 
 def wire() -> None:
-    from zhili.analytics.store_schema import SUGGESTIONS
-    from zhili.analytics.sync import add_table_writer
-    from zhili.cases.flows import add_intake_hook
-    from zhili.suggestions import store as suggestions_store
-    from zhili.suggestions.hotline import on_intake as suggestion_intake
+    from zhili.analytics.tables import SUGGESTIONS
+    from zhili.analytics.writers import add_table_writer
+    from zhili.cases.hooks import add_intake_hook
 
-    add_intake_hook(suggestion_intake)
-    add_table_writer(SUGGESTIONS, suggestions_store.rewrite)
+    add_intake_hook(SUGGESTION_INTAKE)
+    add_table_writer(SUGGESTIONS, SUGGESTIONS_REWRITE)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from zhili.analytics.channel_schema import CHANNEL_SCHEMAS
+from zhili.analytics.tables import CASES, EVENTS, SUGGESTIONS
 
-CASES = "cases"
-EVENTS = "events"
 PARTITION = "month"  # hive partition key: month=YYYY-MM of the local received day
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -73,7 +72,6 @@ EVENT_SCHEMA = pa.schema(
 # 人民建议征集's suggestions, written whole by each sync (suggestions/store.py, registered in
 # zhili.wiring): no code, no name, no phone; the text scrubbed as the cases' is. Partitioned by the
 # local received month.
-SUGGESTIONS = "suggestions"
 SUGGESTION_SCHEMA = pa.schema(
     [
         ("suggestion_id", pa.int64()),

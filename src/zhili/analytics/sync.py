@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +34,7 @@ from zhili.analytics import rollup_build, text
 from zhili.analytics.channel_sync import sync_channels
 from zhili.analytics.store import Store
 from zhili.analytics.store_schema import CASE_SCHEMA, CASES, EVENT_SCHEMA, EVENTS
+from zhili.analytics.writers import TABLE_WRITERS, add_table_writer
 from zhili.auth.service import system_actor
 from zhili.cases.models import Case, CaseEvent
 from zhili.cases.repository import readable_cases
@@ -51,16 +51,6 @@ BATCH = 20_000
 SETTLE_SECONDS = 10.0
 OVERDUE_ACTIONS = frozenset({"sweep_overdue"})
 _KEY_BITS = 62
-
-
-# A whole table that a domain above analytics keeps in the store (人民建议征集's suggestions): how to
-# rewrite it from the database, under the sync's lock. ``zhili.wiring`` registers them.
-TableWriter = Callable[[Session, Store, PersonalDataCipher, Any], int]
-TABLE_WRITERS: dict[str, TableWriter] = {}
-
-
-def add_table_writer(table: str, writer: TableWriter) -> None:
-    TABLE_WRITERS[table] = writer
 
 
 @dataclass

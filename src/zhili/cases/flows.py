@@ -10,7 +10,6 @@ so concurrent intakes queue behind it only for the append itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from contextlib import nullcontext
 
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from zhili import metrics
 from zhili.audit import service as audit
 from zhili.auth.scope import Actor
 from zhili.cases.context import CaseContext
+from zhili.cases.hooks import INTAKE_HOOKS
 from zhili.cases.intake.service import Intake, create_case, find_retry
 from zhili.cases.lifecycle import service as lifecycle
 from zhili.cases.models import Case
@@ -31,16 +31,6 @@ from zhili.triage import autodispatch, decisions, pending
 from zhili.triage import service as triage
 
 log = logging.getLogger("zhili.cases")
-
-# What other domains do with a demand just taken in, registered by ``zhili.app`` (人民建议征集 takes
-# the 建议 demands): each runs in the intake's transaction, after triage and the audit record.
-IntakeHook = Callable[[Session, CaseContext, Actor, Case, CaseIn], None]
-INTAKE_HOOKS: list[IntakeHook] = []
-
-
-def add_intake_hook(hook: IntakeHook) -> None:
-    if hook not in INTAKE_HOOKS:
-        INTAKE_HOOKS.append(hook)
 
 
 def take_demand(
