@@ -4,32 +4,40 @@ from __future__ import annotations
 
 import typer
 
-from zhili.analytics.cli import app as analytics_app
-from zhili.assessment.cli import app as assess_app
-from zhili.audit.cli import app as audit_app
-from zhili.auth.cli import app as users_app
-from zhili.cases.cli import app as cases_app
+from zhili.cli_groups import lazy_group
 from zhili.cli_support import console, friendly_errors, open_database
-from zhili.community.cli import app as community_app
-from zhili.demo.cli import app as demo_app
-from zhili.divisions.cli import app as divisions_app
-from zhili.grid.cli import app as grid_app
-from zhili.jobs.cli import app as jobs_app
-from zhili.jobs.cli import worker_command
-from zhili.kernel.cli import app as keys_app
 from zhili.kernel.logs import configure_logging
-from zhili.knowledge.cli import app as knowledge_app
-from zhili.mediation.cli import app as mediation_app
-from zhili.ops import cli as ops_cli
-from zhili.petitions.cli import app as petitions_app
-from zhili.plan.cli import app as plan_app
 from zhili.settings import get_settings
-from zhili.suggestions.cli import app as suggestions_app
-from zhili.triage.cli import app as triage_app
-from zhili.units.cli import app as units_app
 from zhili.wiring import wire
 
+# Every group and command but init and serve, by where it lives (imported when used: zhili.cli_groups).
+COMMANDS = {
+    "users": "zhili.auth.cli:app",
+    "divisions": "zhili.divisions.cli:app",
+    "units": "zhili.units.cli:app",
+    "audit": "zhili.audit.cli:app",
+    "cases": "zhili.cases.cli:app",
+    "knowledge": "zhili.knowledge.cli:app",
+    "triage": "zhili.triage.cli:app",
+    "keys": "zhili.kernel.cli:app",
+    "analytics": "zhili.analytics.cli:app",
+    "demo": "zhili.demo.cli:app",
+    "assess": "zhili.assessment.cli:app",
+    "grid": "zhili.grid.cli:app",
+    "community": "zhili.community.cli:app",
+    "plan": "zhili.plan.cli:app",
+    "doctor": "zhili.ops.cli:doctor",
+    "backup": "zhili.ops.cli:backup",
+    "restore": "zhili.ops.cli:restore",
+    "jobs": "zhili.jobs.cli:app",
+    "worker": "zhili.jobs.cli:worker_command",
+    "mediation": "zhili.mediation.cli:app",
+    "petitions": "zhili.petitions.cli:app",
+    "suggestions": "zhili.suggestions.cli:app",
+}
+
 app = typer.Typer(
+    cls=lazy_group(COMMANDS),
     help="治理 zhili：城市社会治理平台命令行。先运行 `zhili init`，再运行 `zhili serve`。",
     no_args_is_help=True,
     add_completion=False,
@@ -46,30 +54,6 @@ def _logging() -> None:
     except Exception:  # unsafe or invalid settings: the command itself says what is wrong
         return
     configure_logging(settings)
-
-
-app.add_typer(users_app, name="users")
-app.add_typer(divisions_app, name="divisions")
-app.add_typer(units_app, name="units")
-app.add_typer(audit_app, name="audit")
-app.add_typer(cases_app, name="cases")
-app.add_typer(knowledge_app, name="knowledge")
-app.add_typer(triage_app, name="triage")
-app.add_typer(keys_app, name="keys")
-app.add_typer(analytics_app, name="analytics")
-app.add_typer(demo_app, name="demo")
-app.add_typer(assess_app, name="assess")
-app.add_typer(grid_app, name="grid")
-app.add_typer(community_app, name="community")
-app.add_typer(plan_app, name="plan")
-app.command("doctor")(ops_cli.doctor)
-app.command("backup")(ops_cli.backup)
-app.command("restore")(ops_cli.restore)
-app.add_typer(jobs_app, name="jobs")
-app.command("worker")(worker_command)
-app.add_typer(mediation_app, name="mediation")
-app.add_typer(petitions_app, name="petitions")
-app.add_typer(suggestions_app, name="suggestions")
 
 
 @app.command()
