@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -13,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from conftest import PG_SCHEMA, drop_database, seeded_database  # type: ignore[import-not-found]
 from support.accounts import login, make_user
 from zhili.app import create_app
 from zhili.auth.models import Role
@@ -21,14 +19,6 @@ from zhili.db import Database
 from zhili.jobs.health import job_counts
 from zhili.jobs.queue import build_queue
 from zhili.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def queue_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    schema = f"{PG_SCHEMA}_failed_jobs"
-    db = seeded_database("postgresql", tmp_path_factory.mktemp("failed-jobs"), schema)
-    yield db
-    drop_database(db, "postgresql", schema)
 
 
 @pytest.fixture

@@ -5,26 +5,15 @@ worker's run has started still gets a run of its own."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
-from conftest import PG_SCHEMA, drop_database, seeded_database  # type: ignore[import-not-found]
 from zhili.db import Database
 from zhili.jobs.handoff import HandOff
 from zhili.settings import Settings
 
 GUARD_S = 30.0
-
-
-@pytest.fixture(scope="module")
-def queue_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    schema = f"{PG_SCHEMA}_handoff"
-    db = seeded_database("postgresql", tmp_path_factory.mktemp("handoff"), schema)
-    yield db
-    drop_database(db, "postgresql", schema)
 
 
 def _waiting(db: Database) -> list[int]:

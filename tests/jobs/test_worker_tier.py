@@ -24,7 +24,6 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from conftest import PG_SCHEMA, drop_database, seeded_database  # type: ignore[import-not-found]
 from support.cases import CASE_BODY
 from zhili.auth import service as accounts
 from zhili.auth.models import Role
@@ -55,14 +54,6 @@ def _wait_until(check: Callable[[], object], what: str) -> object:
             return found
         time.sleep(0.2)
     raise AssertionError(f"gave up waiting for {what}")
-
-
-@pytest.fixture(scope="module")
-def queue_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    schema = f"{PG_SCHEMA}_jobs"
-    db = seeded_database("postgresql", tmp_path_factory.mktemp("jobs-db"), schema)
-    yield db
-    drop_database(db, "postgresql", schema)
 
 
 class Fleet:
