@@ -53,6 +53,7 @@ from zhili.auth import service as auth_service
 from zhili.auth.models import Role
 from zhili.cases.models import Case
 from zhili.db import Database
+from zhili.jobs.health import last_heartbeat
 from zhili.triage.models import TriagePending
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -349,16 +350,24 @@ def triage_settled(url: str, guard_s: float = 300.0) -> float:
     raise SystemExit(f"intakes still waited for triage {guard_s:.0f} s after the load")
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_worker(env: dict[str, str], url: str, timeout: float = 60) -> subprocess.Popen[bytes]:
+    """``zhili worker``, once its first heartbeat is in the queue."""
     worker = subprocess.Popen(
         [sys.executable, "-m", "zhili.cli", "worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(3)  # its first heartbeat and listener
-    if worker.poll() is not None:
-        raise SystemExit("zhili worker exited during start-up")
+    database = Database(url)
+    try:
+        deadline = time.monotonic() + timeout
+        while last_heartbeat(database) is None:
+            if worker.poll() is not None or time.monotonic() > deadline:
+                stop(worker)
+                raise SystemExit("zhili worker did not start")
+            time.sleep(0.2)
+    finally:
+        database.dispose()
     return worker
 
 
@@ -429,7 +438,7 @@ def main() -> None:
             zhili(["init"], env)
             key = make_api_key(url)
             server, base = start_server("create_floor_app", env, args.workers)
-            worker = start_worker(env) if args.jobs == "queue" else None
+            worker = start_worker(env, url) if args.jobs == "queue" else None
             try:
                 warm_up(base, key)
                 triage_settled(url)

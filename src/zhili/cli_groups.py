@@ -8,7 +8,7 @@ analytics store or the model.
 
 from __future__ import annotations
 
-import importlib
+import pkgutil
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -19,8 +19,7 @@ from typer.core import TyperGroup
 
 def load(name: str, target: str) -> click.Command:
     """``target`` is ``module:attribute``: a ``typer.Typer`` (a group) or a command function."""
-    module, attribute = target.split(":")
-    found: Any = getattr(importlib.import_module(module), attribute)
+    found: Any = pkgutil.resolve_name(target)
     if isinstance(found, typer.Typer):
         command: click.Command = typer.main.get_group(found)
     else:

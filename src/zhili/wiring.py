@@ -10,22 +10,26 @@ command that takes no demand and syncs nothing pays for neither.
 
 from __future__ import annotations
 
-import importlib
+import pkgutil
+from collections.abc import Callable
 from typing import Any
 
 
 class _Later:
-    """``module.name``, imported when first called."""
+    """The function ``module:name``, imported at its first call."""
 
-    def __init__(self, module: str, name: str) -> None:
-        self.module, self.name = module, name
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._function: Callable[..., Any] | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
+        if self._function is None:
+            self._function = pkgutil.resolve_name(self.target)
+        return self._function(*args, **kwargs)
 
 
-SUGGESTION_INTAKE = _Later("zhili.suggestions.hotline", "on_intake")
-SUGGESTIONS_REWRITE = _Later("zhili.suggestions.store", "rewrite")
+SUGGESTION_INTAKE = _Later("zhili.suggestions.hotline:on_intake")
+SUGGESTIONS_REWRITE = _Later("zhili.suggestions.store:rewrite")
 
 
 def wire() -> None:

@@ -24,8 +24,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from support.accounts import issue_key
 from support.cases import CASE_BODY
-from zhili.auth import service as accounts
 from zhili.auth.models import Role
 from zhili.db import Database
 from zhili.jobs.health import last_heartbeat, worker_ready
@@ -182,8 +182,7 @@ def _an_intake_is_triaged_by_a_worker(db: Database, base: str, fleet: Fleet) -> 
     """The server answers the intake and hands its triage to the workers: a run of ``intake_triage``
     deferred without a tick (the periodic runs carry one) triages the case."""
     with db.session() as session:
-        user, _ = accounts.create_user(session, username="tier_op", role=Role.operator, unit_code="C11")
-        _, key = accounts.issue_api_key(session, user, "worker tier", actor="test")
+        key = issue_key(session, "tier_op", Role.operator, "C11")
     answer = httpx.post(f"{base}/api/cases", json=CASE_BODY, headers={"X-API-Key": key}, timeout=30)
     assert answer.status_code == 201, answer.text
     code = answer.json()["code"]

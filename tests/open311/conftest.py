@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhili.auth import service
+from support.accounts import issue_key
 from zhili.auth.models import Role
 from zhili.cases.models import Case
 from zhili.open311.models import Open311Submission
@@ -35,13 +35,6 @@ FORM: dict[str, str] = {
     "media_url": "http://example.com/photo.jpg",
 }
 PERSONAL = ("张三", "13812341234", "zhangsan@example.com", "tt222111")
-
-
-def issue_key(session: Session, username: str, role: Role, unit: str | None) -> str:
-    user, _ = service.create_user(session, username=username, role=role, unit_code=unit, password=None)
-    _, clear = service.issue_api_key(session, user, "测试应用", actor="test")
-    session.commit()
-    return clear
 
 
 @pytest.fixture

@@ -23,6 +23,14 @@ def make_user(
     return user
 
 
+def issue_key(session: Session, username: str, role: Role, unit: str | None) -> str:
+    """A new account without a password and an API key of it, committed; the key in clear."""
+    user, _ = service.create_user(session, username=username, role=role, unit_code=unit, password=None)
+    _, clear = service.issue_api_key(session, user, "测试应用", actor="test")
+    session.commit()
+    return clear
+
+
 def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Sign in through the JSON API; returns the CSRF token to send on writes."""
     response = client.post("/api/auth/login", json={"username": username, "password": password})

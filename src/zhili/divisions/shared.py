@@ -9,30 +9,26 @@ keeps its own until it restarts.
 
 from __future__ import annotations
 
-import threading
-
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from zhili.divisions.resolver import Resolver
 
-_RESOLVERS: dict[tuple[str, int], Resolver] = {}
-_lock = threading.Lock()
+_RESOLVERS: dict[tuple[URL, int], Resolver] = {}  # a dict's get, set and clear are atomic
 
 
 def shared_resolver(session: Session, h3_resolution: int) -> Resolver:
     """The resolver of ``session``'s database, built from it on first use."""
-    key = (session.get_bind().engine.url.render_as_string(hide_password=False), h3_resolution)
+    key = (session.get_bind().engine.url, h3_resolution)
     resolver = _RESOLVERS.get(key)
     if resolver is None:
         resolver = Resolver.from_session(session, h3_resolution=h3_resolution)
         # An empty database is not worth remembering: divisions are loaded right after `zhili init`.
         if len(resolver.gazetteer):
-            with _lock:
-                _RESOLVERS[key] = resolver
+            _RESOLVERS[key] = resolver
     return resolver
 
 
 def forget_resolvers() -> None:
     """After divisions changed: the next use builds each resolver again."""
-    with _lock:
-        _RESOLVERS.clear()
+    _RESOLVERS.clear()

@@ -45,13 +45,14 @@ class HandOff:
         with self._lock:
             if self._trailing is not None:
                 return  # the window's last defer is already set
-            wait = self._last + self.window - time.monotonic()
+            now = time.monotonic()
+            wait = self._last + self.window - now
             if wait > 0:
                 self._trailing = threading.Timer(wait, self._at_window_end)
                 self._trailing.daemon = True
                 self._trailing.start()
                 return
-            self._last = time.monotonic()
+            self._last = now
         self._defer()
 
     def _at_window_end(self) -> None:
