@@ -179,7 +179,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_env(data_dir: Path, database_url: str | None, jobs: str) -> dict[str, str]:
+def server_env(data_dir: Path, database_url: str | None, jobs: str = "inline") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHILI_")}
     env.update(
         ZHILI_DATA_DIR=str(data_dir),
