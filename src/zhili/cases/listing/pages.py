@@ -10,24 +10,24 @@ table. The total is exact up to ``COUNT_CAP`` and otherwise reported as "more th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, select, text, true, union
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
-from zhili.cases.listing.counting import COUNT_CAP, Count, count
+from zhili.cases.listing.counting import COUNT_CAP, Count, at_least, count, largest
 from zhili.cases.listing.cursor import Cursor, after, decode, encode
 from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
-from zhili.cases.listing.search import use_index
+from zhili.cases.listing.search import text_share, use_index
 from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import Branch, readable_branches
 from zhili.cases.schemas import CaseSummary
 from zhili.cases.states import AssignmentStatus
 from zhili.cases.views import summaries
 
-__all__ = ["COUNT_CAP", "Page", "count_capped", "list_page"]
+__all__ = ["COUNT_CAP", "Page", "count_capped", "estimate_count", "list_page"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,18 @@ def _reading(branch: Branch, *columns: Any) -> Select[Any]:
     )
 
 
+def estimate_count(session: Session, actor: Actor, f: CaseFilter, *, text_index: bool = True) -> Count:
+    """The planner's estimate of a list's size: its scope's largest branch, and the text by its own
+    statistics (see ``counting``)."""
+    dialect = session.get_bind().dialect.name
+    readings = [_reading(branch, Case.id) for branch in _branches(actor)]
+    share = text_share(session, f.q) if f.q else None
+    if f.q and share is None:
+        return largest(session, [filtered(r, f, dialect, text_index=text_index) for r in readings])
+    without_text = replace(f, q=None)
+    return largest(session, [filtered(r, without_text, dialect) for r in readings], share or 1.0)
+
+
 def count_capped(
     session: Session, actor: Actor, f: CaseFilter, *, text_index: bool = True, budget_ms: int = 0
 ) -> Count:
@@ -87,7 +99,12 @@ def count_capped(
         filtered(_reading(branch, Case.id), f, dialect, text_index=text_index).limit(COUNT_CAP + 1)
         for branch in _branches(actor)
     ]
-    return count(session, _merged(statements), budget_ms)
+    return count(
+        session,
+        _merged(statements),
+        budget_ms,
+        lambda: estimate_count(session, actor, f, text_index=text_index),
+    )
 
 
 def list_page(
@@ -139,6 +156,7 @@ def list_page(
         select(merged.c.id, merged.c.k).order_by(key, merged.c.id.desc()).offset(offset).limit(limit + 1)
     ).all()
     counted = count_capped(session, actor, f, text_index=text_index, budget_ms=count_budget_ms)
+    counted = at_least(counted, offset + len(found))
     following = None
     if len(found) > limit:
         found = found[:limit]

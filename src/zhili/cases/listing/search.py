@@ -60,10 +60,11 @@ def bigram_query(q: str) -> str:
     return " & ".join("'" + g.replace("\\", "\\\\").replace("'", "''") + "'" for g in grams)
 
 
-def use_index(session: Session, q: str) -> bool:
-    """PostgreSQL: whether ``q`` is rare enough for the bigram index to pay (its planner's estimate)."""
+def text_share(session: Session, q: str) -> float | None:
+    """PostgreSQL: the share of cases whose texts hold every bigram of ``q``, by the statistics of the
+    bigram index (None: ``q`` has no bigram, or the table was never analysed)."""
     if len(q) < BIGRAM:
-        return False
+        return None
     document = f"zhili_bigrams({SEARCH_DOCUMENT})"
     plan = session.execute(
         text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM cases WHERE {document} @@ CAST(:q AS tsquery)"),
@@ -73,7 +74,15 @@ def use_index(session: Session, q: str) -> bool:
     held = session.execute(
         text("SELECT reltuples FROM pg_class WHERE oid = CAST('cases' AS regclass)")
     ).scalar()
-    return held is None or held <= 0 or expected <= COMMON_SHARE * held
+    return None if held is None or held <= 0 else min(1.0, float(expected) / float(held))
+
+
+def use_index(session: Session, q: str) -> bool:
+    """PostgreSQL: whether ``q`` is rare enough for the bigram index to pay (its planner's estimate)."""
+    if len(q) < BIGRAM:
+        return False
+    share = text_share(session, q)
+    return share is None or share <= COMMON_SHARE
 
 
 def matches(q: str, dialect: str, *, indexed: bool = True) -> ColumnElement[bool]:
