@@ -30,7 +30,8 @@ from typing import Any
 import duckdb
 from sqlalchemy.orm import Session
 
-from zhili.analytics import views, warnings
+import zhili.analytics.warnings as warnings
+from zhili.analytics import views
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import CITY, Reach, ViewFilter, where_for
 from zhili.analytics.labels import Labels

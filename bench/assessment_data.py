@@ -155,8 +155,10 @@ def generate(session: Session, n: int, seed: int = 20261001) -> Month:
             hours=rng.uniform(1, 20) if rng.random() < lead.quality + 0.05 else rng.uniform(25, 40)
         )
         roll = rng.random()
-        kind, state, unit_id = "handled", "closed", lead.id
-        merged_into = None
+        kind: str | None = "handled"
+        state = "closed"
+        unit_id: int | None = lead.id
+        merged_into: int | None = None
         if roll < 0.02:
             kind, unit_id = "direct", None
         elif roll < 0.03 and last_closed:

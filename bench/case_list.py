@@ -208,7 +208,8 @@ def _keys(database: Database) -> dict[str, tuple[str, int, str]]:
             else:
                 created = session.get_one(User, user[0])
             _, key = auth_service.issue_api_key(session, created, "case-list", actor="bench")
-            keys[role] = (key, int(created.unit_id), name)
+            assert created.unit_id is not None
+            keys[role] = (key, created.unit_id, name)
     return keys
 
 
@@ -306,7 +307,8 @@ def _run(args: argparse.Namespace, port: int, keys: dict[str, Any], cells: Any, 
                 shown = f"{'~' if first.get('total_estimated') else ''}{total:,}"
                 shown += "+" if first["total_capped"] else ""
                 if first.get("total_estimated"):  # and what an exact count finds, to judge the estimate
-                    exact = int(sql.execute(count_sql(scopes[role], where)).fetchone()[0])
+                    counted = sql.execute(count_sql(scopes[role], where)).fetchone()
+                    exact = int(counted[0]) if counted else 0
                     shown += f" ({exact:,}{'+' if exact > CAP else ''})"
                 label = page if page == "1" else f"{deep_row:,}+"
                 print(

@@ -26,8 +26,8 @@ TITLES = (
     "餐馆油烟污染",
 )
 # State shares of a year's cases: most are closed.
-STATES = ("closed",) * 85 + ("visited",) * 2 + ("reported",) * 4 + ("contacted",) * 3 + ("signed",) * 3
-STATES += ("dispatched",) * 2 + ("received",) * 1
+STATES: tuple[str, ...] = ("closed",) * 85 + ("visited",) * 2 + ("reported",) * 4 + ("contacted",) * 3
+STATES += ("signed",) * 3 + ("dispatched",) * 2 + ("received",) * 1
 
 PREPARE = """
 CREATE TEMP TABLE bench_places AS

@@ -48,8 +48,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
+import zhili.auth.service as auth_service
 from load_python import Result, run_python, tagged
-from zhili.auth import service as auth_service
 from zhili.auth.models import Role
 from zhili.cases.models import Case
 from zhili.db import Database

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
 from zhili.app import create_app
@@ -64,7 +64,8 @@ def _store_one(session: Session | Connection, body: CaseIn, created_by: str) -> 
         "updated_at": now,
         "created_by": created_by,
     }
-    session.execute(insert(Case.__table__).values(**values))  # Core: no ORM bulk-insert machinery
+    table: Table = Case.__table__  # type: ignore[assignment]
+    session.execute(insert(table).values(**values))  # Core: no ORM bulk-insert machinery
     return code
 
 

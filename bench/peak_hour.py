@@ -30,10 +30,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, select, text
 
-from zhili.auth import service as auth_service
+import zhili.auth.service as auth_service
+import zhili.knowledge.service as knowledge
 from zhili.auth.models import User
 from zhili.db import Database
-from zhili.knowledge import service as knowledge
 from zhili.knowledge.models import KnowledgeEntry
 from zhili.knowledge.schemas import KnowledgeIn
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
-import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -216,4 +215,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

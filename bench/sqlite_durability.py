@@ -91,7 +91,7 @@ def intakes(path: Path, key: str, mode: str, count: int, threads: int) -> float:
         environment="test",
         data_dir=path.parent,
         secret_key="bench-durability-" + "x" * 32,
-        sqlite_synchronous=mode,  # type: ignore[arg-type]
+        sqlite_synchronous=mode,
         sweep_interval_minutes=0,
         analytics_sync_minutes=0,
         audit_anchor_minutes=0,

@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -292,4 +291,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

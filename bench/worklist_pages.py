@@ -61,12 +61,12 @@ def _cursor_at(
 
 
 def _times(
-    session: object, statement: object, section: object, cursor: str | None, repeat: int
+    session: Session, statement: Select[Any], section: Section, cursor: str | None, repeat: int
 ) -> list[float]:
     taken = []
     for _ in range(repeat):
         start = time.perf_counter()
-        section_page(session, statement, section.key, section=section.name, size=PAGE, cursor=cursor)  # type: ignore[arg-type, attr-defined]
+        section_page(session, statement, section.key, section=section.name, size=PAGE, cursor=cursor)
         taken.append((time.perf_counter() - start) * 1000)
     return taken
 
