@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.core import TyperCommand
 
 from zhili.cli import COMMANDS, app
 from zhili.cli_groups import load
@@ -40,9 +41,12 @@ def test_help_lists_every_group_with_help_text() -> None:
         assert group in result.stdout
     for command in app.registered_commands:
         assert (command.callback.__doc__ or "").strip(), command.name
-    for name, target in COMMANDS.items():  # the rest, imported on use
+    for name, entry in COMMANDS.items():  # the rest, imported on use and listed by their written help
         assert name in result.stdout
-        assert (load(name, target).help or "").strip(), name
+        loaded = load(name, entry.target)
+        assert (loaded.help or "").strip(), name
+        listed = TyperCommand(name, help=entry.help)
+        assert listed.get_short_help_str(300) == loaded.get_short_help_str(300), name
 
 
 def test_a_command_imports_only_its_own_domain() -> None:
@@ -54,6 +58,22 @@ def test_a_command_imports_only_its_own_domain() -> None:
         "CliRunner().invoke(app, ['audit', '--help'])\n"
         "print(sorted(m for m in ('duckdb', 'pyarrow', 'sklearn', 'zhili.app', 'zhili.analytics.sync') "
         "if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_the_help_imports_no_domain() -> None:
+    """``zhili --help`` lists every group by its written help, importing none of them."""
+    modules = sorted({entry.target.split(":")[0] for entry in COMMANDS.values()})
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from zhili.cli import app\n"
+        "result = CliRunner().invoke(app, ['--help'])\n"
+        "assert result.exit_code == 0 and 'suggestions' in result.output, result.output\n"
+        f"print(sorted(m for m in {modules!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -4,36 +4,50 @@ from __future__ import annotations
 
 import typer
 
-from zhili.cli_groups import lazy_group
+from zhili.cli_groups import Lazy, lazy_group
 from zhili.cli_support import console, friendly_errors, open_database
 from zhili.kernel.logs import configure_logging
 from zhili.settings import get_settings
 from zhili.wiring import wire
 
-# Every group and command but init and serve, by where it lives (imported when used: zhili.cli_groups).
+# Every group and command but init and serve: where it lives (imported when used, zhili.cli_groups) and
+# its help's first paragraph, which `zhili --help` lists without importing it (tests/test_cli.py keeps
+# the two equal).
 COMMANDS = {
-    "users": "zhili.auth.cli:app",
-    "divisions": "zhili.divisions.cli:app",
-    "units": "zhili.units.cli:app",
-    "audit": "zhili.audit.cli:app",
-    "cases": "zhili.cases.cli:app",
-    "knowledge": "zhili.knowledge.cli:app",
-    "triage": "zhili.triage.cli:app",
-    "keys": "zhili.kernel.cli:app",
-    "analytics": "zhili.analytics.cli:app",
-    "demo": "zhili.demo.cli:app",
-    "assess": "zhili.assessment.cli:app",
-    "grid": "zhili.grid.cli:app",
-    "community": "zhili.community.cli:app",
-    "plan": "zhili.plan.cli:app",
-    "doctor": "zhili.ops.cli:doctor",
-    "backup": "zhili.ops.cli:backup",
-    "restore": "zhili.ops.cli:restore",
-    "jobs": "zhili.jobs.cli:app",
-    "worker": "zhili.jobs.cli:worker_command",
-    "mediation": "zhili.mediation.cli:app",
-    "petitions": "zhili.petitions.cli:app",
-    "suggestions": "zhili.suggestions.cli:app",
+    "users": Lazy("zhili.auth.cli:app", "用户与 API 密钥管理 (users)"),
+    "divisions": Lazy("zhili.divisions.cli:app", "行政区划：导入、查询 (divisions)"),
+    "units": Lazy("zhili.units.cli:app", "承办单位目录：加载、查询 (units)"),
+    "audit": Lazy("zhili.audit.cli:app", "审计日志：校验哈希链、查看记录 (audit)"),
+    "cases": Lazy("zhili.cases.cli:app", "诉求：时限巡检、历史数据导入 (cases)"),
+    "knowledge": Lazy("zhili.knowledge.cli:app", "知识库：导入、列出、检索标准答复口径 (knowledge)"),
+    "triage": Lazy("zhili.triage.cli:app", "智能分类：训练、评估与试用诉求分类模型 (triage)"),
+    "keys": Lazy("zhili.kernel.cli:app", "密钥生成：会话密钥、个人信息加密密钥与审计链密钥 (keys)"),
+    "analytics": Lazy("zhili.analytics.cli:app", "民生诉求数据库：分析库同步、预警回测、开放数据导出。"),
+    "demo": Lazy("zhili.demo.cli:app", "演示数据：按北京市真实区划与单位生成合成诉求。"),
+    "assess": Lazy("zhili.assessment.cli:app", "考核：三率计算、发布排名、导出、考核规则 (assess)"),
+    "grid": Lazy("zhili.grid.cli:app", "网格化管理：生成网格 (grid)"),
+    "community": Lazy("zhili.community.cli:app", "社区治理：志愿者统计等 (community)"),
+    "plan": Lazy("zhili.plan.cli:app", "规划指标监测：计算、查看与评估报告 (plan)"),
+    "doctor": Lazy(
+        "zhili.ops.cli:doctor",
+        "检查生产部署：密钥、数据库与迁移、时钟与时区、磁盘与目录、API 文档、HTTPS、任务进程。",
+    ),
+    "backup": Lazy(
+        "zhili.ops.cli:backup",
+        "备份数据库（PostgreSQL 用 pg_dump，SQLite 用其备份接口）、分析库、附件与模型到一个 tar 文件。",
+    ),
+    "restore": Lazy(
+        "zhili.ops.cli:restore",
+        "把备份恢复到当前配置的数据库与数据目录：校验每个文件的校验和、迁移版本与各表行数。",
+    ),
+    "jobs": Lazy("zhili.jobs.cli:app", "后台任务：检查任务队列、查看与重试失败的任务。"),
+    "worker": Lazy(
+        "zhili.jobs.cli:worker_command",
+        "运行后台任务进程：从 PostgreSQL 任务队列领取并执行任务（定时巡检、数据同步等）。",
+    ),
+    "mediation": Lazy("zhili.mediation.cli:app", "矛盾纠纷多元化解：聚集预警回测。"),
+    "petitions": Lazy("zhili.petitions.cli:app", "信访：办理时限巡检 (petitions)"),
+    "suggestions": Lazy("zhili.suggestions.cli:app", "人民建议征集 (suggestions)"),
 }
 
 app = typer.Typer(
