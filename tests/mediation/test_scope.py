@@ -53,8 +53,9 @@ def test_parties_are_sealed_masked_audited_and_named_in_the_pdf(app: Any, sessio
     worker = client(app, "worker")
     code = register(worker)["code"]
     stored = session.scalars(select(DisputeParty).order_by(DisputeParty.position)).all()
+    # The whole phone number, not a piece of it: a ciphertext holds "139" now and then by chance.
     assert stored and all(
-        "周一鸣" not in (p.name_enc or "") and "139" not in (p.phone_enc or "") for p in stored
+        "周一鸣" not in (p.name_enc or "") and "13911112222" not in (p.phone_enc or "") for p in stored
     )
     full = worker.get(f"/api/mediation/disputes/{code}").json()["parties"]
     assert full[0]["name"] == "周一鸣" and full[0]["shown"] == "full"
