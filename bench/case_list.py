@@ -40,9 +40,11 @@ from intake import free_port, server_env, stop, wait_until_up
 from zhili import migrate
 from zhili.auth import service as auth_service
 from zhili.auth.models import Role, User
+from zhili.auth.scope import readable
 from zhili.bootstrap import seed_reference_data
 from zhili.cases.listing.cursor import Cursor, encode
 from zhili.cases.models import Case
+from zhili.cases.policy import sees_centre_unlocated, sees_own_unlocated
 from zhili.db import Database
 from zhili.taxonomy import repository as taxonomy
 
@@ -91,24 +93,29 @@ ASSIGNED = (
 )
 
 
-def branches(session: Any, role: str, unit: int, username: str) -> list[str]:
-    """The role's scope as hand-written conditions, one index each."""
-    own = [
-        f"lead_unit_id = {unit}",
-        CALLED.format(unit=unit),
-        f"division_code IS NULL AND created_by = '{username}'",
-    ]
-    codes = session.execute(
-        text("SELECT division_code FROM unit_jurisdictions WHERE unit_id = :u"), {"u": unit}
-    ).scalars()
+def branches(session: Any, username: str) -> list[str]:
+    """The role's scope as hand-written conditions, one index each. Which divisions and which
+    unlocated cases an actor reads is zhili's policy (``auth.scope.readable``, ``cases.policy``): a
+    district department's jurisdiction names its district, but it reads only the cases its unit leads
+    or is called into."""
+    user = session.execute(select(User).where(User.username == username)).scalar_one()
+    actor = auth_service.actor_for(session, user)
+    scope = readable(actor)
+    if scope.everything:
+        return ["true"]
     places = []
-    for code in codes:
+    for code in sorted(scope.division_codes):
         if len(code) in (6, 9):
             places.append(f"substr(division_code, 1, {len(code)}) = '{code}'")
         else:
             places.append(f"division_code LIKE '{code}%'")
-    if role == "city":
-        places.append(f"division_code IS NULL AND receiving_unit_id = {unit}")
+    own = []
+    if actor.unit_id is not None:
+        own += [f"lead_unit_id = {actor.unit_id}", CALLED.format(unit=actor.unit_id)]
+        if sees_centre_unlocated(actor):
+            own.append(f"division_code IS NULL AND receiving_unit_id = {actor.unit_id}")
+    if sees_own_unlocated(actor):
+        own.append(f"division_code IS NULL AND created_by = '{username}'")
     return places + own
 
 
@@ -222,15 +229,16 @@ def main() -> None:
     parser.add_argument("--deep", type=int, default=5_000, help="the deep page starts after this row")
     parser.add_argument("--database-url", default=os.environ.get("ZHILI_BENCH_PG_URL", PG_DEFAULT))
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated: " + ", ".join(ROLES))
     args = parser.parse_args()
     print(f"case-list benchmark: {args.cases:,} cases, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     database = _database(args.database_url, args.cases, args.rebuild)
-    keys = _keys(database)
+    keys = {role: key for role, key in _keys(database).items() if role in args.roles.split(",")}
     with database.session(write=False) as session:
         root = taxonomy.by_code(session, CATEGORY)
         assert root is not None
         cells = queries(list(taxonomy.subtree_ids(session, root.code)))
-        scopes = {role: branches(session, role, unit, name) for role, (_, unit, name) in keys.items()}
+        scopes = {role: branches(session, name) for role, (_, _, name) in keys.items()}
     url = f"{args.database_url}?options=-csearch_path%3D{schema_for(args.cases)}"
     with tempfile.TemporaryDirectory() as folder:
         env = server_env(Path(folder), url)
