@@ -88,7 +88,9 @@ def estimate_count(session: Session, actor: Actor, f: CaseFilter, *, text_index:
     if f.q and share is None:
         return largest(session, [filtered(r, f, dialect, text_index=text_index) for r in readings])
     without_text = replace(f, q=None)
-    return largest(session, [filtered(r, without_text, dialect) for r in readings], share or 1.0)
+    return largest(
+        session, [filtered(r, without_text, dialect) for r in readings], 1.0 if share is None else share
+    )
 
 
 def count_capped(
