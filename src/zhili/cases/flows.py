@@ -59,7 +59,7 @@ def take_demand(
         earlier = find_retry(session, actor, idempotency_key, body)
         if earlier is not None:
             return Intake(earlier, False, None)
-    auto = autodispatch.enabled(session)  # read before create_case takes the day's counter lock
+    auto = autodispatch.enabled(session)  # read before create_case writes
     try:
         with session.begin_nested() if idempotency_key else nullcontext():
             result = create_case(session, ctx, actor, body, idempotency_key)

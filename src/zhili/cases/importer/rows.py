@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhili.auth.policy import SYSTEM_ROLE
-from zhili.cases.codes import next_codes
+from zhili.cases.codes import advance_past, next_codes
 from zhili.cases.context import CaseContext
 from zhili.cases.importer.values import naive_utc
-from zhili.cases.models import TrackingCounter
 from zhili.cases.states import HANDLING_STATES, AssignmentRole, AssignmentStatus, CaseState, ClosureKind
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.time_limits import CaseTraits, Limits, resolve_limits
@@ -108,16 +106,8 @@ class RowBuilder:
             if match:
                 day, seq = match.group(1), int(match.group(2))
                 highest[day] = max(highest.get(day, 0), seq)
-        for day, seq in highest.items():
-            counter = self.session.execute(
-                select(TrackingCounter).where(TrackingCounter.day == day).with_for_update()
-            ).scalar_one_or_none()
-            if counter is None:
-                self.session.add(TrackingCounter(day=day, last=seq))
-            elif counter.last < seq:
-                counter.last = seq
-        if highest:
-            self.session.flush()
+        for day, seq in sorted(highest.items()):
+            advance_past(self.session, day, seq)
 
     # -- deadlines ----------------------------------------------------------------------------------
     def _limits(self, traits: CaseTraits) -> Limits:

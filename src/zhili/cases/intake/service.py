@@ -129,8 +129,9 @@ def create_case(
         case.h3_cell = location.cell
         case.location_confidence = location.confidence
     seal(case, Contact(body.citizen.name, body.citizen.phone, body.citizen.id_number), ctx.cipher)
-    # The day's counter row stays locked until commit: bumped last, so that concurrent intakes wait
-    # for each other only over the inserts, the audit append and the commit.
+    # Reserved once the demand is checked and located, so that a refused demand spends no code. On
+    # PostgreSQL the counter moves in a short transaction of its own (``cases.codes``); on SQLite in
+    # this one, where writers take turns anyway.
     case.code = next_codes(session, ctx.settings.city_prefix, received_at.astimezone(ctx.tz))[0]
     session.add(case)
     session.flush()
