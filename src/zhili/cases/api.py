@@ -19,7 +19,7 @@ from zhili.cases.listing.pages import COUNT_CAP, list_page
 from zhili.cases.policy import CaseReader, IntakeActor
 from zhili.cases.schemas import ActionIn, ActionRuleOut, CaseCreated, CaseIn, CaseOut, CasePage, LocationOut
 from zhili.cases.states import CaseState
-from zhili.deps import DbSession, SettingsDep
+from zhili.deps import DbSession, SettingsDep, commit_here
 from zhili.errors import ValidationFailed
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.enums import Channel, DemandType, Urgency
@@ -52,6 +52,7 @@ def create_case(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> CaseCreated:
     result = flows.take_demand(session, ctx, actor, body, idempotency_key, defer_triage=True)
+    commit_here(session)
     if result.triage_deferred:  # the 201 waits only for the commit; triage follows it
         db, settings = request.app.state.db, ctx.settings
         after_response(request, lambda: flows.triage_deferred(db, settings))

@@ -26,7 +26,7 @@ from zhili.auth.policy import anyone
 from zhili.auth.scope import Actor
 from zhili.cases.deps import CaseCtx
 from zhili.cases.models import Attachment
-from zhili.deps import DbSession
+from zhili.deps import DbSession, commit_here
 from zhili.open311 import catalogue, repository, views
 from zhili.open311.errors import Open311Problem, bad_request, forbidden, from_body, not_found
 from zhili.open311.formats import DISCOVERY_FORMATS, FORMATS, JSON, XML, render
@@ -148,6 +148,7 @@ def post_request(fmt: str, request: Request, session: DbSession, ctx: CaseCtx, f
         raise forbidden("提交诉求须提供 api_key")
     _jurisdiction(request, session, form)
     filed = file_request(session, ctx, actor, form)
+    commit_here(session)
     created = CreatedOut(
         service_request_id=filed.case.code,
         token=filed.submission.token,

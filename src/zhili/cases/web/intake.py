@@ -27,7 +27,7 @@ from zhili.cases.web.suggest import (
     knowledge_answers,
     stored_duplicates,
 )
-from zhili.deps import DbSession
+from zhili.deps import DbSession, commit_here
 from zhili.errors import ZhiliError
 from zhili.taxonomy import repository as taxonomy
 from zhili.taxonomy.enums import CHANNEL_LABELS, DEMAND_TYPE_LABELS, URGENCY_LABELS
@@ -211,6 +211,7 @@ def intake_submit(
     if knowledge_entry_id and result.created:
         answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})
         case = lifecycle.perform(session, ctx, actor, case.code, "direct_close", answer)
+    commit_here(session)
     context = {
         "case": case,
         "direct": case.state.value == "closed",

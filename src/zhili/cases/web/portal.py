@@ -21,7 +21,7 @@ from zhili.cases.tracking import service as tracking
 from zhili.cases.tracking.api import TRACK_LIMIT, VISIT_LIMIT, find_tracked
 from zhili.cases.web.common import parse_model
 from zhili.cases.web.intake import case_body, field_errors
-from zhili.deps import DbSession
+from zhili.deps import DbSession, commit_here
 from zhili.divisions.resolver import OutsideCity
 from zhili.errors import ZhiliError
 from zhili.kernel.ratelimit import peer_address, rate_limit
@@ -100,6 +100,7 @@ def portal_submit(
     except OutsideCity as exc:  # the city's hotline takes demands located in the city only
         return _portal_form(request, form, exc.form_errors(), status=400)
     store_photos(session, ctx, result.case, checked, PORTAL.username)
+    commit_here(session)
     context = {"case": result.case, "tail": form["phone"][-4:], "photos": len(checked)}
     return render(request, "portal/submitted.html", context, status=201)
 
