@@ -148,7 +148,7 @@ def time_views(
         flush=True,
     )
     heads = ("warm", "cold", "floor", "warm/fl", "floor cold", "cold/fl")
-    print(f"  {'view':<38} " + " ".join(f"{h:>{max(7, len(h))}}" for h in heads), flush=True)
+    print(f"  {'view':<46} " + " ".join(f"{h:>{max(7, len(h))}}" for h in heads), flush=True)
     session = reference.open_session(write=False)
     timings: dict[str, dict[str, float]] = {}
     scipy_import = 0.0
@@ -168,7 +168,7 @@ def time_views(
             "floor_cold": round(c["floor"], 3),
         }
         print(
-            f"  {name:<38} {warm:7.3f} {c['seconds']:7.3f} {floor:7.3f} {warm / floor:7.2f} "
+            f"  {name:<46} {warm:7.3f} {c['seconds']:7.3f} {floor:7.3f} {warm / floor:7.2f} "
             f"{c['floor']:10.3f} {c['seconds'] / c['floor']:7.2f}",
             flush=True,
         )

@@ -135,6 +135,20 @@ def suite(year: int, last_month: str) -> dict[str, View]:
             DISTRICT,
             warning_days,
         ),
+        # The two above read the day kept by ``analytics.warning_cache`` once computed (the warm run's
+        # warm-up computes it); these two run the detector every time, as a day not yet kept does.
+        "early warnings (one day, computed)": View(
+            lambda e, labels, s: warnings.early_warnings(e, labels, CITY, as_of, kept=False),
+            ("street_code", "category_code", "local_date"),
+            CITY,
+            warning_days,
+        ),
+        "early warnings (one day, 朝阳 user, computed)": View(
+            lambda e, labels, s: warnings.early_warnings(e, labels, DISTRICT, as_of, kept=False),
+            ("street_code", "category_code", "local_date", "division_code"),
+            DISTRICT,
+            warning_days,
+        ),
         "每月一题 candidates": View(
             lambda e, labels, s: candidates(e, labels, CITY, f"{year}-10"),
             ("category_code", "district_code", "keyword", "street_code"),

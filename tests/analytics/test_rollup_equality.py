@@ -182,3 +182,13 @@ def test_the_rollups_hold_nothing_about_a_person(engines: tuple[Engine, Engine])
     for rollup in rollups.ROLLUPS:
         columns = {r["column_name"] for r in rolled.rows(f"DESCRIBE {rollup.table}")}
         assert not columns & {"caller_key", "title", "description", "code", "case_id"}, rollup.name
+
+
+def test_the_weeks_a_month_touches_are_counted_as_date_trunc_counts_them() -> None:
+    """The recurring communities start from the most weeks a month's days fall in (Monday weeks)."""
+    for year in (2024, 2025, 2026):
+        for month in range(1, 13):
+            first = date(year, month, 1)
+            days = [first + timedelta(days=d) for d in range(31)]
+            mondays = {d - timedelta(days=d.weekday()) for d in days if d.month == month}
+            assert warnings._weeks_touched(first) == len(mondays), first

@@ -42,7 +42,7 @@ def task_from_warning(
     warning = next(
         (
             w
-            for w in early_warnings(engine, Labels(session), CITY, as_of)
+            for w in early_warnings(engine, Labels(session), CITY, as_of, kept=False)
             if w["street"] == street and w["category"] == category
         ),
         None,

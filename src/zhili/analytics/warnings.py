@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from zhili.analytics import detect, forecast, rollups
+from zhili.analytics import detect, forecast, rollups, warning_cache
 from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
 from zhili.analytics.labels import Labels
@@ -19,7 +19,6 @@ from zhili.analytics.views import source
 
 _DAYS = rollups.BY_NAME["street_days"]
 COMMUNITIES = rollups.BY_NAME["communities"]
-MONTH_WEEKS = 6  # the most weeks one month's days fall in
 
 
 @dataclass
@@ -147,35 +146,59 @@ def early_warnings(
     scope: Reach,
     as_of: date,
     config: detect.DetectorConfig = detect.DetectorConfig(),
+    *,
+    kept: bool = True,
 ) -> list[dict[str, Any]]:
-    """The spikes of street × category on ``as_of`` (the window ending that day)."""
+    """The spikes of street × category on ``as_of`` (the window ending that day), strongest first.
+
+    ``kept``: read a city's or district's day from ``warning_cache`` while its rollup months are
+    unchanged (computed and kept on first ask); ``False`` runs the detector whatever is kept."""
     start = as_of - timedelta(days=config.window * 2 + config.history + 2)
+
+    def compute() -> list[dict[str, Any]]:
+        return _alarms(engine, scope, start, as_of, config)
+
+    alarms = warning_cache.kept(engine.store, scope, start, as_of, config, compute) if kept else compute()
+    street_name = labels.names("street", (a["street"] for a in alarms))
+    category_name = labels.names("category", (a["category"] for a in alarms))
+    window_start = (as_of - timedelta(days=config.window - 1)).isoformat()
+    return [
+        {
+            "street": a["street"],
+            "street_label": street_name(a["street"]),
+            "district": a["street"][:6],
+            "category": a["category"],
+            "category_label": category_name(a["category"]),
+            "window_start": window_start,
+            "window_end": as_of.isoformat(),
+            "observed": a["observed"],
+            "expected": a["expected"],
+            "p_value": a["p_value"],
+            "q_value": a["q_value"],
+        }
+        for a in alarms
+    ]
+
+
+def _alarms(
+    engine: Engine, scope: Reach, start: date, as_of: date, config: detect.DetectorConfig
+) -> list[dict[str, Any]]:
+    """The detector's alarms of the day as plain values (street and category codes), strongest first."""
     c = cube(engine, scope, start, as_of)
     if len(c.y) == 0:
         return []
     alarms = detect.detect_day(c.y, c.cell_category, c.day_index(as_of), config)
-    street_name = labels.names("street", (c.areas[c.cell_area[a.cell]] for a in alarms))
-    category_name = labels.names("category", c.categories)
-    result = []
-    for a in sorted(alarms, key=lambda a: a.p_value):
-        street = c.areas[c.cell_area[a.cell]]
-        category = c.categories[c.cell_category[a.cell]]
-        result.append(
-            {
-                "street": street,
-                "street_label": street_name(street),
-                "district": street[:6],
-                "category": category,
-                "category_label": category_name(category),
-                "window_start": (as_of - timedelta(days=config.window - 1)).isoformat(),
-                "window_end": as_of.isoformat(),
-                "observed": a.observed,
-                "expected": round(a.expected, 2),
-                "p_value": a.p_value,
-                "q_value": a.q_value,
-            }
-        )
-    return result
+    return [
+        {
+            "street": c.areas[c.cell_area[a.cell]],
+            "category": c.categories[c.cell_category[a.cell]],
+            "observed": a.observed,
+            "expected": round(a.expected, 2),
+            "p_value": a.p_value,
+            "q_value": a.q_value,
+        }
+        for a in sorted(alarms, key=lambda a: a.p_value)
+    ]
 
 
 def weekly_forecasts(
@@ -237,9 +260,10 @@ def recurring_communities(
     wanted = "community_code IS NOT NULL AND category_code IS NOT NULL"
     if src.table == COMMUNITIES.table and _one_month(f):
         # One row per community × category: no grouping. The answer's rows have the most weeks, so
-        # ask for those with 6 weeks (the most a month touches), then 5, … until the limit is
-        # reached; the file is sorted by weeks, so each ask reads only the row groups it needs.
-        for at_least in range(max(MONTH_WEEKS, min_weeks), min_weeks - 1, -1):
+        # ask for those in every week the month touches (4 to 6), then one fewer, … until the limit
+        # is reached; the file is sorted by weeks, so each ask reads only the row groups it needs.
+        assert f.date_from is not None
+        for at_least in range(max(_weeks_touched(f.date_from), min_weeks), min_weeks - 1, -1):
             rows = engine.rows(
                 f"SELECT community_code, category_code, n::BIGINT AS count, n_weeks::BIGINT AS weeks "
                 f"FROM {src.table} WHERE {src.where.sql} AND n_weeks >= ? AND {wanted} {order}",
@@ -277,6 +301,13 @@ def recurring_communities(
         }
         for r in rows
     ]
+
+
+def _weeks_touched(day: date) -> int:
+    """How many weeks (Monday to Sunday) the days of ``day``'s month fall in: 4 to 6."""
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return (last - (first - timedelta(days=first.weekday()))).days // 7 + 1
 
 
 def _one_month(f: ViewFilter) -> bool:
