@@ -21,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -124,7 +125,9 @@ def _rows(branch: str, where: str, after: str = "true") -> tuple[str, str]:
     if branch.startswith("called:"):
         unit = branch.removeprefix("called:")
         moved = after.replace("(received_at, id)", "(a.case_received_at, a.case_id)")
-        rows = ASSIGNED.format(unit=unit, where=f"{where} AND {moved}")
+        # The dates bound the assignments' index range too, through their copy of received_at.
+        bounds = [f"a.case_{c}" for c in re.findall(r"\breceived_at [<>]=? '[^']*'", where)]
+        rows = ASSIGNED.format(unit=unit, where=" AND ".join([where, moved, *bounds]))
         return rows, "a.case_received_at DESC, a.case_id DESC"
     return (
         f"SELECT id, received_at FROM cases WHERE ({branch}) AND {where} AND {after}",
