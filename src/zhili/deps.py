@@ -1,9 +1,8 @@
 """FastAPI dependencies of the request itself: its settings, its database and its session.
 
 The request owns the transaction: the session commits when the route returns (before the response is
-sent) and rolls back on any error. Routes and services only ``flush()``, except the busiest writers
-(the intake routes, the JSON API's case actions), which call ``commit_here`` once their writes are
-done (see there). Who is acting, and what they may do,
+sent) and rolls back on any error. Routes and services only ``flush()``, except the intake routes,
+which call ``commit_here`` once the demand is taken (see there). Who is acting, and what they may do,
 is decided by ``zhili.auth.deps`` and the domains' ``policy.py``.
 """
 
@@ -65,9 +64,9 @@ def commit_here(session: Session) -> None:
     FastAPI closes a sync dependency in a thread of its own once the event loop gets round to it. A
     route holding the audit chain's lock (every audited write takes it, last) would hold it through
     that wait too, and every other writer in the city with it: under 16 concurrent intakes that wait
-    was a quarter of the intake's p99 (``bench/README.md``). The busiest writers (the intake routes,
-    the JSON API's case actions) commit here when their writes are done, before reading their answer;
-    the close then has nothing left to commit, and still rolls back if the commit itself fails.
+    was a quarter of the intake's p99 (``bench/README.md``). The intake routes, the busiest writers,
+    commit here when the demand and everything taken with it are written; the close then has nothing
+    left to commit, and still rolls back if the commit itself fails.
     """
     session.commit()
 

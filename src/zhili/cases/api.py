@@ -180,5 +180,4 @@ def act_on_case(
     code: str, action: str, body: ActionIn, actor: CaseReader, session: DbSession, ctx: CaseCtx
 ) -> CaseOut:
     case = flows.act(session, ctx, actor, code, action, body)
-    commit_here(session)  # before reading the answer: the chain's lock is not held for it
     return views.detail(session, ctx, actor, case)
