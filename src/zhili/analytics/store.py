@@ -5,6 +5,7 @@ Layout (hive-style, readable as-is by DuckDB, Spark and Trino)::
     <dir>/cases/month=2025-10/part-<token>.parquet
     <dir>/events/month=2025-10/part-<token>.parquet   (events sit in their case's month)
     <dir>/_state.json                                  high-water mark of the last sync
+    <dir>/_warnings/<day>-<key>.json                   early warnings kept per day (``warning_cache``)
     <dir>/.lock                                        one writer at a time
 
 Every file is written under a temporary name and renamed into place, so a reader never sees half a

@@ -1,7 +1,9 @@
 """The folders a backup carries beside the database: the analytics store, attachments and models.
 
 Temporary and lock files (names starting with a dot) are left out; the store's ``_state.json`` (the
-sync's high-water mark) is kept, so that a restored store syncs on from where the backup stood.
+sync's high-water mark) is kept, so that a restored store syncs on from where the backup stood. The
+early warnings the store keeps (``_warnings/``) are left out too: they are worked out again on the
+first ask, and a server may write or remove one while the archive is made, outside the store's lock.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from zhili.analytics import warning_cache
 from zhili.errors import Conflict
 from zhili.settings import Settings
 
@@ -23,13 +26,19 @@ def folders(settings: Settings) -> dict[str, Path]:
     }
 
 
+# Folders of what is worked out again from the rest on demand: never archived.
+DERIVED = frozenset({warning_cache.FOLDER})
+
+
 def files(folder: Path) -> Iterator[tuple[str, Path]]:
     """(relative posix path, file) for every file kept from ``folder``."""
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+        if relative.parts[0] in DERIVED or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file():
             yield relative.as_posix(), path
 
 
