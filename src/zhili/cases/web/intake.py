@@ -211,7 +211,6 @@ def intake_submit(
     if knowledge_entry_id and result.created:
         answer = parse_model(ActionIn, {"knowledge_entry_id": knowledge_entry_id})
         case = lifecycle.perform(session, ctx, actor, case.code, "direct_close", answer)
-    commit_here(session)
     context = {
         "case": case,
         "direct": case.state.value == "closed",
@@ -221,4 +220,5 @@ def intake_submit(
     }
     response = page_or_fragment(request, "work/intake_done.html", "work/_intake_done.html", context, "intake")
     response.status_code = 201 if result.created else 200
+    commit_here(session)  # the page is drawn inside the transaction: it reads what it shows
     return response

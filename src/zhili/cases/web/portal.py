@@ -100,9 +100,10 @@ def portal_submit(
     except OutsideCity as exc:  # the city's hotline takes demands located in the city only
         return _portal_form(request, form, exc.form_errors(), status=400)
     store_photos(session, ctx, result.case, checked, PORTAL.username)
-    commit_here(session)
     context = {"case": result.case, "tail": form["phone"][-4:], "photos": len(checked)}
-    return render(request, "portal/submitted.html", context, status=201)
+    page = render(request, "portal/submitted.html", context, status=201)
+    commit_here(session)  # the page is drawn inside the transaction: it reads what it shows
+    return page
 
 
 @router.get(
