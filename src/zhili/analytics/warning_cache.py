@@ -28,6 +28,7 @@ from typing import Any
 from zhili.analytics import detect, rollups
 from zhili.analytics.filters import Reach
 from zhili.analytics.store import Store
+from zhili.kernel import months
 
 FOLDER = "_warnings"
 KEEP_DAYS = 62
@@ -51,12 +52,12 @@ def _version(store: Store, start: date, end: date) -> str:
     """The rollup files of the months from ``start`` to ``end``: name, size and modification time."""
     table = rollups.BY_NAME["street_days"].table
     parts = []
-    month = date(start.year, start.month, 1)
+    month = months.shift(start, 0)
     while month <= end:
         for path in store.files(table, f"{month:%Y-%m}"):
             stat = path.stat()
             parts.append(f"{month:%Y-%m}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        month = months.shift(month, 1)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -16,6 +16,7 @@ from zhili.analytics.engine import Engine
 from zhili.analytics.filters import Reach, ViewFilter, Where, where_for
 from zhili.analytics.labels import Labels
 from zhili.analytics.views import source
+from zhili.kernel import months
 
 _DAYS = rollups.BY_NAME["street_days"]
 COMMUNITIES = rollups.BY_NAME["communities"]
@@ -305,8 +306,8 @@ def recurring_communities(
 
 def _weeks_touched(day: date) -> int:
     """How many weeks (Monday to Sunday) the days of ``day``'s month fall in: 4 to 6."""
-    first = day.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first = months.shift(day, 0)
+    last = months.shift(day, 1) - timedelta(days=1)
     return (last - (first - timedelta(days=first.weekday()))).days // 7 + 1
 
 

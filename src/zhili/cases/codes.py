@@ -20,12 +20,13 @@ import weakref
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, bindparam, event, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhili.cases.models import TrackingCounter
+from zhili.db import make_engine
 
 SEQUENCE_DIGITS = 6
 # The counter's own pool: its statements last well under a millisecond, so a few connections serve
@@ -59,12 +60,11 @@ def counter_engine(engine: Engine) -> Engine:
     with _COUNTER_ENGINES_LOCK:
         found = _COUNTER_ENGINES.get(engine)
         if found is None:
-            found = _COUNTER_ENGINES[engine] = create_engine(
-                engine.url,
+            found = _COUNTER_ENGINES[engine] = make_engine(
+                engine.url.render_as_string(hide_password=False),
                 isolation_level="AUTOCOMMIT",
                 pool_size=COUNTER_POOL_SIZE,
                 max_overflow=COUNTER_POOL_OVERFLOW,
-                pool_pre_ping=True,
             )
             event.listen(found, "connect", _asynchronous_commit)
             weakref.finalize(engine, found.dispose)
