@@ -238,9 +238,9 @@ def main() -> None:
     database = _database(args.database_url, args.cases, args.rebuild)
     keys = {role: key for role, key in _keys(database).items() if role in args.roles.split(",")}
     with database.session(write=False) as session:
-        root = taxonomy.by_code(session, CATEGORY)
-        assert root is not None
-        cells = queries(list(taxonomy.subtree_ids(session, root.code)))
+        category_ids = taxonomy.subtree_ids(session, CATEGORY)
+        assert category_ids is not None
+        cells = queries(category_ids)
         scopes = {role: branches(session, name) for role, (_, _, name) in keys.items()}
     url = f"{args.database_url}?options=-csearch_path%3D{schema_for(args.cases)}"
     with tempfile.TemporaryDirectory() as folder:

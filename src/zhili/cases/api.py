@@ -102,10 +102,9 @@ def list_cases(
         raise ValidationFailed(f"页码只能翻到前 {COUNT_CAP:,} 件，请使用 next_cursor 继续翻页", field="page")
     category_ids = None
     if category:
-        root = taxonomy.by_code(session, category)
-        if root is None:
+        category_ids = taxonomy.subtree_ids(session, category)
+        if category_ids is None:
             raise ValidationFailed(f"未知的诉求分类：{category}", field="category")
-        category_ids = taxonomy.subtree_ids(session, root.code)
     filters = CaseFilter(
         state=state,
         demand_type=demand_type,

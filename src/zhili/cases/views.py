@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Result, Select, select
 from sqlalchemy.orm import Session
 
 from zhili.auth.models import role_label
@@ -65,19 +66,35 @@ SUMMARY_COLUMNS = (
 )
 
 
+def summary_select(*extra: Any, of: Any = None) -> Select[Any]:
+    """``SUMMARY_COLUMNS`` (and ``extra``) of cases, with their lead unit's and category's codes; of
+    the cases whose ids the subquery ``of`` lists (its column ``id``), when given."""
+    cases: Any = Case.__table__
+    if of is not None:
+        cases = of.join(cases, Case.id == of.c.id)
+    joined = cases.outerjoin(Unit, Unit.id == Case.lead_unit_id).outerjoin(
+        Category, Category.id == Case.category_id
+    )
+    columns: list[Any] = [*SUMMARY_COLUMNS, *extra]
+    return select(*columns).select_from(joined)
+
+
+def summary_values(result: Result[Any]) -> list[dict[str, Any]]:
+    """The rows of a ``summary_select``, each as a dict by column name (named once, not per row)."""
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
+
+
+def summary_of(values: dict[str, Any]) -> CaseSummary:
+    """The list shape of one row of ``summary_values`` (other columns it holds are left out)."""
+    return CaseSummary.model_validate({**values, "state_label": STATE_LABELS[values["state"]]})
+
+
 def summaries(session: Session, ids: Sequence[int]) -> list[CaseSummary]:
     """The list shape of the cases ``ids``, in that order, read in one statement."""
-    statement = (
-        select(*SUMMARY_COLUMNS)
-        .select_from(Case)
-        .outerjoin(Unit, Unit.id == Case.lead_unit_id)
-        .outerjoin(Category, Category.id == Case.category_id)
-        .where(Case.id.in_(ids))
-    )
-    rows = {row.id: row._mapping for row in session.execute(statement)}
-    return [
-        CaseSummary.model_validate({**rows[i], "state_label": STATE_LABELS[rows[i]["state"]]}) for i in ids
-    ]
+    found = summary_values(session.execute(summary_select().where(Case.id.in_(ids))))
+    rows = {values["id"]: values for values in found}
+    return [summary_of(rows[i]) for i in ids]
 
 
 def detail(session: Session, ctx: CaseContext, actor: Actor, case: Case) -> CaseOut:

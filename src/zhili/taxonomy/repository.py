@@ -41,6 +41,10 @@ def category_path(session: Session, category: Category) -> list[Category]:
     return [found[c] for c in codes if c in found]
 
 
-def subtree_ids(session: Session, code: str) -> list[int]:
-    """Ids of a category and everything below it (codes are hierarchical prefixes)."""
-    return list(session.scalars(select(Category.id).where(Category.code.startswith(code, autoescape=True))))
+def subtree_ids(session: Session, code: str) -> list[int] | None:
+    """Ids of the category ``code`` and everything below it (codes are hierarchical prefixes), in one
+    statement; None when no category has that code."""
+    rows = session.execute(
+        select(Category.id, Category.code).where(Category.code.startswith(code, autoescape=True))
+    ).all()
+    return [row.id for row in rows] if any(row.code == code for row in rows) else None

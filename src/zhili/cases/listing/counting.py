@@ -40,18 +40,27 @@ class Count:
 
 
 def count(
-    session: Session, ids: Any, budget_ms: int = 0, estimate: Callable[[], Count] | None = None
+    session: Session,
+    ids: Any,
+    budget_ms: int = 0,
+    estimate: Callable[[], Count] | None = None,
+    *,
+    first: str | None = None,
 ) -> Count:
     """Count the rows of the subquery ``ids`` (its column ``id``; each branch already LIMITed), for at
     most ``budget_ms`` on PostgreSQL (0: no limit). Past the budget: ``estimate()``, or else the
-    planner's estimate of ``ids``."""
+    planner's estimate of ``ids``. ``first``: SQL without parameters to run before, in the same round
+    trip as the budget's (a setting for the rest of the transaction, say); it outlives the budget."""
     capped = select(func.count()).select_from(select(ids.c.id).limit(COUNT_CAP + 1).subquery())
     if session.get_bind().dialect.name != "postgresql" or budget_ms <= 0:
+        if first:
+            session.connection().exec_driver_sql(first)
         return _counted(session.execute(capped).scalar_one())
-    # Three round trips: the savepoint and the timeout in one, the count, and back to the savepoint
-    # (which undoes the SET LOCAL, and a cancelled count's error; the count only read).
+    # Three round trips: ``first``, the savepoint and the timeout in one, the count, and back to the
+    # savepoint (which undoes the SET LOCAL, and a cancelled count's error; the count only read).
     connection = session.connection()
-    connection.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}; SET LOCAL statement_timeout = {int(budget_ms)}")
+    budget = f"SAVEPOINT {SAVEPOINT}; SET LOCAL statement_timeout = {int(budget_ms)}"
+    connection.exec_driver_sql(f"{first}; {budget}" if first else budget)
     try:
         found = session.execute(capped).scalar_one()
     except DBAPIError as exc:

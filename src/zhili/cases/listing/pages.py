@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, select, text, true, union
+from sqlalchemy import Select, select, true, union
 from sqlalchemy.orm import Session
 
 from zhili.auth.scope import Actor
@@ -25,7 +25,7 @@ from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import Branch, readable_branches
 from zhili.cases.schemas import CaseSummary
 from zhili.cases.states import AssignmentStatus
-from zhili.cases.views import summaries
+from zhili.cases.views import summary_of, summary_select, summary_values
 
 __all__ = ["COUNT_CAP", "Page", "count_capped", "estimate_count", "list_page"]
 
@@ -52,12 +52,11 @@ def _merged(statements: list[Select[Any]]) -> Any:
     return union(*parts).subquery()
 
 
-def custom_plans(session: Session) -> None:
-    """Plan each list query for its own values (PostgreSQL). psycopg prepares a statement after five
-    runs, and PostgreSQL may then keep one generic plan for every scope, date range and text; for a
-    city's month that plan took 170–250 ms where the plan for the values takes 30–40 ms (1 M cases)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+# Plan each list query for its own values (PostgreSQL). psycopg prepares a statement after five runs,
+# and PostgreSQL may then keep one generic plan for every scope, date range and text; for a city's
+# month that plan took 170–250 ms where the plan for the values takes 30–40 ms (1 M cases). Sent in
+# the count's first round trip, which every list makes before its page.
+CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 
 def _text_index(session: Session, f: CaseFilter) -> bool:
@@ -93,32 +92,47 @@ def _filtered(branch: Branch, reading: Select[Any], f: CaseFilter, dialect: str,
     return statement
 
 
-def estimate_count(session: Session, actor: Actor, f: CaseFilter, *, text_index: bool = True) -> Count:
+def estimate_count(
+    session: Session,
+    actor: Actor,
+    f: CaseFilter,
+    *,
+    text_index: bool = True,
+    branches: Sequence[Branch] | None = None,
+) -> Count:
     """The planner's estimate of a list's size: its scope's largest branch, and the text by its own
-    statistics (see ``counting``)."""
+    statistics (see ``counting``). ``branches``: the actor's, when the caller has them already."""
     dialect = session.get_bind().dialect.name
-    readings = [(branch, _reading(branch, Case.id)) for branch in _branches(actor)]
+    readings = [(branch, _reading(branch, Case.id)) for branch in branches or _branches(actor)]
     share = text_share(session, f.q) if f.q else None
     if f.q and share is None:
         return largest(session, [_filtered(b, r, f, dialect, text_index=text_index) for b, r in readings])
     without_text = replace(f, q=None)
-    branches = [_filtered(b, r, without_text, dialect) for b, r in readings]
-    return largest(session, branches, 1.0 if share is None else share)
+    statements = [_filtered(b, r, without_text, dialect) for b, r in readings]
+    return largest(session, statements, 1.0 if share is None else share)
 
 
 def count_capped(
-    session: Session, actor: Actor, f: CaseFilter, *, text_index: bool = True, budget_ms: int = 0
+    session: Session,
+    actor: Actor,
+    f: CaseFilter,
+    *,
+    text_index: bool = True,
+    budget_ms: int = 0,
+    branches: Sequence[Branch] | None = None,
 ) -> Count:
     dialect = session.get_bind().dialect.name
+    scope = branches or _branches(actor)
     statements = [
         _filtered(branch, _reading(branch, Case.id), f, dialect, text_index=text_index).limit(COUNT_CAP + 1)
-        for branch in _branches(actor)
+        for branch in scope
     ]
     return count(
         session,
         _merged(statements),
         budget_ms,
-        lambda: estimate_count(session, actor, f, text_index=text_index),
+        lambda: estimate_count(session, actor, f, text_index=text_index, branches=scope),
+        first=CUSTOM_PLANS if dialect == "postgresql" else None,
     )
 
 
@@ -136,13 +150,17 @@ def list_page(
     """The page after ``cursor`` (or, for old clients, after ``offset`` rows; at most COUNT_CAP).
     ``count_budget_ms``: how long the count may take on PostgreSQL before it is estimated (0: exact)."""
     dialect = session.get_bind().dialect.name
-    custom_plans(session)
     column, descending = sort_column(sort)
     position = decode(cursor, sort) if cursor else None
     window = offset + limit + 1
     text_index = _text_index(session, f)
+    scope = _branches(actor)
+    # First (it sets the plans for the page's query too): the count, within its budget.
+    counted = count_capped(
+        session, actor, f, text_index=text_index, budget_ms=count_budget_ms, branches=scope
+    )
     statements = []
-    for n, branch in enumerate(_branches(actor)):
+    for n, branch in enumerate(scope):
         if branch.called_unit is not None and column is Case.received_at:
             # The assignments' own copy of received_at, in their index's order: one range. DISTINCT:
             # a unit may hold a case twice (lead and co).
@@ -167,15 +185,21 @@ def list_page(
         statements.append(statement.order_by(*order).limit(window))
     merged = _merged(statements)
     key = merged.c.k.desc() if descending else merged.c.k.asc()
-    found = session.execute(
-        select(merged.c.id, merged.c.k).order_by(key, merged.c.id.desc()).offset(offset).limit(limit + 1)
-    ).all()
-    counted = count_capped(session, actor, f, text_index=text_index, budget_ms=count_budget_ms)
+    chosen = select(merged.c.id, merged.c.k).order_by(key, merged.c.id.desc()).offset(offset).limit(limit + 1)
+    # The page's ids and what the list shows of them, in one statement.
+    page = chosen.subquery()
+    found = summary_values(
+        session.execute(
+            summary_select(page.c.k.label("sort_key"), of=page).order_by(
+                page.c.k.desc() if descending else page.c.k.asc(), page.c.id.desc()
+            )
+        )
+    )
     counted = at_least(counted, offset + len(found))
     following = None
     if len(found) > limit:
         found = found[:limit]
         last = found[-1]  # the page's own read carries the sort value the cursor needs
-        following = encode(Cursor(sort, last.k, last.id))
-    rows = summaries(session, [row.id for row in found])
+        following = encode(Cursor(sort, last["sort_key"], last["id"]))
+    rows = [summary_of(values) for values in found]
     return Page(rows, counted.total, counted.capped, following, counted.estimated)
