@@ -83,7 +83,8 @@ def create_floor_app() -> FastAPI:
 
 
 def create_bare_app() -> FastAPI:
-    database = Database(get_settings().resolved_database_url)
+    settings = get_settings()
+    database = Database(settings.resolved_database_url, **settings.database_options())
     app = FastAPI()
 
     @app.get("/healthz")

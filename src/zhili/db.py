@@ -179,7 +179,8 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", **kwargs: Any) ->
         event.listen(engine.pool, "invalidate", turn.on_invalidate)
         event.listen(engine.pool, "close", turn.on_close)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 AFTER_COMMIT = "zhili_after_commit"

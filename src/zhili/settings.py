@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -33,6 +33,19 @@ class Settings(BaseSettings):
     sqlite_synchronous: Literal["FULL", "NORMAL"] = Field(
         default="FULL",
         description="SQLite durability: FULL survives a power cut; NORMAL may lose the last commits.",
+    )
+    database_pool_size: int = Field(
+        default=16,
+        ge=1,
+        le=500,
+        description="PostgreSQL: connections each zhili process keeps open once it has needed them.",
+    )
+    database_pool_overflow: int = Field(
+        default=16,
+        ge=0,
+        le=500,
+        description="PostgreSQL: connections a process may open beyond the pool at a busy moment; "
+        "each is closed again when returned.",
     )
     secret_key: str = Field(
         default=DEFAULT_SECRET, description="Signs session cookies and derives the encryption key."
@@ -312,6 +325,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'zhili.sqlite3').resolve()}"
+
+    def database_options(self) -> dict[str, Any]:
+        """What ``Database`` takes besides the URL: SQLite's durability, or PostgreSQL's pool."""
+        if self.resolved_database_url.startswith("sqlite"):
+            return {"sqlite_synchronous": self.sqlite_synchronous}
+        return {"pool_size": self.database_pool_size, "max_overflow": self.database_pool_overflow}
 
 
 @lru_cache

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, event, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from zhili.cases.models import TrackingCounter
@@ -30,9 +30,12 @@ from zhili.db import make_engine
 
 SEQUENCE_DIGITS = 6
 # The counter's own pool: its statements last well under a millisecond, so a few connections serve
-# every intake of a process; more would only wait on the same row.
-COUNTER_POOL_SIZE = 2
-COUNTER_POOL_OVERFLOW = 4
+# every intake of a process; more would only wait on the same row. A fixed number, kept open: an
+# overflow connection was closed on its return and opened again by the next busy moment (a new
+# PostgreSQL backend each time), and a ping before each use cost a round trip as long as the bump.
+# Without the ping, a connection that died (the database restarted) fails its statement, and the
+# statement is run once more on a new one.
+COUNTER_POOL_SIZE = 4
 
 
 # Built once: every intake bumps the counter.
@@ -64,7 +67,8 @@ def counter_engine(engine: Engine) -> Engine:
                 engine.url.render_as_string(hide_password=False),
                 isolation_level="AUTOCOMMIT",
                 pool_size=COUNTER_POOL_SIZE,
-                max_overflow=COUNTER_POOL_OVERFLOW,
+                max_overflow=0,
+                pool_pre_ping=False,
             )
             event.listen(found, "connect", _asynchronous_commit)
             weakref.finalize(engine, found.dispose)
@@ -85,9 +89,27 @@ def _apart(session: Session) -> Engine | None:
     return None
 
 
-def _bump_apart(engine: Engine, day: str, count: int) -> int:
+def _apart_once(engine: Engine, statement: Any, params: dict[str, Any]) -> Any:
+    """``statement``'s single value (None when it returns no rows), run on the counter's pool; once
+    more on a fresh connection when the one it had was dead (SQLAlchemy then replaces every older
+    one). A bump whose answer was lost with its connection may have committed: its codes are skipped,
+    never repeated."""
+    try:
+        return _run_apart(engine, statement, params)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    return _run_apart(engine, statement, params)
+
+
+def _run_apart(engine: Engine, statement: Any, params: dict[str, Any]) -> Any:
     with engine.connect() as conn:
-        return int(conn.execute(_BUMP_APART, {"bump_day": day, "bump_count": count}).scalar_one())
+        result = conn.execute(statement, params)
+        return result.scalar() if result.returns_rows else None
+
+
+def _bump_apart(engine: Engine, day: str, count: int) -> int:
+    return int(_apart_once(engine, _BUMP_APART, {"bump_day": day, "bump_count": count}))
 
 
 def _bump(session: Session, day: str, count: int) -> int | None:
@@ -129,8 +151,7 @@ def advance_past(session: Session, day: str, seq: int) -> None:
     """Move a day's counter past ``seq`` (a code given from elsewhere), never back."""
     engine = _apart(session)
     if engine is not None:
-        with engine.connect() as conn:
-            conn.execute(_ADVANCE_APART, {"bump_day": day, "bump_count": seq})
+        _apart_once(engine, _ADVANCE_APART, {"bump_day": day, "bump_count": seq})
         return
     counter = session.execute(
         select(TrackingCounter).where(TrackingCounter.day == day).with_for_update()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from zhili.cases.codes import advance_past, next_codes
+from zhili.cases.codes import advance_past, counter_engine, next_codes
 from zhili.db import Database
 
 DAY = datetime(2026, 3, 9, 10, 30)
@@ -94,3 +94,23 @@ def test_a_session_bound_to_a_connection_moves_the_counter_in_its_transaction(se
     """Tests that roll back their transaction leave no counter behind (the fixture's connection)."""
     assert next_codes(session, "BJ", datetime(2031, 1, 2)) == ["BJ20310102000001"]
     assert next_codes(session, "BJ", datetime(2031, 1, 2), 2) == ["BJ20310102000002", "BJ20310102000003"]
+
+
+def test_codes_keep_coming_after_the_counters_connections_are_cut(clean: Database, backend: str) -> None:
+    """The counter's pool keeps its connections without pinging them: when the database ends them (a
+    restart, an administrator), the next reservation runs again on a new connection and succeeds."""
+    if backend != "postgresql":
+        pytest.skip("SQLite: the counter moves in the intake's own transaction")
+    counter_engine(clean.engine).dispose()  # earlier tests' connections: the pool starts empty
+    assert _reserve(clean) == ["BJ20260309000001"]  # opened the counter's one connection
+    with counter_engine(clean.engine).connect() as conn:
+        backend_pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with clean.engine.connect() as admin:
+        # Waits (up to 5 s) until that backend has ended.
+        ended = admin.execute(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": backend_pid}).scalar_one()
+        admin.commit()
+    assert ended
+    assert _reserve(clean, 2) == ["BJ20260309000002", "BJ20260309000003"]
+    with clean.session() as session:
+        advance_past(session, "20260309", 10)
+    assert _reserve(clean) == ["BJ20260309000011"]
