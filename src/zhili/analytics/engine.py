@@ -104,6 +104,16 @@ class Engine:
                     self._base.unregister(f"_{table}_empty")
                 self._bound[table] = has
 
+    def month_files(self, table: str, month: str) -> str | None:
+        """``read_parquet`` of ``table``'s files of one month (with its ``month`` column), or None when
+        that month has none. A one-month question read through the table's view made DuckDB list
+        and prune every month's folder at each query: for a small rollup, a fifth of the query."""
+        files = self.store.files(table, month)
+        if not files:
+            return None
+        listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in files)
+        return f"read_parquet([{listed}], hive_partitioning = true)"
+
     def cursor(self, sql: str | None = None) -> duckdb.DuckDBPyConnection:
         """A cursor on which the tables ``sql`` names (without it: every table) are bound."""
         self._bind(sql)

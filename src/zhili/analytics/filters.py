@@ -47,6 +47,14 @@ class ViewFilter:
             if value is not None and not (value.isascii() and value.isdigit()):
                 raise ValidationFailed(f"{name} 须为数字编码", field=name)
 
+    @property
+    def month(self) -> str | None:
+        """ "YYYY-MM" when both dates are set and fall in one month; else None."""
+        if self.date_from is None or self.date_to is None:
+            return None
+        first, last = f"{self.date_from:%Y-%m}", f"{self.date_to:%Y-%m}"
+        return first if first == last else None
+
     def equalities(self) -> list[tuple[str, str]]:
         """The area, channel and demand type that are set, each with its column in the cases."""
         pairs = (

@@ -76,9 +76,15 @@ MEASURES = {
 
 @dataclass(frozen=True)
 class Source:
-    table: str
+    name: str  # the table read: ``cases`` or a rollup's
     where: Where
     rollup: bool
+    month_files: str | None = None  # one month's files of it, when the question is that month
+
+    @property
+    def table(self) -> str:
+        """What a query reads FROM: the table, or only its month's files."""
+        return self.month_files or self.name
 
     def m(self, name: str) -> str:
         raw, rolled = MEASURES[name]
@@ -102,7 +108,8 @@ def source(engine: Engine, reach: Reach, f: ViewFilter, needed: set[str], *, dai
         if chosen.daily:
             where.add("local_date <= ?", f.date_to)
     add_column_filters(where, f)  # rollups.choose made sure the rollup has these columns
-    return Source(chosen.table, where, True)
+    files = engine.month_files(chosen.table, f.month) if f.month else None
+    return Source(chosen.table, where, True, files)
 
 
 def _dimension(by: str) -> tuple[str, set[str], bool]:
@@ -209,7 +216,7 @@ def hex_cells(
     src = source(engine, scope, f, {rolled})
     column = rolled if src.rollup else "h3_cell"
     grouped = f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {min(limit, MAX_LIMIT)}"
-    if src.table == CITY_CELLS9 and _one_month(f):
+    if src.name == CITY_CELLS9 and f.month:
         # One month of the city at resolution 9 has one row per cell already: nothing to group.
         cell, count, grouped = "cell9", "n AS count", grouped.removeprefix("GROUP BY 1 ")
     else:
@@ -234,10 +241,6 @@ def _centre(number: int) -> tuple[str, float, float]:
     cell = h3.int_to_str(number)
     lat, lng = h3.cell_to_latlng(cell)
     return cell, round(lat, 6), round(lng, 6)
-
-
-def _one_month(f: ViewFilter) -> bool:
-    return bool(f.date_from and f.date_to and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}")
 
 
 def top_problems(

@@ -259,7 +259,7 @@ def recurring_communities(
     src = source(engine, scope, f, {"community_code", "category_code"})
     order = f"ORDER BY weeks DESC, count DESC, community_code, category_code LIMIT {int(limit)}"
     wanted = "community_code IS NOT NULL AND category_code IS NOT NULL"
-    if src.table == COMMUNITIES.table and _one_month(f):
+    if src.name == COMMUNITIES.table and f.month:
         # One row per community × category: no grouping. The answer's rows have the most weeks, so
         # ask for those in every week the month touches (4 to 6), then one fewer, … until the limit
         # is reached; the file is sorted by weeks, so each ask reads only the row groups it needs.
@@ -273,7 +273,7 @@ def recurring_communities(
             if len(rows) >= limit:
                 break
     else:
-        if src.table == COMMUNITIES.table:
+        if src.name == COMMUNITIES.table:
             weeks = "len(list_distinct(flatten(list(weeks))))"
             sql = (
                 f"SELECT community_code, category_code, sum(n) AS count, {weeks} AS weeks "
@@ -309,9 +309,3 @@ def _weeks_touched(day: date) -> int:
     first = months.shift(day, 0)
     last = months.shift(day, 1) - timedelta(days=1)
     return (last - (first - timedelta(days=first.weekday()))).days // 7 + 1
-
-
-def _one_month(f: ViewFilter) -> bool:
-    return (
-        f.date_from is not None and f.date_to is not None and f"{f.date_from:%Y-%m}" == f"{f.date_to:%Y-%m}"
-    )
