@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from zhili.analytics.store_schema import month_of
 from zhili.auth.scope import Actor
 from zhili.errors import ValidationFailed
 
@@ -52,7 +53,7 @@ class ViewFilter:
         """ "YYYY-MM" when both dates are set and fall in one month; else None."""
         if self.date_from is None or self.date_to is None:
             return None
-        first, last = f"{self.date_from:%Y-%m}", f"{self.date_to:%Y-%m}"
+        first, last = month_of(self.date_from), month_of(self.date_to)
         return first if first == last else None
 
     def equalities(self) -> list[tuple[str, str]]:

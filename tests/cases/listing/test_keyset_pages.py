@@ -230,7 +230,7 @@ def test_a_common_word_found_without_the_index_finds_the_same_cases(
     session: Session, demo: dict[str, Actor]
 ) -> None:
     """PostgreSQL walks a scope for a common word (LIKE alone) and asks the bigram index for a rare
-    one: both ways find the same cases (``use_index`` only chooses the faster)."""
+    one: both ways find the same cases (``text_stats`` only chooses the faster)."""
     dialect = session.get_bind().dialect.name
     for q in ("噪音", "路", "小区门口", "小区", "防坠井盖缺失"):
         f = CaseFilter(q=q)

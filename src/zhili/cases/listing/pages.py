@@ -20,7 +20,7 @@ from zhili.auth.scope import Actor
 from zhili.cases.listing.counting import COUNT_CAP, Count, at_least, count, largest
 from zhili.cases.listing.cursor import Cursor, after, decode, encode
 from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
-from zhili.cases.listing.search import text_share, use_index
+from zhili.cases.listing.search import TextStats, text_stats
 from zhili.cases.models import Case, CaseAssignment
 from zhili.cases.repository import Branch, readable_branches
 from zhili.cases.schemas import CaseSummary
@@ -59,10 +59,6 @@ def _merged(statements: list[Select[Any]]) -> Any:
 CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 
-def _text_index(session: Session, f: CaseFilter) -> bool:
-    return not f.q or session.get_bind().dialect.name != "postgresql" or use_index(session, f.q)
-
-
 def _reading(branch: Branch, *columns: Any) -> Select[Any]:
     """``select(*columns)`` over the branch's cases: through the unit's assignments when it is the
     branch of the cases a unit is called into, so that its index, not the unit's history, bounds it."""
@@ -97,19 +93,19 @@ def estimate_count(
     actor: Actor,
     f: CaseFilter,
     *,
-    text_index: bool = True,
+    text: TextStats | None = None,
     branches: Sequence[Branch] | None = None,
 ) -> Count:
     """The planner's estimate of a list's size: its scope's largest branch, and the text by its own
-    statistics (see ``counting``). ``branches``: the actor's, when the caller has them already."""
+    statistics (see ``counting``). ``text``, ``branches``: when the caller has them already."""
     dialect = session.get_bind().dialect.name
+    text = text or text_stats(session, f.q)
     readings = [(branch, _reading(branch, Case.id)) for branch in branches or _branches(actor)]
-    share = text_share(session, f.q) if f.q else None
-    if f.q and share is None:
-        return largest(session, [_filtered(b, r, f, dialect, text_index=text_index) for b, r in readings])
+    if f.q and text.share is None:
+        return largest(session, [_filtered(b, r, f, dialect, text_index=text.indexed) for b, r in readings])
     without_text = replace(f, q=None)
     statements = [_filtered(b, r, without_text, dialect) for b, r in readings]
-    return largest(session, statements, 1.0 if share is None else share)
+    return largest(session, statements, 1.0 if text.share is None else text.share)
 
 
 def count_capped(
@@ -117,21 +113,22 @@ def count_capped(
     actor: Actor,
     f: CaseFilter,
     *,
-    text_index: bool = True,
+    text: TextStats | None = None,
     budget_ms: int = 0,
     branches: Sequence[Branch] | None = None,
 ) -> Count:
     dialect = session.get_bind().dialect.name
+    text = text or text_stats(session, f.q)
     scope = branches or _branches(actor)
     statements = [
-        _filtered(branch, _reading(branch, Case.id), f, dialect, text_index=text_index).limit(COUNT_CAP + 1)
+        _filtered(branch, _reading(branch, Case.id), f, dialect, text_index=text.indexed).limit(COUNT_CAP + 1)
         for branch in scope
     ]
     return count(
         session,
         _merged(statements),
         budget_ms,
-        lambda: estimate_count(session, actor, f, text_index=text_index, branches=scope),
+        lambda: estimate_count(session, actor, f, text=text, branches=scope),
         first=CUSTOM_PLANS if dialect == "postgresql" else None,
     )
 
@@ -153,12 +150,10 @@ def list_page(
     column, descending = sort_column(sort)
     position = decode(cursor, sort) if cursor else None
     window = offset + limit + 1
-    text_index = _text_index(session, f)
+    text = text_stats(session, f.q)  # once: the count, its estimate and the page use it
     scope = _branches(actor)
     # First (it sets the plans for the page's query too): the count, within its budget.
-    counted = count_capped(
-        session, actor, f, text_index=text_index, budget_ms=count_budget_ms, branches=scope
-    )
+    counted = count_capped(session, actor, f, text=text, budget_ms=count_budget_ms, branches=scope)
     statements = []
     for n, branch in enumerate(scope):
         if branch.called_unit is not None and column is Case.received_at:
@@ -169,7 +164,7 @@ def list_page(
         else:
             key, tie = column, Case.id
             reading = _reading(branch, Case.id, key.label("k"))
-        statement = _filtered(branch, reading, f, dialect, text_index=text_index)
+        statement = _filtered(branch, reading, f, dialect, text_index=text.indexed)
         if position is not None:
             nulls_high = dialect != "sqlite"
             statement = statement.where(

@@ -11,13 +11,14 @@ Personal data is stored encrypted and never searched.
 A common word (噪音 in a quarter of all demands) is better found without the index: a list walks its
 scope in ``received_at`` order and meets a page of matches within a few hundred rows, where the GIN
 index would first collect every match in the table (and the bigram function would run on each row
-the planner reads another way). ``use_index`` asks PostgreSQL's statistics how common the query is.
+the planner reads another way). ``text_stats`` asks PostgreSQL's statistics how common the query is.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
@@ -77,12 +78,22 @@ def text_share(session: Session, q: str) -> float | None:
     return None if held is None or held <= 0 else min(1.0, float(expected) / float(held))
 
 
-def use_index(session: Session, q: str) -> bool:
-    """PostgreSQL: whether ``q`` is rare enough for the bigram index to pay (its planner's estimate)."""
+@dataclass(frozen=True)
+class TextStats:
+    """What a list needs to know of its text, asked of PostgreSQL's statistics once per list."""
+
+    share: float | None = None  # see ``text_share``; None too without a text, or off PostgreSQL
+    indexed: bool = True  # whether the bigram index pays: the text is rare enough (or unknown)
+
+
+def text_stats(session: Session, q: str | None) -> TextStats:
+    """The statistics of ``q`` on PostgreSQL; elsewhere, or without a text, the defaults."""
+    if not q or session.get_bind().dialect.name != "postgresql":
+        return TextStats()
     if len(q) < BIGRAM:
-        return False
+        return TextStats(indexed=False)
     share = text_share(session, q)
-    return share is None or share <= COMMON_SHARE
+    return TextStats(share, share is None or share <= COMMON_SHARE)
 
 
 def matches(q: str, dialect: str, *, indexed: bool = True) -> ColumnElement[bool]:
