@@ -46,6 +46,8 @@ ASSESSMENT_COLUMNS = (
     "received_at",
 )
 CHECKIN_COLUMNS = ("role", "checkin_due", "unit_id", "checked_in_at", "status", "case_id")
+# The co-unit assignments still at work (``repository.called_in``), as the partial index reads them.
+CALLED_IN = "role = 'co' AND status <> 'released'"
 # The text the search reads, as one expression. On PostgreSQL migration 0022 indexes
 # ``zhili_bigrams(SEARCH_DOCUMENT)`` (GIN); on SQLite the FTS5 table ``cases_fts`` covers the same four
 # columns. Neither is declared here: SQLAlchemy cannot describe them (tests/test_migrations.py says so).
@@ -204,14 +206,15 @@ class CaseAssignment(IdMixin, Base):
         Index("ix_case_assignments_status_checkin_due", "status", "checkin_due"),
         # The assessment's co-unit 报到 counts, without touching the cases (covering).
         Index("ix_case_assignments_role_checkin", *CHECKIN_COLUMNS),
-        # A unit's list of the cases it is called into, newest first, one index range (migration 0030).
+        # A unit's list of the cases it is called into (吹哨), newest first, one index range
+        # (migration 0033; its lead assignments are read through ``cases.lead_unit_id``).
         Index(
-            "ix_case_assignments_unit_recent",
+            "ix_case_assignments_co_recent",
             "unit_id",
             "case_received_at",
             "case_id",
-            postgresql_where=text("status <> 'released'"),
-            sqlite_where=text("status <> 'released'"),
+            postgresql_where=text(CALLED_IN),
+            sqlite_where=text(CALLED_IN),
         ),
     )
 
@@ -221,7 +224,7 @@ class CaseAssignment(IdMixin, Base):
     status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus))
     assigned_at: Mapped[datetime]
     # The case's received_at (never changes), kept here so that a unit's assignments read in the
-    # case list's order from one index (``ix_case_assignments_unit_recent``). Writers that hold the
+    # case list's order from one index (``ix_case_assignments_co_recent``). Writers that hold the
     # case pass it; otherwise it is read from the case on insert.
     case_received_at: Mapped[datetime] = mapped_column(default=_received_at_of_case)
     checkin_due: Mapped[datetime | None]

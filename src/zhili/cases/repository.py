@@ -1,10 +1,14 @@
 """Every read of a case goes through ``readable_cases(actor)``: one scoped statement.
 
 A case is readable when it lies inside the actor's jurisdiction, or when the actor's unit leads it or
-was called in to it. A case with no place yet (待定位: the address could not be resolved, or lies
-outside the city) is readable by the operators and dispatchers of the centre that took it in and by
-the staff member who took it, so that no demand is ever out of everyone's sight. A case outside the
-scope is indistinguishable from one that does not exist.
+was called in to it (吹哨, a co-unit's assignment not released). A unit's lead assignment needs no
+branch of its own: while it is not released it names the case's ``lead_unit_id`` (dispatch sets both,
+and only an approved return, which releases every assignment, clears the lead).
+
+A case with no place yet (待定位: the address could not be resolved, or lies outside the city) is
+readable by the operators and dispatchers of the centre that took it in and by the staff member who
+took it, so that no demand is ever out of everyone's sight. A case outside the scope is
+indistinguishable from one that does not exist.
 """
 
 from __future__ import annotations
@@ -32,13 +36,7 @@ def readable_cases(actor: Actor) -> Select[Case]:
     conditions: list[Any] = [scope.clause(Case.division_code)] if scope.division_codes else []
     if actor.unit_id is not None:
         conditions.append(Case.lead_unit_id == actor.unit_id)
-        conditions.append(
-            exists().where(
-                CaseAssignment.case_id == Case.id,
-                CaseAssignment.unit_id == actor.unit_id,
-                CaseAssignment.status != AssignmentStatus.released,
-            )
-        )
+        conditions.append(exists().where(CaseAssignment.case_id == Case.id, called_in(actor.unit_id)))
     unlocated = []
     if actor.unit_id is not None and sees_centre_unlocated(actor):
         unlocated.append(Case.receiving_unit_id == actor.unit_id)
@@ -49,13 +47,22 @@ def readable_cases(actor: Actor) -> Select[Case]:
     return select(Case).where(or_(*conditions) if conditions else false())
 
 
+def called_in(unit_id: int) -> ColumnElement[bool]:
+    """The unit's co-unit assignments still at work: what ``ix_case_assignments_co_recent`` holds."""
+    return and_(
+        CaseAssignment.unit_id == unit_id,
+        CaseAssignment.role == AssignmentRole.co,
+        CaseAssignment.status != AssignmentStatus.released,
+    )
+
+
 @dataclass(frozen=True)
 class Branch:
     condition: ColumnElement[bool]
     # False: no index on ``cases`` gives this branch's cases in the list's order; a page reads all
     # of the branch and sorts them, unless ``called_unit`` serves it.
     ordered: bool = True
-    # The cases this unit is called into: read through its assignments (``ix_case_assignments_unit_
+    # The cases this unit is called into: read through its assignments (``ix_case_assignments_co_
     # recent``), in received_at order when the list is in that order.
     called_unit: int | None = None
 
@@ -74,9 +81,7 @@ def readable_branches(actor: Actor) -> list[Branch] | None:
     branches = [Branch(_within(code)) for code in sorted(scope.division_codes)]
     if actor.unit_id is not None:
         branches.append(Branch(Case.lead_unit_id == actor.unit_id))
-        called = select(CaseAssignment.case_id).where(
-            CaseAssignment.unit_id == actor.unit_id, CaseAssignment.status != AssignmentStatus.released
-        )
+        called = select(CaseAssignment.case_id).where(called_in(actor.unit_id))
         branches.append(Branch(Case.id.in_(called), ordered=False, called_unit=actor.unit_id))
     if actor.unit_id is not None and sees_centre_unlocated(actor):
         branches.append(Branch(and_(Case.division_code.is_(None), Case.receiving_unit_id == actor.unit_id)))
@@ -158,11 +163,6 @@ def is_co_unit(session: Session, actor: Actor, case: Case) -> bool:
     if actor.unit_id is None:
         return False
     row = session.execute(
-        select(CaseAssignment.id).where(
-            CaseAssignment.case_id == case.id,
-            CaseAssignment.unit_id == actor.unit_id,
-            CaseAssignment.role == AssignmentRole.co,
-            CaseAssignment.status != AssignmentStatus.released,
-        )
+        select(CaseAssignment.id).where(CaseAssignment.case_id == case.id, called_in(actor.unit_id))
     ).first()
     return row is not None

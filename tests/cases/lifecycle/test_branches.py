@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from support.cases import CHAOYANG_CGW, CHAOYANG_ENV, CHAOYANG_MARKET, WANGJING, act, intake, staff
-from zhili.cases.models import Case, CaseLink, Supervision
+from zhili.cases.models import Case, CaseAssignment, CaseLink, Supervision
+from zhili.cases.states import AssignmentRole, AssignmentStatus
 from zhili.knowledge.models import KnowledgeEntry
 
 
@@ -62,6 +63,57 @@ def test_return_rejected_forces_the_assignment(app: Any, session: Session) -> No
     refused = s.street.post(f"/api/cases/{code}/return", json={"reason": "再次退单"})
     assert refused.status_code == 409
     assert "强制" in refused.json()["error"]["message"]
+
+
+def _stale_lead_assignments(session: Session) -> int:
+    """Lead assignments still at work that do not name their case's lead unit. The case lists read a
+    unit's lead cases through ``cases.lead_unit_id`` alone (``repository.called_in``), so none may exist."""
+    session.expire_all()
+    stale = select(func.count()).select_from(CaseAssignment).join(Case, Case.id == CaseAssignment.case_id)
+    stale = stale.where(
+        CaseAssignment.role == AssignmentRole.lead,
+        CaseAssignment.status != AssignmentStatus.released,
+        or_(Case.lead_unit_id.is_(None), Case.lead_unit_id != CaseAssignment.unit_id),
+    )
+    return int(session.scalar(stale) or 0)
+
+
+def _listed(client: Any, code: str) -> bool:
+    listed = client.get("/api/cases", params={"q": code})
+    assert listed.status_code == 200
+    return code in {c["code"] for c in listed.json()["items"]}
+
+
+def test_a_lead_assignment_at_work_always_names_the_lead_unit(app: Any, session: Session) -> None:
+    s = staff(app, session)
+    code = intake(s.operator)
+    steps: list[tuple[Any, str, dict[str, Any]]] = [
+        (s.dispatcher, "dispatch", {"lead_unit": CHAOYANG_CGW}),
+        (s.dept, "return", {"reason": "不属于本单位职责"}),
+        (s.dispatcher, "approve_return", {"note": "改派望京街道", "lead_unit": WANGJING}),
+        (s.street, "sign", {}),
+        (s.street, "return", {"reason": "物业问题"}),
+        (s.dispatcher, "reject_return", {"reason": "属地管理，街道牵头"}),
+        (s.street, "sign", {}),
+        (s.street, "contact", {}),
+        (s.street, "whistle", {"units": [CHAOYANG_CGW]}),
+        (s.dept, "check_in", {}),
+        (s.dept, "report_part", {"reply": "已检查"}),
+        (s.street, "report", {"reply": "已协调"}),
+        (s.operator, "visit", {"contacted": True, "solved": False, "satisfaction": "不满意"}),
+        (s.street, "sign", {}),
+        (s.street, "contact", {}),
+        (s.street, "report", {"reply": "已整改"}),
+        (s.operator, "visit", {"contacted": True, "solved": True, "satisfaction": "满意"}),
+        (s.dispatcher, "reopen", {"note": "问题复发"}),
+    ]
+    for client, action, body in steps:
+        act(client, code, action, **body)
+        assert _stale_lead_assignments(session) == 0, action
+    # The department led the case, gave it back, and was called in again: it reads the case as a
+    # co-unit, in its list and alone; the street office leads it.
+    assert _listed(s.dept, code) and _listed(s.street, code)
+    assert s.dept.get(f"/api/cases/{code}").status_code == 200
 
 
 def test_extension_requested_approved_and_only_once(app: Any, session: Session) -> None:

@@ -22,9 +22,8 @@ from zhili.cases.listing.cursor import Cursor, after, decode, encode
 from zhili.cases.listing.filters import CaseFilter, filtered, sort_column
 from zhili.cases.listing.search import TextStats, text_stats
 from zhili.cases.models import Case, CaseAssignment
-from zhili.cases.repository import Branch, readable_branches
+from zhili.cases.repository import Branch, called_in, readable_branches
 from zhili.cases.schemas import CaseSummary
-from zhili.cases.states import AssignmentStatus
 from zhili.cases.views import summary_of, summary_select, summary_values
 
 __all__ = ["COUNT_CAP", "Page", "count_capped", "estimate_count", "list_page"]
@@ -68,9 +67,7 @@ def _reading(branch: Branch, *columns: Any) -> Select[Any]:
         select(*columns)
         .select_from(Case)
         .join(CaseAssignment, CaseAssignment.case_id == Case.id)
-        .where(
-            CaseAssignment.unit_id == branch.called_unit, CaseAssignment.status != AssignmentStatus.released
-        )
+        .where(called_in(branch.called_unit))
     )
 
 
