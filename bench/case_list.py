@@ -85,12 +85,14 @@ def queries(category_ids: list[int]) -> dict[str, tuple[dict[str, Any], str]]:
     }
 
 
-# The branch of the cases a unit is called into: read through its assignments, in the order of their
-# partial index (unit, case_received_at, case), as zhili does.
+# The branch of the cases a unit is called into (吹哨): read through its co-unit assignments, in the
+# order of their partial index (unit, case_received_at, case), as zhili does. Its lead assignments
+# are the cases of the lead-unit branch already (``zhili.cases.repository``).
 CALLED = "called:{unit}"
 ASSIGNED = (
     "SELECT DISTINCT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a "
-    "JOIN cases ON cases.id = a.case_id WHERE a.unit_id = {unit} AND a.status <> 'released' AND {where}"
+    "JOIN cases ON cases.id = a.case_id "
+    "WHERE a.unit_id = {unit} AND a.role = 'co' AND a.status <> 'released' AND {where}"
 )
 
 
