@@ -87,13 +87,21 @@ def queries(category_ids: list[int]) -> dict[str, tuple[dict[str, Any], str]]:
 
 # The branch of the cases a unit is called into (吹哨): read through its co-unit assignments, in the
 # order of their partial index (unit, case_received_at, case), as zhili does. Its lead assignments
-# are the cases of the lead-unit branch already (``zhili.cases.repository``).
+# are the cases of the lead-unit branch already (``zhili.cases.repository``), and it holds a case at
+# most once as a co-unit. Asked nothing but dates, the assignments answer alone (their copy of
+# received_at), without the cases.
 CALLED = "called:{unit}"
+CO_UNIT = "a.unit_id = {unit} AND a.role = 'co' AND a.status <> 'released'"
 ASSIGNED = (
-    "SELECT DISTINCT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a "
-    "JOIN cases ON cases.id = a.case_id "
-    "WHERE a.unit_id = {unit} AND a.role = 'co' AND a.status <> 'released' AND {where}"
+    "SELECT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a "
+    "JOIN cases ON cases.id = a.case_id WHERE " + CO_UNIT + " AND {where}"
 )
+ASSIGNED_ALONE = (
+    "SELECT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a WHERE "
+    + CO_UNIT
+    + " AND {where}"
+)
+DATES = re.compile(r"\breceived_at [<>]=? '[^']*'")
 
 
 def branches(session: Any, username: str) -> list[str]:
@@ -128,8 +136,11 @@ def _rows(branch: str, where: str, after: str = "true") -> tuple[str, str]:
         unit = branch.removeprefix("called:")
         moved = after.replace("(received_at, id)", "(a.case_received_at, a.case_id)")
         # The dates bound the assignments' index range too, through their copy of received_at.
-        bounds = [f"a.case_{c}" for c in re.findall(r"\breceived_at [<>]=? '[^']*'", where)]
-        rows = ASSIGNED.format(unit=unit, where=" AND ".join([where, moved, *bounds]))
+        bounds = [f"a.case_{c}" for c in DATES.findall(where)]
+        if DATES.sub("", where).replace("AND", "").strip() in ("", "true"):
+            rows = ASSIGNED_ALONE.format(unit=unit, where=" AND ".join(["true", moved, *bounds]))
+        else:
+            rows = ASSIGNED.format(unit=unit, where=" AND ".join([where, moved, *bounds]))
         return rows, "a.case_received_at DESC, a.case_id DESC"
     return (
         f"SELECT id, received_at FROM cases WHERE ({branch}) AND {where} AND {after}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,10 @@ class CaseFilter:
     q: str | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
+
+    def dates_only(self) -> bool:
+        """Nothing asked of a case but its received date (a unit's assignments keep a copy of it)."""
+        return replace(self, received_from=None, received_to=None) == CaseFilter()
 
 
 def sort_column(sort: str) -> tuple[Any, bool]:

@@ -58,11 +58,14 @@ def _merged(statements: list[Select[Any]]) -> Any:
 CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 
-def _reading(branch: Branch, *columns: Any) -> Select[Any]:
+def _reading(branch: Branch, *columns: Any, alone: bool = False) -> Select[Any]:
     """``select(*columns)`` over the branch's cases: through the unit's assignments when it is the
-    branch of the cases a unit is called into, so that its index, not the unit's history, bounds it."""
+    branch of the cases a unit is called into, so that its index, not the unit's history, bounds it.
+    ``alone`` (see ``_alone``): from the assignments only, ``columns`` being theirs."""
     if branch.called_unit is None:
         return select(*columns).where(branch.condition)
+    if alone:
+        return select(*columns).select_from(CaseAssignment).where(called_in(branch.called_unit))
     return (
         select(*columns)
         .select_from(Case)
@@ -71,12 +74,26 @@ def _reading(branch: Branch, *columns: Any) -> Select[Any]:
     )
 
 
+def _alone(branch: Branch, f: CaseFilter) -> bool:
+    """The branch of a unit's assignments, asked nothing of the cases but their received dates: its
+    count, and its page in received_at order, are read from the assignments' index alone. Joined to
+    the cases, they probed a case per assignment, which at a Beijing year were pages off the cache."""
+    return branch.called_unit is not None and f.dates_only()
+
+
+def _ids(branch: Branch, f: CaseFilter) -> Select[Any]:
+    """The branch's case ids, as the column ``id``."""
+    if _alone(branch, f):
+        return _reading(branch, CaseAssignment.case_id.label("id"), alone=True)
+    return _reading(branch, Case.id)
+
+
 def _filtered(branch: Branch, reading: Select[Any], f: CaseFilter, dialect: str, **kw: Any) -> Select[Any]:
     """``filtered``, and on the branch read through a unit's assignments the dates as bounds of its
     index too (the assignments' copy of ``received_at``, which never changes): tested only on the
     joined case, a month's deep page walked the unit's assignments down to the oldest, past the month,
-    looking for rows that were not there."""
-    statement = filtered(reading, f, dialect, **kw)
+    looking for rows that were not there. Read from the assignments alone, the bounds are all."""
+    statement = reading if _alone(branch, f) else filtered(reading, f, dialect, **kw)
     if branch.called_unit is not None:
         if f.received_from:
             statement = statement.where(CaseAssignment.case_received_at >= f.received_from)
@@ -97,11 +114,12 @@ def estimate_count(
     statistics (see ``counting``). ``text``, ``branches``: when the caller has them already."""
     dialect = session.get_bind().dialect.name
     text = text or text_stats(session, f.q)
-    readings = [(branch, _reading(branch, Case.id)) for branch in branches or _branches(actor)]
+    scope = branches or _branches(actor)
     if f.q and text.share is None:
-        return largest(session, [_filtered(b, r, f, dialect, text_index=text.indexed) for b, r in readings])
+        statements = [_filtered(b, _ids(b, f), f, dialect, text_index=text.indexed) for b in scope]
+        return largest(session, statements)
     without_text = replace(f, q=None)
-    statements = [_filtered(b, r, without_text, dialect) for b, r in readings]
+    statements = [_filtered(b, _ids(b, without_text), without_text, dialect) for b in scope]
     return largest(session, statements, 1.0 if text.share is None else text.share)
 
 
@@ -118,7 +136,7 @@ def count_capped(
     text = text or text_stats(session, f.q)
     scope = branches or _branches(actor)
     statements = [
-        _filtered(branch, _reading(branch, Case.id), f, dialect, text_index=text.indexed).limit(COUNT_CAP + 1)
+        _filtered(branch, _ids(branch, f), f, dialect, text_index=text.indexed).limit(COUNT_CAP + 1)
         for branch in scope
     ]
     return count(
@@ -154,10 +172,10 @@ def list_page(
     statements = []
     for n, branch in enumerate(scope):
         if branch.called_unit is not None and column is Case.received_at:
-            # The assignments' own copy of received_at, in their index's order: one range. DISTINCT:
-            # a unit may hold a case twice (lead and co).
+            # The assignments' own copy of received_at, in their index's order: one range. A unit
+            # holds a case at most once as a co-unit (unique case, unit, role).
             key, tie = CaseAssignment.case_received_at, CaseAssignment.case_id
-            reading = _reading(branch, tie.label("id"), key.label("k")).distinct()
+            reading = _reading(branch, tie.label("id"), key.label("k"), alone=_alone(branch, f))
         else:
             key, tie = column, Case.id
             reading = _reading(branch, Case.id, key.label("k"))
