@@ -30,21 +30,20 @@ CALLED_IN = "role = 'co' AND status <> 'released'"
 
 def upgrade() -> None:
     op.drop_index("ix_case_assignments_unit_recent", table_name="case_assignments")
-    op.create_index(
-        "ix_case_assignments_co_recent",
-        "case_assignments",
-        COLUMNS,
-        postgresql_where=sa.text(CALLED_IN),
-        sqlite_where=sa.text(CALLED_IN),
-    )
+    _create("ix_case_assignments_co_recent", CALLED_IN)
 
 
 def downgrade() -> None:
     op.drop_index("ix_case_assignments_co_recent", table_name="case_assignments")
+    _create("ix_case_assignments_unit_recent", ACTIVE)
+
+
+def _create(name: str, where: str) -> None:
+    """A partial index of a unit's assignments in the case list's order."""
     op.create_index(
-        "ix_case_assignments_unit_recent",
+        name,
         "case_assignments",
         COLUMNS,
-        postgresql_where=sa.text(ACTIVE),
-        sqlite_where=sa.text(ACTIVE),
+        postgresql_where=sa.text(where),
+        sqlite_where=sa.text(where),
     )
