@@ -19,8 +19,13 @@ from zhili.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# A dependency that only reads the app or the request is ``async def``: FastAPI runs a plain ``def``
+# dependency in its thread pool, a hand-off to a worker thread and back for each one and each request
+# (the domains' contexts and ``auth.permissions`` do the same). Those that touch the database or a
+# file stay plain functions, so that they never block the event loop.
 
-def get_settings_dep(request: Request) -> Settings:
+
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -28,7 +33,7 @@ def get_settings_dep(request: Request) -> Settings:
 READ_ONLY = "zhili_read_only"
 
 
-def _read_only(request: Request) -> None:
+async def _read_only(request: Request) -> None:
     setattr(request.state, READ_ONLY, True)
 
 

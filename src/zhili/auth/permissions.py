@@ -16,7 +16,7 @@ permission, so ``route_permissions(app)`` can list who may call what.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -76,15 +76,17 @@ class Permission:
         setattr(dependency, MARK, self)
         return dependency
 
-    def _dependency(self) -> Callable[..., Actor]:
+    def _dependency(self) -> Callable[..., Awaitable[Actor]]:
+        # async: FastAPI runs a plain ``def`` dependency in its thread pool, one hand-off per request
+        # for a check that reads only the actor (and the health check's ANONYMOUS).
         if self.public:
             # Public routes neither read the session nor touch the database for it (/healthz).
-            def dependency() -> Actor:
+            async def dependency() -> Actor:
                 return ANONYMOUS
 
         else:
 
-            def dependency(request: Request, actor: CurrentActor) -> Actor:  # type: ignore[misc]
+            async def dependency(request: Request, actor: CurrentActor) -> Actor:  # type: ignore[misc]
                 page = request.method == "GET" and not request.url.path.startswith("/api/")
                 return self.require(actor, page=page)
 

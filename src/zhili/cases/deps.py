@@ -11,7 +11,7 @@ from zhili.divisions.deps import DivisionResolver
 from zhili.settings import Settings
 
 
-def case_context(request: Request, resolver: DivisionResolver) -> CaseContext:
+async def case_context(request: Request, resolver: DivisionResolver) -> CaseContext:
     settings: Settings = request.app.state.settings
     return CaseContext.for_settings(settings, resolver)
 

@@ -10,7 +10,7 @@ from zhili.kernel.crypto import PersonalDataCipher, cipher_for
 from zhili.settings import Settings
 
 
-def request_cipher(request: Request) -> PersonalDataCipher:
+async def request_cipher(request: Request) -> PersonalDataCipher:
     settings: Settings = request.app.state.settings
     return cipher_for(settings.data_key, settings.secret_key)
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from zhili.cases.context import CaseContext
 
 
-def petition_context(request: Request) -> CaseContext:
+async def petition_context(request: Request) -> CaseContext:
     return CaseContext.for_settings(request.app.state.settings)
 
 

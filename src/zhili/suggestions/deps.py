@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from zhili.cases.context import CaseContext
 
 
-def suggestion_context(request: Request) -> CaseContext:
+async def suggestion_context(request: Request) -> CaseContext:
     return CaseContext.for_settings(request.app.state.settings)
 
 

@@ -30,7 +30,7 @@ TRACK_LIMIT = Depends(rate_limit("track", TRACK_PER_MINUTE))
 VISIT_LIMIT = Depends(rate_limit("track-visit", TRACK_PER_MINUTE))
 
 
-def public_context(request: Request) -> CaseContext:
+async def public_context(request: Request) -> CaseContext:
     """Settings and cipher only: citizens' routes never resolve locations."""
     return CaseContext.for_settings(request.app.state.settings)
 
