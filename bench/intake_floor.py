@@ -84,7 +84,7 @@ def create_floor_app() -> FastAPI:
 
 def create_bare_app() -> FastAPI:
     settings = get_settings()
-    database = Database(settings.resolved_database_url, **settings.database_options())
+    database = Database.for_settings(settings)
     app = FastAPI()
 
     @app.get("/healthz")

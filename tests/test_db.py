@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from zhili.db import Database, writer_turn
+from zhili.settings import Settings
 
 
 @pytest.fixture
@@ -101,3 +102,23 @@ def test_sqlite_commits_are_synced_to_disk_by_default(tmp_path: Path, mode: str,
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2
     finally:
         default.dispose()
+
+
+def test_a_database_from_settings_gets_their_pool_or_their_durability(
+    database_url: str, backend: str, settings: Settings
+) -> None:
+    """PostgreSQL keeps ``ZHILI_DATABASE_POOL_SIZE`` connections and may open the overflow beyond them;
+    SQLite takes its durability from the settings, and its writers take turns instead of a pool size."""
+    chosen = settings.model_copy(
+        update={"database_url": database_url, "database_pool_size": 3, "database_pool_overflow": 2}
+    )
+    db = Database.for_settings(chosen)
+    try:
+        if backend == "postgresql":
+            assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (3, 2)  # type: ignore[attr-defined]
+        else:
+            assert writer_turn(db.engine) is not None
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
+    finally:
+        db.dispose()

@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     owns_database = database is None
     if owns_database:  # a real server (tests hand the app their database, and keep pytest's logging)
         configure_logging(settings)
-    db = database or Database(settings.resolved_database_url, **settings.database_options())
+    db = database or Database.for_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

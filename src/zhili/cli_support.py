@@ -36,7 +36,7 @@ R = TypeVar("R")
 def open_database(settings: Settings | None = None) -> Database:
     settings = settings or get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Database(settings.resolved_database_url, **settings.database_options())
+    return Database.for_settings(settings)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

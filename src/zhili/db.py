@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -25,6 +25,9 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+if TYPE_CHECKING:
+    from zhili.settings import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -167,7 +170,16 @@ def writer_turn(engine: Engine) -> _WriterTurn | None:
     return _TURNS.get(engine)
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "FULL", **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    sqlite_synchronous: str = "FULL",
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    **kwargs: Any,
+) -> Engine:
+    """An engine for ``url``. ``pool_size``, ``max_overflow``: PostgreSQL's pool (SQLite's writers take
+    turns on one lock instead, and its pool stays SQLAlchemy's own)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         turn = _TURNS[engine] = _WriterTurn()
@@ -180,6 +192,10 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", **kwargs: Any) ->
         event.listen(engine.pool, "close", turn.on_close)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if pool_size is not None:
+        kwargs["pool_size"] = pool_size
+    if max_overflow is not None:
+        kwargs["max_overflow"] = max_overflow
     return create_engine(url, **kwargs)
 
 
@@ -219,6 +235,16 @@ class Database:
         self.engine = make_engine(url, sqlite_synchronous=sqlite_synchronous, **engine_kwargs)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self._bound = False
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Database:
+        """The database ``settings`` name, with their durability (SQLite) or pool (PostgreSQL)."""
+        return cls(
+            settings.resolved_database_url,
+            sqlite_synchronous=settings.sqlite_synchronous,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_pool_overflow,
+        )
 
     @classmethod
     def bound_to(cls, connection: Connection) -> Database:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -325,12 +325,6 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'zhili.sqlite3').resolve()}"
-
-    def database_options(self) -> dict[str, Any]:
-        """What ``Database`` takes besides the URL: SQLite's durability, or PostgreSQL's pool."""
-        if self.resolved_database_url.startswith("sqlite"):
-            return {"sqlite_synchronous": self.sqlite_synchronous}
-        return {"pool_size": self.database_pool_size, "max_overflow": self.database_pool_overflow}
 
 
 @lru_cache

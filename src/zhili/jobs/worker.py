@@ -22,7 +22,7 @@ def configure_logging() -> None:
 
 
 def run_worker(settings: Settings, concurrency: int) -> None:
-    db = Database(settings.resolved_database_url, **settings.database_options())
+    db = Database.for_settings(settings)
     try:
         asyncio.run(_work(settings, db, concurrency))
     finally:

@@ -47,7 +47,7 @@ def run_checks(settings: Settings, *, min_free_gb: float = 1.0, skip: Collection
     checks += guarded("timezone", "时区", lambda: system.timezone(settings))
     checks += guarded("disk", "磁盘空间", lambda: system.disk(settings, min_free_gb))
     checks += guarded("writable", "数据目录可写", lambda: system.writable(settings))
-    database = Database(settings.resolved_database_url, **settings.database_options())
+    database = Database.for_settings(settings)
     try:
         checks += guarded("backend", "数据库类型", lambda: db_checks.backend(database, production))
         reach = guarded("database", "数据库可连接", lambda: db_checks.reachable(database))
