@@ -145,7 +145,8 @@ def demo(session: Session, settings: Settings, tmp_path: Path) -> dict[str, Acto
     )
     now = datetime(2025, 6, 1, tzinfo=UTC)
     department = unit["D110105-urban_management"]
-    # A called and a released co-unit; and a case the department holds twice (lead and co).
+    # A called and a released co-unit; and a case the department holds twice (lead and co). Its lead
+    # assignment names the case's lead unit, as dispatch leaves it (tests/cases/lifecycle).
     for case_id, status, role in (
         (ids[40], AssignmentStatus.called, AssignmentRole.co),
         (ids[41], AssignmentStatus.released, AssignmentRole.co),
@@ -163,6 +164,7 @@ def demo(session: Session, settings: Settings, tmp_path: Path) -> dict[str, Acto
                 case_received_at=received,
             )
         )
+    session.execute(update(Case).where(Case.id == ids[42]).values(lead_unit_id=department))
     # Ties in the sort keys: the id breaks them, newest first.
     session.execute(update(Case).where(Case.id.in_(ids[50:60])).values(received_at=now, updated_at=now))
     session.flush()

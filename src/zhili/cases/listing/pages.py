@@ -89,16 +89,17 @@ def _ids(branch: Branch, f: CaseFilter) -> Select[Any]:
 
 
 def _filtered(branch: Branch, reading: Select[Any], f: CaseFilter, dialect: str, **kw: Any) -> Select[Any]:
-    """``filtered``, and on the branch read through a unit's assignments the dates as bounds of its
-    index too (the assignments' copy of ``received_at``, which never changes): tested only on the
-    joined case, a month's deep page walked the unit's assignments down to the oldest, past the month,
-    looking for rows that were not there. Read from the assignments alone, the bounds are all."""
-    statement = reading if _alone(branch, f) else filtered(reading, f, dialect, **kw)
-    if branch.called_unit is not None:
-        if f.received_from:
-            statement = statement.where(CaseAssignment.case_received_at >= f.received_from)
-        if f.received_to:
-            statement = statement.where(CaseAssignment.case_received_at < f.received_to)
+    """``filtered``; on the branch read through a unit's assignments, the dates bound the assignments'
+    copy of ``received_at`` (it never changes), their index's own range. Tested on the joined case, a
+    month's deep page walked the unit's assignments down to the oldest, past the month, looking for
+    rows that were not there; and a reading from the assignments alone has no case to test."""
+    if branch.called_unit is None:
+        return filtered(reading, f, dialect, **kw)
+    statement = filtered(reading, replace(f, received_from=None, received_to=None), dialect, **kw)
+    if f.received_from:
+        statement = statement.where(CaseAssignment.case_received_at >= f.received_from)
+    if f.received_to:
+        statement = statement.where(CaseAssignment.case_received_at < f.received_to)
     return statement
 
 
