@@ -93,14 +93,10 @@ def queries(category_ids: list[int]) -> dict[str, tuple[dict[str, Any], str]]:
 CALLED = "called:{unit}"
 CO_UNIT = "a.unit_id = {unit} AND a.role = 'co' AND a.status <> 'released'"
 ASSIGNED = (
-    "SELECT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a "
-    "JOIN cases ON cases.id = a.case_id WHERE " + CO_UNIT + " AND {where}"
+    "SELECT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a{join} "
+    "WHERE " + CO_UNIT + " AND {where}"
 )
-ASSIGNED_ALONE = (
-    "SELECT a.case_id AS id, a.case_received_at AS received_at FROM case_assignments a WHERE "
-    + CO_UNIT
-    + " AND {where}"
-)
+JOIN_CASES = " JOIN cases ON cases.id = a.case_id"
 DATES = re.compile(r"\breceived_at [<>]=? '[^']*'")
 
 
@@ -137,10 +133,10 @@ def _rows(branch: str, where: str, after: str = "true") -> tuple[str, str]:
         moved = after.replace("(received_at, id)", "(a.case_received_at, a.case_id)")
         # The dates bound the assignments' index range too, through their copy of received_at.
         bounds = [f"a.case_{c}" for c in DATES.findall(where)]
-        if DATES.sub("", where).replace("AND", "").strip() in ("", "true"):
-            rows = ASSIGNED_ALONE.format(unit=unit, where=" AND ".join(["true", moved, *bounds]))
-        else:
-            rows = ASSIGNED.format(unit=unit, where=" AND ".join([where, moved, *bounds]))
+        alone = DATES.sub("", where).replace("AND", "").strip() in ("", "true")  # only dates asked
+        asked = "true" if alone else where
+        join = "" if alone else JOIN_CASES
+        rows = ASSIGNED.format(unit=unit, join=join, where=" AND ".join([asked, moved, *bounds]))
         return rows, "a.case_received_at DESC, a.case_id DESC"
     return (
         f"SELECT id, received_at FROM cases WHERE ({branch}) AND {where} AND {after}",
