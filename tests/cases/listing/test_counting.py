@@ -11,7 +11,11 @@ from sqlalchemy import Integer, column, text
 from sqlalchemy.orm import Session
 
 from support.cases import intake, staff
+from zhili.auth import service
+from zhili.auth.models import Role
 from zhili.cases.listing.counting import COUNT_CAP, count
+from zhili.cases.listing.filters import CaseFilter
+from zhili.cases.listing.pages import list_page
 
 SLOW = "SELECT g AS id FROM generate_series(1, 500) AS g, pg_sleep(0.3)"
 FAST = "SELECT g AS id FROM generate_series(1, 500) AS g"
@@ -60,3 +64,13 @@ def test_the_api_says_whether_its_total_is_an_estimate(app: object, session: Ses
     body = s.street.get("/api/cases", params={"q": "井盖缺失"}).json()
     assert {i["code"] for i in body["items"]} == set(made)
     assert (body["total"], body["total_capped"], body["total_estimated"]) == (3, False, False)
+
+
+def test_a_list_is_planned_for_its_values_and_without_jit(pg: Session) -> None:
+    """A list's statements are planned for the values asked (not a prepared statement's generic plan)
+    and never compiled by JIT, whose compiling its count's time budget cannot interrupt. Both are
+    ``SET LOCAL``: they end with the list's transaction."""
+    user, _ = service.create_user(pg, username="list_planning", role=Role.operator, unit_code="C11")
+    list_page(pg, service.actor_for(pg, user), CaseFilter(q="井盖"), count_budget_ms=40)
+    during = {name: pg.execute(text(f"SHOW {name}")).scalar_one() for name in ("plan_cache_mode", "jit")}
+    assert during == {"plan_cache_mode": "force_custom_plan", "jit": "off"}
