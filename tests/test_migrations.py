@@ -82,3 +82,41 @@ def test_migrations_never_import_application_code() -> None:
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n == "zhili" or n.startswith("zhili.")]
     assert offenders == []
+
+
+def test_the_list_indexes_carry_the_columns_the_models_name(empty_database: Database) -> None:
+    """Alembic's comparison does not look at an index's included columns (PostgreSQL): the migrated
+    database carries exactly those the models declare, and a downgrade takes them off again."""
+    from zhili.models import metadata
+
+    if empty_database.engine.dialect.name != "postgresql":
+        pytest.skip("included columns are PostgreSQL's")
+    declared = {
+        index.name: list(index.dialect_options["postgresql"]["include"])
+        for table in metadata.tables.values()
+        for index in table.indexes
+        if index.dialect_options["postgresql"]["include"]
+    }
+    assert {"ix_cases_street_recent", "ix_cases_lead_recent", "ix_cases_recent"} <= set(declared)
+
+    def carried() -> dict[str, list[str]]:
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_attribute a ON a.attrelid = i.indexrelid AND a.attnum > i.indnkeyatts "
+                "WHERE c.relname = ANY(:names) AND c.relnamespace = to_regnamespace(current_schema()) "
+                "ORDER BY c.relname, a.attnum"
+            ),
+            {"names": list(declared)},
+        )
+        found: dict[str, list[str]] = {}
+        for name, column in rows:
+            found.setdefault(name, []).append(column)
+        return found
+
+    migrate.upgrade(empty_database.engine)
+    with empty_database.engine.connect() as conn:
+        assert carried() == declared
+    migrate.downgrade(empty_database.engine, "0033")
+    with empty_database.engine.connect() as conn:
+        assert carried() == {}
