@@ -40,18 +40,18 @@ RANGES = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for name, columns, division in RANGES:
-        op.execute(f"DROP INDEX {name}")
-        op.execute(f"CREATE INDEX {name} ON cases ({columns}) INCLUDE ({division}{FILTERS})")
-    op.execute(STATISTICS)
+    _rebuild(covering=True)
 
 
 def downgrade() -> None:
+    _rebuild(covering=False)
+
+
+def _rebuild(*, covering: bool) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for name, columns, _ in RANGES:
+    for name, columns, division in RANGES:
+        carried = f" INCLUDE ({division}{FILTERS})" if covering else ""
         op.execute(f"DROP INDEX {name}")
-        op.execute(f"CREATE INDEX {name} ON cases ({columns})")
+        op.execute(f"CREATE INDEX {name} ON cases ({columns}){carried}")
     op.execute(STATISTICS)
