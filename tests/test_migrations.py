@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from conftest import backend_url, drop_database  # type: ignore[import-not-found]
 from zhili import migrate
@@ -99,7 +99,7 @@ def test_the_list_indexes_carry_the_columns_the_models_name(empty_database: Data
     }
     assert {"ix_cases_street_recent", "ix_cases_lead_recent", "ix_cases_recent"} <= set(declared)
 
-    def carried() -> dict[str, list[str]]:
+    def carried(conn: Connection) -> dict[str, list[str]]:
         rows = conn.execute(
             text(
                 "SELECT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
@@ -116,7 +116,7 @@ def test_the_list_indexes_carry_the_columns_the_models_name(empty_database: Data
 
     migrate.upgrade(empty_database.engine)
     with empty_database.engine.connect() as conn:
-        assert carried() == declared
+        assert carried(conn) == declared
     migrate.downgrade(empty_database.engine, "0033")
     with empty_database.engine.connect() as conn:
-        assert carried() == {}
+        assert carried(conn) == {}

@@ -60,8 +60,16 @@ SEARCH_DOCUMENT = (
 # The columns a case list filters on most (queues by state, by category, 督办): carried by the list
 # indexes on PostgreSQL (migration 0034).
 LIST_FILTERS = ["state", "category_id", "overdue", "warning"]
-# And the division code, for the branches whose condition names it though their key does not.
-LIST_COVER = ["division_code", *LIST_FILTERS]
+
+
+def _list_range(name: str, *branch: Any, carry_division: bool) -> Index:
+    """A case list's index for one scope branch: the branch's key, then ``(received_at, id)``. On
+    PostgreSQL it carries the list's filters, and the division code when the branch's condition names
+    it but the key does not (an expression of it, the city's prefix), so that those lists and their
+    counts read the index alone: PostgreSQL plans an index-only scan only when it holds every column
+    the query names."""
+    carried = ["division_code", *LIST_FILTERS] if carry_division else LIST_FILTERS
+    return Index(name, *branch, "received_at", "id", postgresql_include=carried)
 
 
 def _enum(kind: type) -> Enum:
@@ -74,29 +82,12 @@ class Case(IdMixin, Base):
         # The assessment reads a month's cases per lead unit from this index alone (covering).
         Index("ix_cases_assessment", *ASSESSMENT_COLUMNS),
         Index("ix_cases_state_lead", "state", "lead_unit_id"),
-        # Keyset pages of the case lists, one range per scope branch (see cases/listing/). On
-        # PostgreSQL each carries the columns a list filters on most (migration 0034), so that those
-        # lists and their counts read the index alone; and the division code, where the branch's
-        # condition names it (an expression, the city's prefix) but the key does not.
-        Index("ix_cases_recent", "received_at", "id", postgresql_include=LIST_COVER),
-        Index(
-            "ix_cases_district_recent",
-            text("substr(division_code, 1, 6)"),
-            "received_at",
-            "id",
-            postgresql_include=LIST_COVER,
-        ),
-        Index(
-            "ix_cases_street_recent",
-            text("substr(division_code, 1, 9)"),
-            "received_at",
-            "id",
-            postgresql_include=LIST_COVER,
-        ),
-        Index(
-            "ix_cases_division_recent", "division_code", "received_at", "id", postgresql_include=LIST_FILTERS
-        ),
-        Index("ix_cases_lead_recent", "lead_unit_id", "received_at", "id", postgresql_include=LIST_FILTERS),
+        # Keyset pages of the case lists, one range per scope branch (see cases/listing/).
+        _list_range("ix_cases_recent", carry_division=True),
+        _list_range("ix_cases_district_recent", text("substr(division_code, 1, 6)"), carry_division=True),
+        _list_range("ix_cases_street_recent", text("substr(division_code, 1, 9)"), carry_division=True),
+        _list_range("ix_cases_division_recent", "division_code", carry_division=False),
+        _list_range("ix_cases_lead_recent", "lead_unit_id", carry_division=False),
         # The sweep looks for running deadlines per stage.
         Index("ix_cases_state_sign_due", "state", "sign_due"),
         Index("ix_cases_state_contact_due", "state", "contact_due"),
